@@ -51,7 +51,7 @@ func TestFormatValue(t *testing.T) {
 
 func TestWriteJSONShape(t *testing.T) {
 	r := &exec.Result{
-		Columns: []kql.Column{{"n", kql.TLong}, {"s", kql.TString}, {"r", kql.TReal}, {"d", kql.TDynamic}, {"t", kql.TDatetime}},
+		Columns: []kql.Column{{Name: "n", Type: kql.TLong}, {Name: "s", Type: kql.TString}, {Name: "r", Type: kql.TReal}, {Name: "d", Type: kql.TDynamic}, {Name: "t", Type: kql.TDatetime}},
 		Rows: [][]any{
 			{int64(9007199254740993), "a\"b", math.NaN(), exec.Dynamic(`{"k":[1]}`), time.Date(2020, 1, 1, 0, 0, 0, 100, time.UTC)},
 			{nil, nil, nil, nil, nil},
@@ -92,7 +92,7 @@ func TestWriteJSONShape(t *testing.T) {
 
 func TestWriteCSVAndTSV(t *testing.T) {
 	r := &exec.Result{
-		Columns: []kql.Column{{"a", kql.TString}, {"b", kql.TLong}},
+		Columns: []kql.Column{{Name: "a", Type: kql.TString}, {Name: "b", Type: kql.TLong}},
 		Rows:    [][]any{{"x,\"y\"\nz", int64(1)}, {"tab\there", nil}},
 	}
 	var buf bytes.Buffer
