@@ -23,12 +23,12 @@ type builtin struct {
 type aggNaming int
 
 const (
-	nameFromArg  aggNaming = iota // prefix_X where X is the argument column ("sum_" when none)
-	nameCountif                   // countif_X only for a bare column argument, else countif_
-	nameBare                      // prefix_ (count())
-	nameKeep                      // the argument's own name (take_any)
-	nameArgMax                    // arg_max/arg_min: expands to several columns
-	namePercentile                // percentile_X_P for each P
+	nameFromArg    aggNaming = iota // prefix_X where X is the argument column ("sum_" when none)
+	nameCountif                     // countif_X only for a bare column argument, else countif_
+	nameBare                        // prefix_ (count())
+	nameKeep                        // the argument's own name (take_any)
+	nameArgMax                      // arg_max/arg_min: expands to several columns
+	namePercentile                  // percentile_X_P for each P
 )
 
 // Result returns the function's result type for the given argument types
