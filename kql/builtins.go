@@ -427,7 +427,7 @@ row_window_session 4 5 d
 `
 
 const aggCatalog = `
-any 1 -1 a0 any:keep
+any 1 -1 a0 any
 anyif 2 2 a0 anyif
 arg_max 1 -1 a0 arg_max:argmax
 arg_min 1 -1 a0 arg_min:argmax
@@ -439,7 +439,7 @@ binary_all_and 1 1 l binary_all_and
 binary_all_or 1 1 l binary_all_or
 binary_all_xor 1 1 l binary_all_xor
 buildschema 1 1 y schema
-count 0 1 l count:bare
+count 0 1 l count
 count_distinct 1 1 l count_distinct
 count_distinctif 2 2 l count_distinctif
 countif 1 1 l countif:countif

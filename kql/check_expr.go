@@ -171,16 +171,8 @@ func (c *checker) call(call *CallExpr, row *rel) Type {
 	}
 	name := call.Func.Name
 	if b := c.scope.lookup(name); b != nil && b.kind == bindFunc {
-		if b.fnTabular {
-			c.callUser(call, b, nil)
-			return TUnknown
-		}
-		// Scalar user functions see the row's columns through their
-		// arguments only; check the arguments in the row.
-		for _, a := range call.Args {
-			c.scalar(a, row)
-		}
-		return b.fnType
+		_, t, _ := c.callUser(call, b, nil, row)
+		return t
 	}
 	switch name {
 	case "toscalar":

@@ -89,7 +89,17 @@ func (c *checker) aggColumns(e Expr, in, out *rel) []Column {
 		}
 	}
 	if b == nil || !b.Agg {
-		// An expression over aggregates (count() * 2, dcount(a) > 1, ...).
+		// An expression over aggregates (count() * 2, tostring(make_set(x)),
+		// toint(n = dcount(x))): a function applied to an aggregate takes
+		// the aggregate's name, or the name given inside it.
+		if ok && len(call.Args) > 0 {
+			if na, isNamed := call.Args[0].(*NamedArg); isNamed && na.Name != nil {
+				return []Column{{na.Name.Name, c.scalar(e, in)}}
+			}
+			if inner := c.aggColumns(call.Args[0], in, out); len(inner) == 1 && inner[0].Name != "" {
+				return []Column{{inner[0].Name, c.scalar(e, in)}}
+			}
+		}
 		t := c.scalar(e, in)
 		return []Column{{exprName(e), t}}
 	}
@@ -113,6 +123,8 @@ func (c *checker) aggColumns(e Expr, in, out *rel) []Column {
 				break
 			}
 			if _, ok := a.(*Star); ok {
+				// Columns that may exist (Sentinel's) come along with *.
+				out.hidden = append(out.hidden, in.hidden...)
 				for _, col := range in.cols {
 					if !seen[col.Name] && !out.has(col.Name) {
 						seen[col.Name] = true
@@ -422,7 +434,7 @@ func (c *checker) mvExpand(params []*OpParam, cols []*MvExpandCol, limit Expr, i
 		if mc.Name != nil {
 			name = mc.Name.Name
 		} else {
-			name = exprName(mc.X)
+			name = aggArgName(mc.X)
 		}
 		if name == "" {
 			name = nextColumnName(r)

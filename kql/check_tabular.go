@@ -79,7 +79,7 @@ func (c *checker) tableRef(id *Ident) *rel {
 		}
 	}
 	if t, ok := c.schema.Table(id.Name); ok {
-		return &rel{cols: append([]Column(nil), t.Columns...), hidden: t.SentinelColumns}
+		return schemaRel(t)
 	}
 	if now, ok := c.schema.Renamed[id.Name]; ok && len(now) > 0 {
 		quoted := make([]string, len(now))
@@ -94,6 +94,46 @@ func (c *checker) tableRef(id *Ident) *rel {
 	return openRel()
 }
 
+// logAnalyticsColumns are the standard columns every Log Analytics
+// (Sentinel) table has besides its own [D:azure-monitor/logs/log-standard-columns].
+var logAnalyticsColumns = []Column{
+	{"_IsBillable", TString}, {"_BilledSize", TReal}, {"_ResourceId", TString},
+	{"_SubscriptionId", TString}, {"_TimeReceived", TDatetime}, {"_ItemId", TString},
+}
+
+// sentinelTableColumns are columns that the Sentinel (Log Analytics)
+// table of the same name has and the advanced-hunting table does not,
+// beyond the ones schema.json lists: Sentinel's UEBA IdentityInfo
+// [azure-reference-other azure-monitor-ref/tables/includes/identityinfo-include.md].
+var sentinelTableColumns = map[string][]Column{
+	"IdentityInfo": {
+		{"AccountCloudSID", TString}, {"AccountCreationTime", TDatetime}, {"AccountSID", TString},
+		{"AccountTenantId", TString}, {"AccountUPN", TString}, {"AdditionalMailAddresses", TDynamic},
+		{"Applications", TString}, {"EntityRiskScore", TDynamic}, {"ExtensionProperty", TDynamic},
+		{"InvestigationPriority", TInt}, {"InvestigationPriorityPercentile", TInt}, {"IsMFARegistered", TBool},
+		{"IsServiceAccount", TBool}, {"LastSeenDate", TDatetime}, {"MailAddress", TString},
+		{"OnPremisesDistinguishedName", TString}, {"OnPremisesExtensionAttributes", TString},
+		{"RelatedAccounts", TDynamic}, {"RiskState", TString}, {"SAMAccountName", TString},
+		{"ServicePrincipals", TDynamic}, {"StreetAddress", TString}, {"UACFlags", TString},
+		{"UserState", TString}, {"UserStateChangedOn", TDatetime}, {"UserType", TString},
+	},
+}
+
+// schemaRel is the table value of a schema table: its advanced-hunting
+// columns, with the Sentinel and Log Analytics standard columns
+// resolvable but hidden.
+func schemaRel(t *Table) *rel {
+	extra := sentinelTableColumns[t.Name]
+	hidden := make([]Column, 0, len(t.SentinelColumns)+len(logAnalyticsColumns)+len(extra))
+	hidden = append(append(hidden, t.SentinelColumns...), logAnalyticsColumns...)
+	for _, col := range extra {
+		if _, ok := t.Column(col.Name); !ok {
+			hidden = append(hidden, col)
+		}
+	}
+	return &rel{cols: append([]Column(nil), t.Columns...), hidden: hidden}
+}
+
 // tabCall checks a call in table position: materialize(T), a user
 // function, table("name"), cluster()/database().
 func (c *checker) tabCall(call *CallExpr) *rel {
@@ -102,7 +142,7 @@ func (c *checker) tabCall(call *CallExpr) *rel {
 		name = call.Func.Name
 	}
 	if b := c.scope.lookup(name); b != nil && b.kind == bindFunc {
-		r, _, _ := c.callUser(call, b, nil)
+		r, _, _ := c.callUser(call, b, nil, nil)
 		return r
 	}
 	switch name {
@@ -118,7 +158,7 @@ func (c *checker) tabCall(call *CallExpr) *rel {
 				c.setType(lit, TString)
 				if name == "table" {
 					if t, ok := c.schema.Table(lit.Str); ok {
-						return &rel{cols: append([]Column(nil), t.Columns...), hidden: t.SentinelColumns}
+						return schemaRel(t)
 					}
 					if b := c.scope.lookup(lit.Str); b != nil && b.kind == bindTable {
 						return b.rel.clone()
@@ -143,7 +183,7 @@ func (c *checker) tabCall(call *CallExpr) *rel {
 // callUser checks a call of a let-bound function. input, when not nil, is
 // the table an `invoke` passes as the first argument. It returns the
 // result table (tabular functions) or the result type.
-func (c *checker) callUser(call *CallExpr, b *binding, input *rel) (*rel, Type, bool) {
+func (c *checker) callUser(call *CallExpr, b *binding, input, row *rel) (*rel, Type, bool) {
 	fn := b.fn
 	params := fn.Params
 	if input != nil && len(params) > 0 {
@@ -184,7 +224,7 @@ func (c *checker) callUser(call *CallExpr, b *binding, input *rel) (*rel, Type, 
 			}
 			continue
 		}
-		t := c.scalar(a, nil)
+		t := c.scalar(a, row)
 		if i+off < len(argTypes) {
 			argTypes[i+off] = t
 		}
@@ -572,6 +612,42 @@ func wildcardMatch(pattern, name string) bool {
 	return strings.HasSuffix(name, last) && len(name) >= len(last)
 }
 
+// seriesOutputs are the columns an unnamed call of a multi-result series
+// function produces, named prefix_X_suffix [D:series-stats-function,
+// D:series-fit-line-function, D:series-decompose-anomalies-function, ...].
+var seriesOutputs = map[string][]Column{
+	"series_stats": {{"min", TReal}, {"min_idx", TLong}, {"max", TReal}, {"max_idx", TLong},
+		{"avg", TReal}, {"stdev", TReal}, {"variance", TReal}},
+	"series_fit_line": {{"rsquare", TReal}, {"slope", TReal}, {"variance", TReal}, {"rvariance", TReal},
+		{"interception", TReal}, {"line_fit", TDynamic}},
+	"series_fit_2lines": {{"rsquare", TReal}, {"split_idx", TLong}, {"variance", TReal}, {"rvariance", TReal},
+		{"line_fit", TDynamic}, {"right_rsquare", TReal}, {"right_slope", TReal}, {"right_interception", TReal},
+		{"right_variance", TReal}, {"right_rvariance", TReal}, {"left_rsquare", TReal}, {"left_slope", TReal},
+		{"left_interception", TReal}, {"left_variance", TReal}, {"left_rvariance", TReal}},
+	"series_decompose":           {{"baseline", TDynamic}, {"seasonal", TDynamic}, {"trend", TDynamic}, {"residual", TDynamic}},
+	"series_decompose_anomalies": {{"ad_flag", TDynamic}, {"ad_score", TDynamic}, {"baseline", TDynamic}},
+	"series_periods_detect":      {{"periods", TDynamic}, {"scores", TDynamic}},
+}
+
+// seriesColumns returns the columns of an unnamed multi-result series
+// function call, or nil.
+func seriesColumns(e Expr) []Column {
+	call, ok := e.(*CallExpr)
+	if !ok || call.Func == nil || len(call.Args) == 0 {
+		return nil
+	}
+	outs, ok := seriesOutputs[call.Func.Name]
+	if !ok {
+		return nil
+	}
+	x := aggArgName(call.Args[0])
+	cols := make([]Column, len(outs))
+	for i, o := range outs {
+		cols[i] = Column{call.Func.Name + "_" + x + "_" + o.Name, o.Type}
+	}
+	return cols
+}
+
 // exprName is the column name KQL gives an unnamed expression that is a
 // column reference or a path into one: `x` → x, `d.a` → d_a, `d["a"]` → d_a.
 // It returns "" for other expressions.
@@ -642,7 +718,13 @@ func (c *checker) assign(r *rel, ce *ColumnExpr, t Type, fallback string) {
 			}
 		}
 	default:
-		name := exprName(ce.X)
+		if cols := seriesColumns(ce.X); cols != nil {
+			for _, col := range cols {
+				r.set(col)
+			}
+			return
+		}
+		name := aggArgName(ce.X)
 		if name == "" {
 			name = fallback
 		}
@@ -720,10 +802,10 @@ func (c *checker) distinct(o *DistinctOp, in *rel) *rel {
 	r := &rel{open: in.open}
 	for _, e := range o.Cols {
 		if _, ok := e.(*Star); ok {
-			return &rel{cols: append([]Column(nil), in.cols...), open: in.open}
+			return &rel{cols: append([]Column(nil), in.cols...), hidden: in.hidden, open: in.open}
 		}
 		t := c.scalar(e, in)
-		name := exprName(e)
+		name := aggArgName(e)
 		if name == "" {
 			name = nextColumnName(r)
 		}
@@ -773,7 +855,7 @@ func (c *checker) invoke(o *InvokeOp, in *rel) *rel {
 	}
 	name := o.Call.Func.Name
 	if b := c.scope.lookup(name); b != nil && b.kind == bindFunc {
-		r, _, tab := c.callUser(o.Call, b, in)
+		r, _, tab := c.callUser(o.Call, b, in, in)
 		if !tab || r == nil {
 			return openRel()
 		}

@@ -41,18 +41,18 @@ func suggest(name string, candidates []string) string {
 		if d := len(c) - len(name); d > budget || -d > budget {
 			continue
 		}
-		if d := editDistance(lname, strings.ToLower(c), bestD); d < bestD {
+		if d := osaDistance(lname, strings.ToLower(c), bestD); d < bestD {
 			best, bestD = c, d
 		}
 	}
 	return best
 }
 
-// editDistance is the Damerau–Levenshtein (optimal string alignment)
+// osaDistance is the Damerau–Levenshtein (optimal string alignment)
 // distance between a and b, counted in runes: insertions, deletions,
 // substitutions and transpositions of adjacent runes cost 1. It stops early
 // and returns limit when the distance is at least limit.
-func editDistance(a, b string, limit int) int {
+func osaDistance(a, b string, limit int) int {
 	ra, rb := []rune(a), []rune(b)
 	n, m := len(ra), len(rb)
 	if n == 0 {
