@@ -231,7 +231,7 @@ hourofday 1 1 i
 iff 3 3 iff
 iif 3 3 iff
 indexof 2 5 l
-indexof_regex 2 4 l
+indexof_regex 2 5 l
 ingestion_time 0 0 d
 int 1 1 i
 ipv4_compare 2 3 i

@@ -78,7 +78,36 @@ func loadCorpus(tb testing.TB) []corpusQuery {
 // each one against the documented schema. Anything not listed here counts
 // as a checker gap.
 var corpusCause = map[string][2]string{
-	// file: {cause, note}
+	// Columns and tables the product has (had) that schema.json does not list.
+	"m365-defender-hunting-queries/0334-ignite-2020-best-practices-for-hunting-across-domains-with-m.kql": {causeSchemaGap, "EmailEvents PhishFilterVerdict/MalwareFilterVerdict: retired columns"},
+	"alexverboon-mdatp/0022-covid.kql":                                                 {causeSchemaGap, "EmailEvents FinalEmailAction: retired column"},
+	"alexverboon-mdatp/0024-covid.kql":                                                 {causeSchemaGap, "EmailEvents FinalEmailAction, *FilterVerdict, *DetectionMethod: retired columns"},
+	"alexverboon-mdatp/0029-email.kql":                                                 {causeSchemaGap, "EmailEvents FinalEmailActionPolicy: retired column"},
+	"alexverboon-mdatp/0031-email.kql":                                                 {causeSchemaGap, "EmailEvents FinalEmailAction: retired column"},
+	"alexverboon-mdatp/0032-email.kql":                                                 {causeSchemaGap, "EmailEvents MalwareFilterVerdict: retired column"},
+	"alexverboon-mdatp/0033-email.kql":                                                 {causeSchemaGap, "EmailEvents FinalEmailAction*, *FilterVerdict: retired columns"},
+	"bert-janp/0005-potentialaitmphishing.kql":                                         {causeSchemaGap, "AADSignInEventsBeta RiskLevelDuringSignIn: no longer documented"},
+	"bert-janp/0010-successfuldevicecodeauthenticationunmanageddevice.kql":             {causeSchemaGap, "AADSignInEventsBeta RiskLevelDuringSignIn: no longer documented"},
+	"reprise99/0019-identity-potentialaitm.kql":                                        {causeSchemaGap, "AADSignInEventsBeta RiskLevelDuringSignIn, RiskEventTypes: no longer documented"},
+	"reprise99/0041-dca-exchangeonlineeventsduringriskysignin.kql":                     {causeSchemaGap, "AADSignInEventsBeta RiskLevelDuringSignIn: no longer documented"},
+	"jkerai1/0049-risky-sign-in-keyword-search-cisa.kql":                               {causeSchemaGap, "AADSignInEventsBeta RiskLevelDuringSignIn: no longer documented"},
+	"reprise99/0139-ip-labeldowngradethencopytousb.kql":                                {causeSchemaGap, "InformationProtectionEvents: retired table"},
+	"slimkql/0017-cve-2025-24054-ntlm-exploit-in-the-wild-detection.kql":               {causeSchemaGap, "InitiatingProcessUniqueId: newer Device* column"},
+	"cyb3r-monk/0017-ta0008-potential-lateral-movement-via-msi-odbc-driver-instal.kql": {causeSchemaGap, "ProcessUniqueId/InitiatingProcessUniqueId: newer Device* columns"},
+	"slimkql/0050-detecting-social-engineering-attacks-in-teams-with-kql.kql":          {causeSchemaGap, "MessageEvents ThreadType: not in schema.json (ThreadSubtype is)"},
+	"slimkql/0086-mdo-email-threat-classification-by-isp.kql":                          {causeSchemaGap, "EmailEvents ThreatClassification: newer column"},
+	"alexverboon-hunting/0035-mde-devicediscovery.kql":                                 {causeSchemaGap, "DeviceInfo/DeviceNetworkInfo SeenBy: not in schema.json"},
+	"alexverboon-hunting/0040-mde-devicerename.kql":                                    {causeSchemaGap, "DeviceInfo HardwareUuid: newer column"},
+	"alexverboon-hunting/0095-mdi-identity-password-security-posture-assessment.kql":   {causeSchemaGap, "IdentityInfo IdentityId: newer column"},
+	"alexverboon-hunting/0096-mdi-identity-password-security-posture-assessment.kql":   {causeSchemaGap, "IdentityInfo IdentityId: newer column"},
+	"alexverboon-hunting/0097-mdi-serviceaccounts.kql":                                 {causeSchemaGap, "IdentityInfo SourceProvider: schema.json has SourceProviders"},
+	// Queries that are wrong as published.
+	"bert-janp/0014-cloudresourcedeletion.kql":                  {causeGenuine, "CloudAuditEvents has no Account column"},
+	"bert-janp/0068-detect-known-rat-rmm-process-patterns.kql":  {causeGenuine, "aggregates max(TimeGenerated), then reads max_Timestamp"},
+	"bert-janp/0098-nltestdiscovery.kql":                        {causeGenuine, "NLTestParameters is never defined"},
+	"bert-janp/0174-graphapiauditevents-userenrichment.kql":     {causeGenuine, "table names are case sensitive: GraphApiAuditEvents"},
+	"alexverboon-mdatp/0005-md365-passwordsprayattacks.kql":     {causeGenuine, "CloudAppEvents columns read from AlertInfo; relevantActionTypes undefined"},
+	"jkerai1/0038-safeboot-registry-modification-detection.kql": {causeGenuine, "Customer is a workspace-specific column"},
 }
 
 const (
@@ -91,7 +120,7 @@ const (
 // schema.json and that parse, Check must report no error on at least
 // corpusCheckFloor of them.
 func TestCorpusCheck(t *testing.T) {
-	const corpusCheckFloor = 0.97
+	const corpusCheckFloor = 0.975 // measured 0.978 (1297/1325)
 	schema := AdvancedHunting()
 	var eligible, passed, parseFailed int
 	failures := map[string][]string{}
@@ -194,7 +223,7 @@ func typeClass(t string) string {
 // the columns Kusto returned, for every accepted conformance case.
 func TestConformanceColumns(t *testing.T) {
 	// Floors measured on this checker; raise them as it improves.
-	const nameFloor, typeFloor = 0.0, 0.0
+	const nameFloor, typeFloor = 0.98, 0.975 // measured 0.987, 0.981
 	shared := sharedDir()
 	if shared == "" {
 		t.Skip("shared/ not found")

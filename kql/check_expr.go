@@ -176,6 +176,9 @@ func (c *checker) call(call *CallExpr, row *rel) Type {
 	}
 	switch name {
 	case "toscalar":
+		if len(call.Args) == 1 && !c.isTabular(call.Args[0]) {
+			return c.scalar(call.Args[0], row)
+		}
 		if len(call.Args) == 1 {
 			r := c.tab(call.Args[0], nil)
 			if len(r.cols) > 0 {

@@ -125,6 +125,7 @@ func (c *checker) aggColumns(e Expr, in, out *rel) []Column {
 			if _, ok := a.(*Star); ok {
 				// Columns that may exist (Sentinel's) come along with *.
 				out.hidden = append(out.hidden, in.hidden...)
+				out.open = out.open || in.open
 				for _, col := range in.cols {
 					if !seen[col.Name] && !out.has(col.Name) {
 						seen[col.Name] = true
@@ -335,6 +336,13 @@ func (c *checker) union(o *UnionOp, in *rel) *rel {
 				}
 			}
 		}
+		if fuzzy {
+			// isfuzzy: a part that does not resolve is left out, not an error.
+			c.quiet++
+			parts = append(parts, c.tab(t, nil))
+			c.quiet--
+			continue
+		}
 		parts = append(parts, c.tab(t, nil))
 	}
 	out := &rel{}
@@ -388,15 +396,27 @@ func unionColumns(parts []*rel) []Column {
 			}
 		}
 	}
-	out := &rel{}
+	// Names of columns that keep their own name are taken first: a split
+	// column yields to them (x_long from one table, x:long split from
+	// another → x_long and x_long1).
+	split := func(e entry) bool { return len(types[e.name]) > 1 && e.typ != TUnknown }
+	taken := &rel{}
 	for _, e := range order {
-		name := e.name
-		if len(types[e.name]) > 1 && e.typ != TUnknown {
-			name = e.name + "_" + string(e.typ)
+		if !split(e) {
+			taken.cols = append(taken.cols, Column{e.name, e.typ})
 		}
-		out.cols = append(out.cols, Column{uniqueName(out, name), e.typ})
 	}
-	return out.cols
+	out := make([]Column, 0, len(order))
+	for _, e := range order {
+		if !split(e) {
+			out = append(out, Column{e.name, e.typ})
+			continue
+		}
+		name := uniqueName(taken, e.name+"_"+string(e.typ))
+		taken.cols = append(taken.cols, Column{name, e.typ})
+		out = append(out, Column{name, e.typ})
+	}
+	return out
 }
 
 // wildcardTables returns the tables (schema and let-bound) a union

@@ -434,12 +434,20 @@ func (c *checker) op(o Operator, in *rel) *rel {
 	case *InvokeOp:
 		r = c.invoke(o, in)
 	case *SearchOp:
-		for _, t := range o.Tables {
-			c.tab(t, nil)
+		// search looks in every column of its tables (all tables when none
+		// are named): its predicate's names are not checked, and its
+		// output is $table and the tables' columns.
+		var parts []*rel
+		if len(in.cols) > 0 || in.open {
+			parts = append(parts, in)
 		}
-		// search looks in every column of every table: its predicate's
-		// names are not checked, and its output adds $table.
-		r = &rel{cols: []Column{{"$table", TString}}, open: true}
+		for _, t := range o.Tables {
+			parts = append(parts, c.tab(t, nil))
+		}
+		r = &rel{cols: append([]Column{{"$table", TString}}, unionColumns(parts)...), open: len(parts) == 0}
+		for _, p := range parts {
+			r.open = r.open || p.open
+		}
 	case *FindOp:
 		for _, t := range o.Tables {
 			c.tab(t, nil)
@@ -505,7 +513,12 @@ func (c *checker) op(o Operator, in *rel) *rel {
 				continue
 			}
 			t := c.scalar(ce.X, nil)
-			c.assign(r, ce, t, "print_"+strconv.Itoa(i))
+			if len(ce.Names) == 0 {
+				// print names only what is named: `print d` is print_0.
+				r.set(Column{"print_" + strconv.Itoa(i), t})
+				continue
+			}
+			c.assign(r, ce, t, "")
 		}
 	case *RangeOp:
 		tf := c.scalar(o.From, nil)
