@@ -143,7 +143,7 @@ bitset_count_ones 1 1 l
 bool 1 1 b
 boolean 1 1 b
 case 3 -1 case
-ceiling 1 1 a0
+ceiling 1 1 r
 coalesce 1 -1 common
 column_ifexists 2 2 a1
 convert_angle 3 3 r
@@ -325,9 +325,9 @@ series_fill_const 1 3 y
 series_fill_forward 1 2 y
 series_fill_linear 1 4 y
 series_fir 2 4 y
-series_fit_2lines 1 1 y
+series_fit_2lines 1 1 r
 series_fit_2lines_dynamic 1 1 y
-series_fit_line 1 1 y
+series_fit_line 1 1 r
 series_fit_line_dynamic 1 1 y
 series_fit_poly 1 4 y
 series_greater 2 2 y
@@ -345,7 +345,7 @@ series_periods_detect 4 4 y
 series_periods_validate 2 -1 y
 series_seasonal 1 2 y
 series_sign 1 1 y
-series_stats 1 2 y
+series_stats 1 2 r
 series_stats_dynamic 1 2 y
 series_subtract 2 2 y
 series_sum 1 1 r
@@ -353,7 +353,7 @@ set_difference 2 -1 y
 set_has_element 2 2 b
 set_intersect 2 -1 y
 set_union 2 -1 y
-sign 1 1 a0
+sign 1 1 r
 sin 1 1 r
 split 2 3 y
 sqrt 1 1 r

@@ -198,6 +198,9 @@ type checker struct {
 	// errors were already reported at its definition.
 	quiet int
 	depth int // function call nesting, against runaway recursion
+	// aggCtx > 0 where aggregate functions may be called: summarize's
+	// aggregates, make-series, top-nested's by.
+	aggCtx int
 }
 
 func (c *checker) errorf(sp Span, hint string, format string, args ...any) {

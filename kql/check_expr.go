@@ -62,7 +62,15 @@ func (c *checker) scalarType(e Expr, row *rel) Type {
 		ty := c.scalar(e.Y, row)
 		switch e.Op {
 		case "+", "-", "*", "/", "%":
-			return arith(e.Op, tx, ty)
+			t := arith(e.Op, tx, ty)
+			if t == TUnknown && tx != TUnknown && ty != TUnknown {
+				c.errorf(e.Sp, arithHint(e.Op, tx, ty), "operator %s cannot be applied to %s and %s", e.Op, tx, ty)
+			}
+			return t
+		case "==", "!=", "<", "<=", ">", ">=":
+			if tx == TDynamic && ty == TDynamic {
+				c.errorf(e.Sp, "convert one side, e.g. tostring() or tolong()", "operator %s cannot compare two dynamic values", e.Op)
+			}
 		}
 		return TBool
 	case *BetweenExpr:
@@ -164,6 +172,17 @@ func arith(op string, x, y Type) Type {
 	return TUnknown
 }
 
+// arithHint suggests the usual fix for an arithmetic type error.
+func arithHint(op string, x, y Type) string {
+	switch {
+	case op == "+" && (x == TString || y == TString):
+		return "use strcat() to join strings"
+	case x == TDynamic || y == TDynamic:
+		return "convert the dynamic value first, e.g. toint() or todouble()"
+	}
+	return ""
+}
+
 // call checks a function call in a scalar position.
 func (c *checker) call(call *CallExpr, row *rel) Type {
 	if call.Func == nil {
@@ -201,19 +220,35 @@ func (c *checker) call(call *CallExpr, row *rel) Type {
 		c.errorf(call.Func.Sp, didYouMean(suggest(name, cands)), "unknown function %q", name)
 		return TUnknown
 	}
+	if b.Agg && c.aggCtx == 0 {
+		c.errorf(call.Func.Sp, "", "aggregate function %q is only allowed in summarize, make-series or top-nested", name)
+	}
 	n := len(call.Args)
 	if n < b.Min || (b.Max >= 0 && n > b.Max) {
 		c.errorf(call.Sp, "", "function %q expects %s, got %d", name, b.arityText(), n)
 	}
 	args := make([]Type, n)
+	saved := c.aggCtx
+	if b.Agg {
+		c.aggCtx = 0 // no aggregate inside an aggregate
+	}
 	for i, a := range call.Args {
 		args[i] = c.scalar(a, row)
 	}
+	c.aggCtx = saved
 	switch name {
 	case "extract", "extract_json", "extractjson":
 		if n > 0 {
 			if te, ok := call.Args[n-1].(*TypeExpr); ok {
 				return declType(te.Type)
+			}
+		}
+	case "datetime_diff":
+		// Weeks come back as real, the other parts as long (kusto-oracle
+		// datetime-timespan cases).
+		if n == 3 {
+			if lit, ok := call.Args[0].(*Literal); ok && lit.Kind == LitString && lit.Str == "week" {
+				return TReal
 			}
 		}
 	case "column_ifexists":

@@ -20,7 +20,10 @@ func (c *checker) summarize(o *SummarizeOp, in *rel) *rel {
 		if ce == nil {
 			continue
 		}
-		c.addUnique(r, ce, c.aggColumns(ce.X, in, r))
+		c.aggCtx++
+		cols := c.aggColumns(ce.X, in, r, true)
+		c.aggCtx--
+		c.addUnique(r, ce, cols)
 	}
 	return r
 }
@@ -80,7 +83,7 @@ func isConversion(name string) bool {
 // aggColumns checks one summarize aggregate expression in row context in
 // (out: the columns produced so far) and returns the columns it produces
 // with their automatic names ("" where KQL would number a ColumnN).
-func (c *checker) aggColumns(e Expr, in, out *rel) []Column {
+func (c *checker) aggColumns(e Expr, in, out *rel, summarize bool) []Column {
 	call, ok := e.(*CallExpr)
 	var b *builtin
 	if ok && call.Func != nil {
@@ -96,11 +99,18 @@ func (c *checker) aggColumns(e Expr, in, out *rel) []Column {
 			if na, isNamed := call.Args[0].(*NamedArg); isNamed && na.Name != nil {
 				return []Column{{na.Name.Name, c.scalar(e, in)}}
 			}
-			if inner := c.aggColumns(call.Args[0], in, out); len(inner) == 1 && inner[0].Name != "" {
+			if !c.containsAgg(call.Args[0]) {
+				// the aggregate is elsewhere: datetime_diff("second", max(t), min(t))
+			} else if inner := c.aggColumns(call.Args[0], in, out, summarize); len(inner) == 1 && inner[0].Name != "" {
 				return []Column{{inner[0].Name, c.scalar(e, in)}}
 			}
 		}
 		t := c.scalar(e, in)
+		if summarize && !c.containsAgg(e) {
+			// (make-series accepts constants: other=-1 default=-2)
+			c.errorf(e.Span(), "use it as a group key: summarize ... by "+nameOr(exprName(e), "expr"),
+				"summarize needs an aggregate function here")
+		}
 		return []Column{{exprName(e), t}}
 	}
 	t := c.scalar(call, in)
@@ -517,7 +527,9 @@ func (c *checker) makeSeries(o *MakeSeriesOp, in *rel) *rel {
 		if a == nil || a.Col == nil {
 			continue
 		}
-		cols := c.aggColumns(a.Col.X, in, r)
+		c.aggCtx++
+		cols := c.aggColumns(a.Col.X, in, r, false)
+		c.aggCtx--
 		for i := range cols {
 			cols[i].Type = TDynamic
 		}
@@ -564,9 +576,58 @@ func (c *checker) topNested(o *TopNestedOp, in *rel) *rel {
 			c.scalar(lv.Others, in)
 		}
 		if lv.By != nil {
+			c.aggCtx++
 			t := c.scalar(lv.By.X, in)
+			c.aggCtx--
 			r.set(Column{nameOr(firstName(lv.By), "aggregated_"+of), t})
 		}
 	}
 	return r
+}
+
+// containsAgg tells whether e calls an aggregate function (so it may stand
+// in summarize's aggregate list).
+func (c *checker) containsAgg(e Expr) bool {
+	switch e := e.(type) {
+	case *CallExpr:
+		if e.Func != nil && c.scope.lookup(e.Func.Name) == nil {
+			if b, ok := lookupBuiltin(e.Func.Name); ok && b.Agg {
+				return true
+			}
+		}
+		if e.Func != nil {
+			if b := c.scope.lookup(e.Func.Name); b != nil && b.kind == bindFunc {
+				return true // a user function may aggregate inside
+			}
+		}
+		for _, a := range e.Args {
+			if c.containsAgg(a) {
+				return true
+			}
+		}
+	case *BinaryExpr:
+		return c.containsAgg(e.X) || c.containsAgg(e.Y)
+	case *UnaryExpr:
+		return c.containsAgg(e.X)
+	case *ParenExpr:
+		return c.containsAgg(e.X)
+	case *NamedArg:
+		return c.containsAgg(e.Value)
+	case *MemberExpr:
+		return c.containsAgg(e.X)
+	case *IndexExpr:
+		return c.containsAgg(e.X) || c.containsAgg(e.Index)
+	case *InExpr:
+		if c.containsAgg(e.X) {
+			return true
+		}
+		for _, x := range e.List {
+			if c.containsAgg(x) {
+				return true
+			}
+		}
+	case *BetweenExpr:
+		return c.containsAgg(e.X) || c.containsAgg(e.Lo) || c.containsAgg(e.Hi)
+	}
+	return false
 }

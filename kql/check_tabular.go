@@ -494,6 +494,9 @@ func (c *checker) op(o Operator, in *rel) *rel {
 		}
 		for _, v := range o.Values {
 			c.scalar(v, nil)
+			if !isConstant(v) {
+				c.errorf(v.Span(), "", "datatable values must be literals")
+			}
 		}
 	case *ExternalDataOp:
 		r = &rel{}
@@ -561,7 +564,9 @@ func (c *checker) predicate(e Expr, row *rel) {
 
 func (c *checker) sortKey(k *SortKey, row *rel) {
 	if k != nil {
-		c.scalar(k.X, row)
+		if c.scalar(k.X, row) == TDynamic {
+			c.errorf(k.X.Span(), "convert it first, e.g. tostring() or tolong()", "cannot sort by a dynamic value")
+		}
 	}
 }
 
@@ -894,4 +899,27 @@ func (c *checker) invoke(o *InvokeOp, in *rel) *rel {
 	cands := append([]string{"FileProfile", "SeenBy"}, c.scope.allNames(bindFunc)...)
 	c.errorf(o.Call.Func.Sp, didYouMean(suggest(name, cands)), "unknown function %q", name)
 	return openRel()
+}
+
+// isConstant tells whether e is a literal (possibly signed), as datatable
+// values must be.
+func isConstant(e Expr) bool {
+	switch e := e.(type) {
+	case *Literal:
+		return true
+	case *UnaryExpr:
+		return isConstant(e.X)
+	case *ParenExpr:
+		return isConstant(e.X)
+	case *CallExpr:
+		// typed nulls and constructors the parser may keep as calls:
+		// int(null), dynamic([...]), datetime(...)
+		if e.Func == nil {
+			return false
+		}
+		if _, ok := CanonicalType(e.Func.Name); ok || e.Func.Name == "time" {
+			return true
+		}
+	}
+	return false
 }
