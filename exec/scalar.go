@@ -65,7 +65,7 @@ func typeName(t kql.Type) string {
 	return string(t)
 }
 
-func dtTicks(sql string) string  { return "(epoch_ns(" + sql + ") // 100)" }
+func dtTicks(sql string) string   { return "(epoch_ns(" + sql + ") // 100)" }
 func ticksToDt(sql string) string { return "make_timestamp_ns((" + sql + ") * 100)" }
 
 func (c *compiler) scalar(e kql.Expr, ev *env) (val, error) {
