@@ -108,11 +108,34 @@ func describeErr(src string, err error) string {
 
 func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }
 
+// invalidCorpus lists the corpus queries that are not valid KQL as
+// published, with the offending fragment. The test asserts they fail, so
+// the list cannot go stale.
+var invalidCorpus = map[string]string{
+	"corpus/queries/alexverboon-hunting/0094-mdi-identifyserviceaccountous.kql":                        "project-rename DistinguishedName (no New = Old)",
+	"corpus/queries/alexverboon-mdatp/0034-systemguard.kql":                                            "“DeviceBootAttestationInfo” (typographic quotes)",
+	"corpus/queries/alexverboon-mdatp/0042-alert.kql":                                                  "a PowerShell command line pasted after the query",
+	"corpus/queries/bert-janp/0143-ttp-t1219-netsupportrat-fin7.kql":                                   `contains "netsupport" ProcessVersionInfoCompanyName (missing "or")`,
+	"corpus/queries/jkerai1/0050-identify-mail-items-accessed-by-a-specific-ip-address-cisa.kql":       "'x.x.x.x’ (string closed by a typographic quote)",
+	"corpus/queries/m365-defender-hunting-queries/0244-insider-threat-detection-queries.kql":           `datetime("8:00:00 AM") (a time of day is no datetime text form)`,
+	"corpus/queries/m365-defender-hunting-queries/0379-episode-3-summarizing-pivoting-and-joining.kql": "a line of dashes between two queries",
+	"corpus/queries/reprise99/0054-device-asraudit.kql":                                                "where isAudit = true (= is assignment, comparison is ==)",
+	"corpus/queries/reprise99/0055-device-asrlsassaudit.kql":                                           "where isAudit = true (= is assignment, comparison is ==)",
+}
+
 func TestCorpusParses(t *testing.T) {
 	qs := loadCorpus(t)
-	ok := 0
+	ok, invalid := 0, 0
 	for _, q := range qs {
 		tree, err := Parse(q.src)
+		if why, bad := invalidCorpus[filepath.ToSlash(q.name)]; bad {
+			if err == nil {
+				t.Errorf("%s: parses, but is listed as invalid KQL (%s)", q.name, why)
+			} else {
+				invalid++
+			}
+			continue
+		}
 		if err != nil {
 			t.Errorf("%s: %s", q.name, describeErr(q.src, err))
 			continue
@@ -121,7 +144,7 @@ func TestCorpusParses(t *testing.T) {
 			ok++
 		}
 	}
-	t.Logf("%d/%d corpus queries parse and round-trip", ok, len(qs))
+	t.Logf("%d/%d corpus queries parse and round-trip; %d are invalid KQL as published", ok, len(qs), invalid)
 }
 
 func TestConformanceParses(t *testing.T) {

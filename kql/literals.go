@@ -245,6 +245,9 @@ func ParseDatetimeText(s string) (ticks int64, ok bool) {
 	if t, ok := parseISODatetime(s); ok {
 		return t, true
 	}
+	if t, ok := parseDatetimeParts(s); ok {
+		return t, true
+	}
 	for _, layout := range datetimeLayouts {
 		if t, err := time.Parse(layout, s); err == nil {
 			_, off := t.Zone()
@@ -279,20 +282,36 @@ func parseISODatetime(s string) (int64, bool) {
 		}
 		return v, true
 	}
-	var ok1, ok2, ok3 bool
-	switch {
-	case len(s) >= 10 && (s[4] == '-' || s[4] == '/') && s[7] == s[4]:
-		year, ok1 = num(s, 4)
-		month, ok2 = num(s[5:], 2)
-		day, ok3 = num(s[8:], 2)
-		rest = s[10:]
-	case len(s) >= 10 && (s[2] == '-' || s[2] == '/') && s[5] == s[2]:
-		month, ok1 = num(s, 2)
-		day, ok2 = num(s[3:], 2)
-		year, ok3 = num(s[6:], 4)
-		rest = s[10:]
-	default:
+	// The date part: YYYY-M-D, YYYY/M/D, M-D-YYYY or M/D/YYYY.
+	dateEnd := strings.IndexAny(s, " Tt")
+	if dateEnd < 0 {
+		dateEnd = len(s)
+	}
+	date := s[:dateEnd]
+	rest = s[dateEnd:]
+	sep := "-"
+	if strings.Contains(date, "/") {
+		sep = "/"
+	}
+	parts := strings.Split(date, sep)
+	if len(parts) != 3 {
 		return 0, false
+	}
+	field := func(str string, minLen, maxLen int) (int, bool) {
+		if len(str) < minLen || len(str) > maxLen {
+			return 0, false
+		}
+		return num(str, len(str))
+	}
+	var ok1, ok2, ok3 bool
+	if len(parts[0]) == 4 {
+		year, ok1 = field(parts[0], 4, 4)
+		month, ok2 = field(parts[1], 1, 2)
+		day, ok3 = field(parts[2], 1, 2)
+	} else {
+		month, ok1 = field(parts[0], 1, 2)
+		day, ok2 = field(parts[1], 1, 2)
+		year, ok3 = field(parts[2], 4, 4)
 	}
 	if !ok1 || !ok2 || !ok3 || month < 1 || month > 12 || day < 1 || day > 31 || year < 1 {
 		return 0, false
@@ -360,4 +379,40 @@ func parseISODatetime(s string) (int64, bool) {
 		return 0, false // 31 February and the like
 	}
 	return (t.Unix()-int64(offset))*tickSecond + frac, true
+}
+
+// parseDatetimeParts parses the comma-separated form
+// year, month, day[, hour, minute, second[, fraction]] as in
+// datetime(2025, 6, 14).
+func parseDatetimeParts(s string) (int64, bool) {
+	parts := strings.Split(s, ",")
+	if len(parts) < 3 || len(parts) > 7 || len(parts) == 4 || len(parts) == 5 {
+		return 0, false
+	}
+	v := make([]int, 6)
+	var frac int64
+	for i, part := range parts {
+		part = strings.TrimSpace(part)
+		if i == 6 {
+			f, ok := fracTicks(part)
+			if !ok {
+				return 0, false
+			}
+			frac = f
+			continue
+		}
+		n, err := strconv.Atoi(part)
+		if err != nil || n < 0 {
+			return 0, false
+		}
+		v[i] = n
+	}
+	if v[0] < 1 || v[0] > 9999 || v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31 || v[3] > 23 || v[4] > 59 || v[5] > 59 {
+		return 0, false
+	}
+	t := time.Date(v[0], time.Month(v[1]), v[2], v[3], v[4], v[5], 0, time.UTC)
+	if t.Day() != v[2] {
+		return 0, false
+	}
+	return t.Unix()*tickSecond + frac, true
 }

@@ -705,6 +705,9 @@ func (p *parser) parseInList(op string, opTok token) []Expr {
 func (p *parser) parseUnary() Expr {
 	t := p.tok()
 	if p.isPunct(t, "-") || p.isPunct(t, "+") {
+		if lit := p.negativeLiteral(); lit != nil {
+			return p.parsePostfix(lit)
+		}
 		p.i++
 		x := p.parseUnary()
 		return &UnaryExpr{Sp: Span{int(t.start), x.Span().End}, Op: p.text(t), X: x}
@@ -712,10 +715,41 @@ func (p *parser) parseUnary() Expr {
 	return p.parsePostfix(p.parsePrimary())
 }
 
+// negativeLiteral folds a minus sign and the number or timespan after it
+// into one literal, so -9223372036854775808 is a long; nil when the minus
+// is not followed by one.
+func (p *parser) negativeLiteral() *Literal {
+	t, n := p.tok(), p.peek(1)
+	if !p.isPunct(t, "-") {
+		return nil
+	}
+	var lit *Literal
+	switch n.kind {
+	case tLong:
+		p.i += 2
+		lit = &Literal{Kind: LitLong, Int: p.parseLong(n, true)}
+	case tReal, tTimespan:
+		p.i++
+		lit = p.parsePrimary().(*Literal)
+		lit.Real = -lit.Real
+		lit.Ticks = -lit.Ticks
+	default:
+		return nil
+	}
+	lit.Sp = Span{int(t.start), p.prevEnd()}
+	return lit
+}
+
 func (p *parser) parsePostfix(x Expr) Expr {
 	for {
 		t := p.tok()
 		switch {
+		case p.isPunct(t, ".") && p.isPunct(p.peek(1), "[") && !(p.peek(2).kind == tString && p.isPunct(p.peek(3), "]")):
+			open := p.peek(1)
+			p.i += 2 // x.[expr]
+			idx := p.parseExpr()
+			p.expectClose("]", open)
+			x = &IndexExpr{Sp: Span{x.Span().Start, p.prevEnd()}, X: x, Index: idx}
 		case p.isPunct(t, "."):
 			p.i++
 			name := p.parseName("a member name after \".\"")
@@ -1058,6 +1092,13 @@ func (p *parser) parseJSON(b *strings.Builder, depth int) {
 			p.i++
 			b.WriteString(p.text(t))
 			return
+		case "dynamic":
+			if open := p.peek(1); p.isPunct(open, "(") {
+				p.i += 2
+				p.parseJSON(b, depth+1)
+				p.expectClose(")", open)
+				return
+			}
 		}
 	case tTyped:
 		p.i++

@@ -478,8 +478,6 @@ func (p *printer) literal(l *Literal) {
 		switch {
 		case l.Null:
 			p.str("long(null)")
-		case l.Int < 0:
-			p.str("long(" + strconv.FormatInt(l.Int, 10) + ")")
 		default:
 			p.str(strconv.FormatInt(l.Int, 10))
 		}
@@ -502,7 +500,7 @@ func (p *printer) literal(l *Literal) {
 		case l.Null:
 			p.str("timespan(null)")
 		case l.Ticks < 0:
-			p.str("timespan(" + formatTimespanText(l.Ticks) + ")")
+			p.str("-" + formatTimespanLiteral(-l.Ticks))
 		default:
 			p.str(formatTimespanLiteral(l.Ticks))
 		}
@@ -540,7 +538,7 @@ func formatRealLiteral(l *Literal) string {
 		s += ".0"
 	}
 	if math.Signbit(v) {
-		return "real(-" + s + ")"
+		return "-" + s
 	}
 	return s
 }
