@@ -2,6 +2,7 @@ package kql
 
 import (
 	"fmt"
+	"sort"
 )
 
 // Info is what Check learns about a query.
@@ -18,9 +19,6 @@ type Info struct {
 	// known to exist; other names may exist too.
 	Open map[Node]bool
 }
-
-// maxCheckErrors caps the diagnostics of one query.
-const maxCheckErrors = 50
 
 // Check resolves every name of q against the schema s and the query's own
 // let, declare and function bindings, infers the type of every expression
@@ -45,6 +43,7 @@ func Check(q *Query, s *Schema) (info *Info, err error) {
 	if q != nil {
 		c.stmts(q.Stmts)
 	}
+	sort.SliceStable(c.errs, func(i, j int) bool { return c.errs[i].Span.Start < c.errs[j].Span.Start })
 	return c.info, c.errs.Err()
 }
 
@@ -209,7 +208,7 @@ func (c *checker) errorf(sp Span, hint string, format string, args ...any) {
 	}
 	msg := fmt.Sprintf(format, args...)
 	k := errKey{sp, msg}
-	if c.seen[k] || len(c.errs) >= maxCheckErrors {
+	if c.seen[k] || len(c.errs) >= MaxErrors {
 		return
 	}
 	c.seen[k] = true

@@ -53,6 +53,9 @@ func byKeyName(e Expr) string {
 		return n
 	}
 	if call, ok := e.(*CallExpr); ok && len(call.Args) > 0 {
+		if na, ok := call.Args[0].(*NamedArg); ok && na.Name != nil {
+			return na.Name.Name // bin(Name = Timestamp, 5m)
+		}
 		return byKeyName(call.Args[0])
 	}
 	return ""

@@ -824,6 +824,9 @@ func (c *checker) distinct(o *DistinctOp, in *rel) *rel {
 		}
 		t := c.scalar(e, in)
 		name := aggArgName(e)
+		if na, ok := e.(*NamedArg); ok && na.Name != nil {
+			name = na.Name.Name // distinct Name = expr
+		}
 		if name == "" {
 			name = nextColumnName(r)
 		}

@@ -1,5 +1,3 @@
-//go:build kqlparse
-
 package kql
 
 import (
