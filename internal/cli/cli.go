@@ -30,10 +30,11 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return run(ctx, args, &env{
-		stdin:  stdin,
-		stdout: stdout,
-		stderr: stderr,
-		now:    time.Now,
+		stdin:      stdin,
+		stdout:     stdout,
+		stderr:     stderr,
+		now:        time.Now,
+		isTerminal: isTerminal,
 	})
 }
 
@@ -43,6 +44,7 @@ type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	now            func() time.Time
+	isTerminal     func(w any) bool
 }
 
 // isTerminal reports whether w is a terminal.

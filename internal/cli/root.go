@@ -129,7 +129,7 @@ func (g *globalOptions) openOutput(format string) (*output, error) {
 		}
 		return &output{Writer: f, commit: f.Commit, abort: f.Abort}, nil
 	}
-	tty := isTerminal(g.env.stdout)
+	tty := g.env.isTerminal(g.env.stdout)
 	if format == "xlsx" && tty {
 		return nil, usagef("--format xlsx writes a binary workbook: use -o FILE or redirect standard output")
 	}

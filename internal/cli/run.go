@@ -97,7 +97,7 @@ func (o *runOptions) run(ctx context.Context, files []string) error {
 			return err
 		}
 	}
-	writeRunSummary(o.env.stderr, sums)
+	writeRunSummary(o.env.stderr, sums, o.env.isTerminal(o.env.stderr))
 	if failed {
 		return &reportedError{ExitError}
 	}
@@ -182,7 +182,7 @@ func summaryError(err error) string {
 }
 
 // writeRunSummary prints one row per file: file, rows, duration, error.
-func writeRunSummary(w io.Writer, sums []runSummary) {
+func writeRunSummary(w io.Writer, sums []runSummary, tty bool) {
 	res := &exec.Result{Columns: []kql.Column{
 		{Name: "file", Type: kql.TString},
 		{Name: "rows", Type: kql.TLong},
@@ -203,7 +203,7 @@ func writeRunSummary(w io.Writer, sums []runSummary) {
 		}
 		res.Rows = append(res.Rows, []any{s.file, rows, dur, s.err})
 	}
-	if err := render.Write(w, res, "table", render.Options{TTY: isTerminal(w)}); err != nil {
+	if err := render.Write(w, res, "table", render.Options{TTY: tty}); err != nil {
 		fmt.Fprintf(w, "kqlhunt: %v\n", err)
 	}
 	fmt.Fprintf(w, "%d of %d queries succeeded\n", ok, len(sums))
