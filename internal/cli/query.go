@@ -126,7 +126,7 @@ func (o *sqlOptions) run(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return err
 	}
-	prog, err := exec.Compile(q, exec.CompileOptions{Schema: schema})
+	prog, err := exec.Compile(q, exec.CompileOptions{Schema: schema, Now: o.now})
 	if err != nil {
 		if len(kqlErrors(err)) > 0 {
 			return &sourceError{file: name, src: src, err: err}
