@@ -29,6 +29,12 @@ const (
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go func() {
+		// After the first Ctrl-C has cancelled the query, a second one
+		// ends the program the default way, even if the query is stuck.
+		<-ctx.Done()
+		stop()
+	}()
 	return run(ctx, args, &env{
 		stdin:      stdin,
 		stdout:     stdout,
