@@ -146,7 +146,8 @@ type Literal struct {
 // "!hasprefix", "hasprefix_cs", "!hasprefix_cs", "hassuffix", "!hassuffix",
 // "hassuffix_cs", "!hassuffix_cs", "startswith", "!startswith",
 // "startswith_cs", "!startswith_cs", "endswith", "!endswith",
-// "endswith_cs", "!endswith_cs", "like", "notlike", "matches regex".
+// "endswith_cs", "!endswith_cs", "like", "notlike", "like_cs", "!like_cs",
+// "matches regex", and ":" (search's Col:"value", which means has).
 type BinaryExpr struct {
 	Sp Span
 	Op string
@@ -377,7 +378,8 @@ type CountOp struct {
 	As *Ident // nil when not renamed
 }
 
-// DistinctOp is `distinct cols` or `distinct *`.
+// DistinctOp is `distinct cols` or `distinct *`. A column written
+// `Name = Expr` is kept as a *NamedArg.
 type DistinctOp struct {
 	Sp     Span
 	Params []*OpParam
@@ -489,6 +491,11 @@ type EvaluateOp struct {
 	Sp     Span
 	Params []*OpParam
 	Plugin *CallExpr
+
+	// Output is the declared output schema `: (col:type, ...)` written
+	// after the plugin call (bag_unpack); OutputAny marks a `*` in it.
+	Output    []*ColumnDecl
+	OutputAny bool
 }
 
 // RenderOp is `render chart [with (props)]`.

@@ -1,0 +1,238 @@
+package exec
+
+import (
+	"github.com/kqlhunt/kqlhunt/kql"
+)
+
+// dtText formats a TIMESTAMP_NS as KQL does: ISO 8601, 7 fraction digits, Z.
+func dtText(sql string) string {
+	return "(substr(strftime(" + sql + ", '%Y-%m-%dT%H:%M:%S.%n'), 1, 27) || 'Z')"
+}
+
+// tsText formats timespan ticks as [-][d.]hh:mm:ss[.fffffff].
+func tsText(sql string) string {
+	a := "abs(" + sql + ")"
+	return "(CASE WHEN " + sql + " IS NULL THEN NULL ELSE " +
+		"(CASE WHEN " + sql + " < 0 THEN '-' ELSE '' END) || " +
+		"(CASE WHEN " + a + " >= 864000000000 THEN CAST(" + a + " // 864000000000 AS VARCHAR) || '.' ELSE '' END) || " +
+		"lpad(CAST((" + a + " // 36000000000) % 24 AS VARCHAR), 2, '0') || ':' || " +
+		"lpad(CAST((" + a + " // 600000000) % 60 AS VARCHAR), 2, '0') || ':' || " +
+		"lpad(CAST((" + a + " // 10000000) % 60 AS VARCHAR), 2, '0') || " +
+		"(CASE WHEN " + a + " % 10000000 <> 0 THEN '.' || lpad(CAST(" + a + " % 10000000 AS VARCHAR), 7, '0') ELSE '' END) END)"
+}
+
+// realText formats a double as KQL's tostring does.
+func realText(sql string) string {
+	return "(CASE WHEN isnan(" + sql + ") THEN 'NaN' WHEN " + sql + " = CAST('Infinity' AS DOUBLE) THEN 'Infinity' " +
+		"WHEN " + sql + " = CAST('-Infinity' AS DOUBLE) THEN '-Infinity' ELSE replace(replace(CAST(" + sql + " AS VARCHAR), 'e+', 'E+'), 'e-', 'E-') END)"
+}
+
+// dynText is the string form of a dynamic value: a JSON string unquoted,
+// anything else as compact JSON; null → NULL.
+func dynText(sql string) string {
+	return "(CASE WHEN json_type(" + sql + ") = 'VARCHAR' THEN " + sql + "->>'$' WHEN json_type(" + sql + ") = 'NULL' THEN NULL ELSE CAST(" + sql + " AS VARCHAR) END)"
+}
+
+// toStringVal is tostring(): never null.
+func (c *compiler) toStringVal(v val) val {
+	var s string
+	switch v.t {
+	case kql.TString:
+		return v
+	case kql.TInt, kql.TLong:
+		s = "CAST(" + v.sql + " AS VARCHAR)"
+	case kql.TReal, kql.TDecimal:
+		s = realText(v.sql)
+	case kql.TBool:
+		s = "(CASE WHEN " + v.sql + " THEN 'True' WHEN NOT " + v.sql + " THEN 'False' END)"
+	case kql.TDatetime:
+		s = dtText(v.sql)
+	case kql.TTimespan:
+		s = tsText(v.sql)
+	case kql.TGuid:
+		s = v.sql
+	case kql.TDynamic:
+		s = dynText(v.sql)
+	default:
+		s = "CAST(" + v.sql + " AS VARCHAR)"
+	}
+	if v.null {
+		return val{sql: "''", t: kql.TString}
+	}
+	return val{sql: "coalesce(" + s + ", '')", t: kql.TString}
+}
+
+// toDynamic wraps a scalar as a dynamic (JSON) value.
+func (c *compiler) toDynamic(v val) val {
+	if v.null {
+		return val{sql: "CAST(NULL AS JSON)", t: kql.TDynamic, null: true}
+	}
+	switch v.t {
+	case kql.TDynamic:
+		return v
+	case kql.TDatetime:
+		return val{sql: "to_json(" + dtText(v.sql) + ")", t: kql.TDynamic}
+	case kql.TTimespan:
+		return val{sql: "to_json(" + tsText(v.sql) + ")", t: kql.TDynamic}
+	case kql.TReal, kql.TDecimal:
+		return val{sql: "(CASE WHEN isnan(" + v.sql + ") OR isinf(" + v.sql + ") THEN to_json(" + realText(v.sql) + ") ELSE to_json(CAST(" + v.sql + " AS DOUBLE)) END)", t: kql.TDynamic}
+	}
+	return val{sql: "to_json(" + v.sql + ")", t: kql.TDynamic}
+}
+
+// Text → value parsers that never fail (null instead).
+
+func parseLongSQL(s string) string {
+	t := "trim(" + s + ")"
+	return "(CASE WHEN regexp_matches(" + t + ", '^[+-]?[0-9]+$') THEN TRY_CAST(" + t + " AS BIGINT) " +
+		"WHEN regexp_matches(" + t + ", '^0[xX][0-9a-fA-F]+$') THEN TRY_CAST('0x' || substr(" + t + ", 3) AS BIGINT) ELSE NULL END)"
+}
+
+func parseRealSQL(s string) string {
+	t := "trim(" + s + ")"
+	return "(CASE WHEN regexp_matches(" + t + ", '^[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?$') THEN TRY_CAST(" + t + " AS DOUBLE) " +
+		"WHEN " + t + " IN ('NaN', 'nan') THEN CAST('NaN' AS DOUBLE) WHEN " + t + " IN ('Infinity', '+Infinity', 'inf') THEN CAST('Infinity' AS DOUBLE) " +
+		"WHEN " + t + " IN ('-Infinity', '-inf') THEN CAST('-Infinity' AS DOUBLE) " +
+		"WHEN regexp_matches(" + t + ", '^0[xX][0-9a-fA-F]+$') THEN CAST(TRY_CAST('0x' || substr(" + t + ", 3) AS BIGINT) AS DOUBLE) ELSE NULL END)"
+}
+
+func parseBoolSQL(s string) string {
+	t := "lower(trim(" + s + "))"
+	return "(CASE WHEN " + t + " IN ('true', '1') THEN TRUE WHEN " + t + " IN ('false', '0') THEN FALSE ELSE NULL END)"
+}
+
+// parseDatetimeSQL parses KQL datetime text: ISO 8601 (with T, Z or an
+// offset) and 'yyyy-mm-dd hh:mm:ss[.f]'.
+func parseDatetimeSQL(s string) string {
+	t := "trim(" + s + ")"
+	return "(CASE WHEN regexp_matches(" + t + ", '^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([ T][0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?)?Z?$') " +
+		"THEN TRY_CAST(rtrim(replace(" + t + ", 'T', ' '), 'Z') AS TIMESTAMP_NS) " +
+		"WHEN regexp_matches(" + t + ", '^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[ T][0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?\\s*[+-][0-9]{2}:?[0-9]{2}$') " +
+		"THEN make_timestamp_ns(epoch_ns(TRY_CAST(regexp_extract(" + t + ", '^(.*?)\\s*[+-][0-9]{2}:?[0-9]{2}$', 1) AS TIMESTAMP_NS)) - " +
+		"(CASE WHEN regexp_extract(" + t + ", '([+-])[0-9]{2}:?[0-9]{2}$', 1) = '-' THEN -1 ELSE 1 END) * " +
+		"(CAST(regexp_extract(" + t + ", '[+-]([0-9]{2}):?[0-9]{2}$', 1) AS BIGINT) * 3600 + CAST(regexp_extract(" + t + ", '[+-][0-9]{2}:?([0-9]{2})$', 1) AS BIGINT) * 60) * 1000000000) " +
+		"WHEN regexp_matches(" + t + ", '^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}( [0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?)?$') " +
+		"THEN TRY_CAST(strptime(" + t + ", ['%m/%d/%Y %H:%M:%S', '%m/%d/%Y %H:%M', '%m/%d/%Y']) AS TIMESTAMP_NS) " +
+		"WHEN regexp_matches(" + t + ", '^[0-9]{1,2}-[0-9]{1,2}-[0-9]{4}$') " +
+		"THEN TRY_CAST(try_strptime(" + t + ", '%m-%d-%Y') AS TIMESTAMP_NS) " +
+		"ELSE NULL END)"
+}
+
+// parseTimespanSQL parses [-][d.]hh:mm[:ss[.fffffff]] and KQL literals
+// like 1d, 2h, 30m, 10s, 100ms.
+func parseTimespanSQL(s string) string {
+	t := "trim(" + s + ")"
+	re := "'^(-)?(?:([0-9]+)\\.)?([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:\\.([0-9]{1,7}))?)?$'"
+	g := func(i string) string { return "regexp_extract(" + t + ", " + re + ", " + i + ")" }
+	n := func(i string) string { return "coalesce(TRY_CAST(nullif(" + g(i) + ", '') AS BIGINT), 0)" }
+	clock := "(CASE WHEN " + g("1") + " = '-' THEN -1 ELSE 1 END) * (" + n("2") + " * 864000000000 + " + n("3") + " * 36000000000 + " + n("4") + " * 600000000 + " + n("5") + " * 10000000 + coalesce(TRY_CAST(nullif(rpad(" + g("6") + ", 7, '0'), '0000000') AS BIGINT), 0))"
+	ure := "'^(-?[0-9]+(?:\\.[0-9]+)?)\\s*(d|day|days|h|hr|hrs|hour|hours|m|min|minute|minutes|s|sec|second|seconds|ms|milli|millis|millisecond|milliseconds|microsecond|microseconds|tick|ticks)$'"
+	num := "TRY_CAST(regexp_extract(" + t + ", " + ure + ", 1) AS DOUBLE)"
+	unit := "regexp_extract(" + t + ", " + ure + ", 2)"
+	units := "CAST(round(" + num + " * (CASE " +
+		"WHEN " + unit + " IN ('d','day','days') THEN 864000000000 " +
+		"WHEN " + unit + " IN ('h','hr','hrs','hour','hours') THEN 36000000000 " +
+		"WHEN " + unit + " IN ('m','min','minute','minutes') THEN 600000000 " +
+		"WHEN " + unit + " IN ('s','sec','second','seconds') THEN 10000000 " +
+		"WHEN " + unit + " IN ('ms','milli','millis','millisecond','milliseconds') THEN 10000 " +
+		"WHEN " + unit + " IN ('microsecond','microseconds') THEN 10 ELSE 1 END)) AS BIGINT)"
+	return "(CASE WHEN regexp_matches(" + t + ", " + re + ") THEN " + clock +
+		" WHEN regexp_matches(" + t + ", " + ure + ") THEN " + units + " ELSE NULL END)"
+}
+
+// convert converts v to type t the way KQL's to*() functions do: never an
+// error, null when the value does not convert.
+func (c *compiler) convert(v val, t kql.Type) val {
+	if v.t == t {
+		return v
+	}
+	if t == kql.TString {
+		return c.toStringVal(v)
+	}
+	if t == kql.TDynamic {
+		return c.toDynamic(v)
+	}
+	if v.null {
+		return val{sql: "CAST(NULL AS " + sqlType(t) + ")", t: t, null: true}
+	}
+	src := v
+	if v.t == kql.TDynamic {
+		// Numbers and bools convert directly; strings go through the text parsers.
+		switch t {
+		case kql.TInt, kql.TLong:
+			return val{sql: "(CASE WHEN json_type(" + v.sql + ") IN ('BIGINT', 'UBIGINT') THEN TRY_CAST(" + v.sql + " AS BIGINT) " +
+				"WHEN json_type(" + v.sql + ") = 'DOUBLE' THEN TRY_CAST(trunc(CAST(" + v.sql + " AS DOUBLE)) AS BIGINT) " +
+				"WHEN json_type(" + v.sql + ") = 'BOOLEAN' THEN CAST(CAST(" + v.sql + " AS BOOLEAN) AS BIGINT) " +
+				"WHEN json_type(" + v.sql + ") = 'VARCHAR' THEN " + parseLongSQL(v.sql+"->>'$'") + " END)", t: t}
+		case kql.TReal, kql.TDecimal:
+			return val{sql: "(CASE WHEN json_type(" + v.sql + ") IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN TRY_CAST(" + v.sql + " AS DOUBLE) " +
+				"WHEN json_type(" + v.sql + ") = 'BOOLEAN' THEN CAST(CAST(" + v.sql + " AS BOOLEAN) AS DOUBLE) " +
+				"WHEN json_type(" + v.sql + ") = 'VARCHAR' THEN " + parseRealSQL(v.sql+"->>'$'") + " END)", t: t}
+		case kql.TBool:
+			return val{sql: "(CASE WHEN json_type(" + v.sql + ") = 'BOOLEAN' THEN CAST(" + v.sql + " AS BOOLEAN) " +
+				"WHEN json_type(" + v.sql + ") IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN CAST(" + v.sql + " AS DOUBLE) <> 0 " +
+				"WHEN json_type(" + v.sql + ") = 'VARCHAR' THEN " + parseBoolSQL(v.sql+"->>'$'") + " END)", t: t}
+		}
+		src = val{sql: "(CASE WHEN json_type(" + v.sql + ") = 'VARCHAR' THEN " + v.sql + "->>'$' END)", t: kql.TString}
+		if t == kql.TTimespan {
+			// a number in a dynamic is ticks
+			return val{sql: "(CASE WHEN json_type(" + v.sql + ") IN ('BIGINT', 'UBIGINT') THEN TRY_CAST(" + v.sql + " AS BIGINT) ELSE " + parseTimespanSQL(src.sql) + " END)", t: t}
+		}
+	}
+	switch t {
+	case kql.TInt, kql.TLong:
+		switch src.t {
+		case kql.TInt, kql.TLong:
+			return val{sql: src.sql, t: t}
+		case kql.TReal, kql.TDecimal:
+			return val{sql: "TRY_CAST(trunc(" + src.sql + ") AS BIGINT)", t: t}
+		case kql.TBool:
+			return val{sql: "CAST(" + src.sql + " AS BIGINT)", t: t}
+		case kql.TString:
+			return val{sql: parseLongSQL(src.sql), t: t}
+		case kql.TDatetime:
+			return val{sql: dtTicks(src.sql), t: t}
+		case kql.TTimespan:
+			return val{sql: src.sql, t: t}
+		}
+	case kql.TReal, kql.TDecimal:
+		switch src.t {
+		case kql.TInt, kql.TLong, kql.TReal, kql.TDecimal, kql.TBool:
+			return val{sql: "CAST(" + src.sql + " AS DOUBLE)", t: t}
+		case kql.TString:
+			return val{sql: parseRealSQL(src.sql), t: t}
+		case kql.TDatetime:
+			return val{sql: "CAST(" + dtTicks(src.sql) + " AS DOUBLE)", t: t}
+		case kql.TTimespan:
+			return val{sql: "CAST(" + src.sql + " AS DOUBLE)", t: t}
+		}
+	case kql.TBool:
+		switch src.t {
+		case kql.TInt, kql.TLong, kql.TReal, kql.TDecimal:
+			return val{sql: "(" + src.sql + " <> 0)", t: t}
+		case kql.TString:
+			return val{sql: parseBoolSQL(src.sql), t: t}
+		}
+	case kql.TDatetime:
+		switch src.t {
+		case kql.TString:
+			return val{sql: parseDatetimeSQL(src.sql), t: t}
+		case kql.TInt, kql.TLong:
+			return val{sql: ticksToDt(src.sql), t: t}
+		}
+	case kql.TTimespan:
+		switch src.t {
+		case kql.TString:
+			return val{sql: parseTimespanSQL(src.sql), t: t}
+		case kql.TInt, kql.TLong:
+			return val{sql: src.sql, t: t}
+		case kql.TReal, kql.TDecimal:
+			return val{sql: "TRY_CAST(round(" + src.sql + ") AS BIGINT)", t: t}
+		}
+	case kql.TGuid:
+		if src.t == kql.TString {
+			return val{sql: "(CASE WHEN regexp_matches(trim(" + src.sql + "), '^[{(]?[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}[})]?$') THEN lower(CAST(TRY_CAST(regexp_replace(trim(" + src.sql + "), '[{}()]', '', 'g') AS UUID) AS VARCHAR)) END)", t: t}
+		}
+	}
+	return val{sql: "CAST(NULL AS " + sqlType(t) + ")", t: t, null: true}
+}

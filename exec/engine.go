@@ -1,0 +1,281 @@
+package exec
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/big"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" driver
+
+	"github.com/kqlhunt/kqlhunt/kql"
+)
+
+// Options configures an Engine.
+type Options struct {
+	// MaxMemory is DuckDB's memory_limit ("2GB"); empty keeps DuckDB's default.
+	MaxMemory string
+	// Threads caps DuckDB's worker threads; 0 keeps DuckDB's default.
+	Threads int
+	// Now pins now() and ago(); the zero time means the wall clock, read
+	// once per query.
+	Now time.Time
+}
+
+// Engine runs KQL queries on an in-process DuckDB database.
+type Engine struct {
+	db     *sql.DB
+	opts   Options
+	mu     sync.Mutex
+	schema *kql.Schema
+	locked bool
+}
+
+// Open starts an in-memory DuckDB database with one connection, so that
+// settings apply to every statement.
+func Open(ctx context.Context, opts Options) (*Engine, error) {
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		return nil, fmt.Errorf("open duckdb: %w", err)
+	}
+	db.SetMaxOpenConns(1)
+	db.SetMaxIdleConns(1)
+	db.SetConnMaxLifetime(0)
+	db.SetConnMaxIdleTime(0)
+	settings := []string{"SET TimeZone = 'UTC'"}
+	if opts.MaxMemory != "" {
+		settings = append(settings, "SET memory_limit = "+quoteString(opts.MaxMemory))
+	}
+	if opts.Threads > 0 {
+		settings = append(settings, "SET threads = "+strconv.Itoa(opts.Threads))
+	}
+	for _, s := range settings {
+		if _, err := db.ExecContext(ctx, s); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("configure duckdb (%s): %w", s, err)
+		}
+	}
+	return &Engine{db: db, opts: opts, schema: &kql.Schema{Tables: map[string]*kql.Table{}}}, nil
+}
+
+// DB is the database handle, for loaders that create the tables before
+// Lockdown.
+func (e *Engine) DB() *sql.DB { return e.db }
+
+// SetSchema sets the tables queries may read.
+func (e *Engine) SetSchema(s *kql.Schema) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if s == nil {
+		s = &kql.Schema{Tables: map[string]*kql.Table{}}
+	}
+	e.schema = s
+}
+
+// Schema returns the tables queries may read.
+func (e *Engine) Schema() *kql.Schema {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.schema
+}
+
+// Lockdown turns external access off and locks DuckDB's configuration:
+// after it no statement can read, write or attach files, install or load
+// extensions, or change settings.
+func (e *Engine) Lockdown(ctx context.Context) error {
+	stmts := []string{
+		"SET autoinstall_known_extensions = false",
+		"SET autoload_known_extensions = false",
+		"SET allow_community_extensions = false",
+		"SET enable_external_access = false",
+		"SET lock_configuration = true",
+	}
+	for _, s := range stmts {
+		if _, err := e.db.ExecContext(ctx, s); err != nil {
+			return fmt.Errorf("lockdown (%s): %w", s, err)
+		}
+	}
+	e.mu.Lock()
+	e.locked = true
+	e.mu.Unlock()
+	return nil
+}
+
+// Close releases the database.
+func (e *Engine) Close() error { return e.db.Close() }
+
+// Compile parses and compiles src against the engine's schema.
+func (e *Engine) Compile(src string) (*Program, error) {
+	q, err := kql.Parse(src)
+	if err != nil {
+		return nil, err
+	}
+	now := e.opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	return Compile(q, CompileOptions{Schema: e.Schema(), Now: now})
+}
+
+// Query parses, compiles and runs src. Cancelling ctx interrupts the
+// running DuckDB query.
+func (e *Engine) Query(ctx context.Context, src string) (*Result, error) {
+	p, err := e.Compile(src)
+	if err != nil {
+		return nil, err
+	}
+	return e.Run(ctx, p)
+}
+
+// Run executes a compiled program.
+func (e *Engine) Run(ctx context.Context, p *Program) (*Result, error) {
+	rows, err := e.db.QueryContext(ctx, p.SQL)
+	if err != nil {
+		return nil, runError(ctx, err)
+	}
+	defer rows.Close()
+	res := &Result{Columns: p.Columns, Ordered: p.Ordered}
+	n := len(p.Columns)
+	if n == 0 {
+		for rows.Next() {
+		}
+		return res, runError(ctx, rows.Err())
+	}
+	raw := make([]any, n)
+	ptrs := make([]any, n)
+	for i := range raw {
+		ptrs[i] = &raw[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, runError(ctx, err)
+		}
+		row := make([]any, n)
+		for i, col := range p.Columns {
+			v, err := convertValue(col.Type, raw[i])
+			if err != nil {
+				return nil, fmt.Errorf("column %q: %w", col.Name, err)
+			}
+			row[i] = v
+		}
+		res.Rows = append(res.Rows, row)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, runError(ctx, err)
+	}
+	return res, nil
+}
+
+func runError(ctx context.Context, err error) error {
+	if err == nil {
+		return nil
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	msg := err.Error()
+	if strings.Contains(msg, "INTERRUPT") {
+		return context.Canceled
+	}
+	return fmt.Errorf("query failed: %w", err)
+}
+
+// convertValue turns a DuckDB value into the Go value Result documents.
+func convertValue(t kql.Type, v any) (any, error) {
+	if v == nil {
+		if t == kql.TString {
+			return "", nil
+		}
+		return nil, nil
+	}
+	switch t {
+	case kql.TBool:
+		if b, ok := v.(bool); ok {
+			return b, nil
+		}
+	case kql.TInt, kql.TLong:
+		return toInt64(v)
+	case kql.TReal, kql.TDecimal:
+		switch x := v.(type) {
+		case float64:
+			return x, nil
+		case float32:
+			return float64(x), nil
+		}
+		if i, err := toInt64(v); err == nil {
+			return float64(i.(int64)), nil
+		}
+	case kql.TString, kql.TGuid:
+		switch x := v.(type) {
+		case string:
+			return x, nil
+		case []byte:
+			return string(x), nil
+		}
+		return fmt.Sprint(v), nil
+	case kql.TDatetime:
+		if tm, ok := v.(time.Time); ok {
+			return tm.UTC(), nil
+		}
+	case kql.TTimespan:
+		i, err := toInt64(v)
+		if err != nil {
+			return nil, err
+		}
+		return Timespan(i.(int64)), nil
+	case kql.TDynamic:
+		var s string
+		switch x := v.(type) {
+		case string:
+			s = x
+		case []byte:
+			s = string(x)
+		default:
+			b, err := json.Marshal(x)
+			if err != nil {
+				return nil, err
+			}
+			s = string(b)
+		}
+		if s == "null" {
+			return nil, nil
+		}
+		return Dynamic(s), nil
+	}
+	return nil, fmt.Errorf("unexpected %T for a %s value", v, t)
+}
+
+func toInt64(v any) (any, error) {
+	switch x := v.(type) {
+	case int64:
+		return x, nil
+	case int32:
+		return int64(x), nil
+	case int16:
+		return int64(x), nil
+	case int8:
+		return int64(x), nil
+	case uint64:
+		return int64(x), nil
+	case uint32:
+		return int64(x), nil
+	case uint16:
+		return int64(x), nil
+	case uint8:
+		return int64(x), nil
+	case *big.Int:
+		if x.IsInt64() {
+			return x.Int64(), nil
+		}
+		return nil, errors.New("integer out of range")
+	case float64:
+		return int64(x), nil
+	}
+	return nil, fmt.Errorf("unexpected %T for an integer", v)
+}

@@ -1,0 +1,264 @@
+package exec
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/kqlhunt/kqlhunt/kql"
+)
+
+// expandList is the per-row element list of mv-expand: array elements,
+// one-key bags (or [key, value] arrays) for a bag, the value itself
+// otherwise (null included).
+func expandList(d string, bagArray bool) string {
+	pair := "json_object(k, json_extract(" + d + ", '/' || replace(replace(k, '~', '~0'), '/', '~1')))"
+	if bagArray {
+		pair = "to_json([to_json(k), json_extract(" + d + ", '/' || replace(replace(k, '~', '~0'), '/', '~1'))])"
+	}
+	return "(CASE WHEN json_type(" + d + ") = 'ARRAY' THEN CAST(" + d + " AS JSON[]) " +
+		"WHEN json_type(" + d + ") = 'OBJECT' THEN list_transform(json_keys(" + d + "), k -> " + pair + ") " +
+		"ELSE [" + d + "] END)"
+}
+
+func (c *compiler) mvExpand(r *rel, op *kql.MvExpandOp, sc *scope) (*rel, error) {
+	ev := c.rowEnv(r, sc)
+	bagArray := strings.EqualFold(paramWord(op.Params, "bagexpansion"), "array") || strings.EqualFold(paramWord(op.Params, "kind"), "array")
+	itemIndex := paramWord(op.Params, "with_itemindex")
+	type ex struct {
+		name string
+		list string
+		to   kql.Type
+	}
+	var exs []ex
+	for _, mc := range op.Cols {
+		v, err := c.scalar(mc.X, ev)
+		if err != nil {
+			return nil, err
+		}
+		name := ""
+		if mc.Name != nil {
+			name = mc.Name.Name
+		} else {
+			name = autoName(mc.X)
+		}
+		if name == "" {
+			return nil, errAt(mc, "mv-expand of an expression needs a name: Name = expr")
+		}
+		d := c.toDynamic(v).sql
+		to := kql.TDynamic
+		if mc.ToType != "" {
+			t, ok := kql.CanonicalType(mc.ToType)
+			if !ok {
+				return nil, errAt(mc, "unknown type %q", mc.ToType)
+			}
+			to = t
+		}
+		exs = append(exs, ex{name: name, list: expandList(d, bagArray), to: to})
+	}
+	stage := "SELECT *"
+	for i, e := range exs {
+		stage += ", " + e.list + " AS \"$l" + strconv.Itoa(i) + "\""
+	}
+	s1 := c.addCTE(stage+" FROM "+r.from, r.cols, r.ord, r.sorted)
+	var lens []string
+	for i := range exs {
+		lens = append(lens, "len(\"$l"+strconv.Itoa(i)+"\")")
+	}
+	n := lens[0]
+	if len(lens) > 1 {
+		n = "greatest(" + strings.Join(lens, ", ") + ")"
+	}
+	if op.Limit != nil {
+		lim, err := c.countArg(op.Limit, sc)
+		if err != nil {
+			return nil, err
+		}
+		n = "least(" + n + ", " + lim + ")"
+	}
+	s2 := c.addCTE("SELECT *, unnest(range(1, "+n+" + 1)) AS \"$i\" FROM "+s1.from, r.cols, r.ord, r.sorted)
+	outs := relOuts(r)
+	for i, e := range exs {
+		el := val{sql: "\"$l" + strconv.Itoa(i) + "\"[\"$i\"]", t: kql.TDynamic}
+		if e.to != kql.TDynamic {
+			el = c.convertStrict(el, e.to)
+		}
+		replaced := false
+		for j := range outs {
+			if outs[j].name == e.name {
+				outs[j] = outCol{e.name, el.sql, el.t}
+				replaced = true
+			}
+		}
+		if !replaced {
+			outs = append(outs, outCol{e.name, el.sql, el.t})
+		}
+	}
+	if itemIndex != "" {
+		outs = append(outs, outCol{itemIndex, "CAST(\"$i\" - 1 AS BIGINT)", kql.TLong})
+	}
+	var sel []string
+	var cols []kql.Column
+	for _, o := range outs {
+		sel = append(sel, o.sql+" AS "+quoteIdent(o.name))
+		cols = append(cols, kql.Column{Name: o.name, Type: o.t})
+	}
+	ord := "\"$i\""
+	if r.ord {
+		ord = ordCol + ", \"$i\""
+	}
+	sel = append(sel, "row_number() OVER (ORDER BY "+ord+") AS "+ordCol)
+	return c.addCTE("SELECT "+strings.Join(sel, ", ")+" FROM "+s2.from, cols, true, r.sorted), nil
+}
+
+// convertStrict converts a dynamic element for `to typeof(T)`: values of
+// another kind become null.
+func (c *compiler) convertStrict(v val, t kql.Type) val {
+	switch t {
+	case kql.TString:
+		return val{sql: "coalesce(CASE WHEN json_type(" + v.sql + ") = 'VARCHAR' THEN " + v.sql + "->>'$' ELSE " + dynText(v.sql) + " END, '')", t: t}
+	}
+	return c.convert(v, t)
+}
+
+func (c *compiler) parse(r *rel, op *kql.ParseOp, sc *scope) (*rel, error) {
+	ev := c.rowEnv(r, sc)
+	src, err := c.scalar(op.X, ev)
+	if err != nil {
+		return nil, err
+	}
+	s := c.asString(src).sql
+	kind := strings.ToLower(paramWord(op.Params, "kind"))
+	if kind == "" {
+		kind = "simple"
+	}
+	if kind != "simple" && kind != "regex" && kind != "relaxed" {
+		return nil, errAt(op, "unknown parse kind %q", kind)
+	}
+	flags := paramWord(op.Params, "flags")
+	var re strings.Builder
+	if kind == "regex" && flags != "" {
+		re.WriteString("(?" + flags + ")")
+	}
+	type pcol struct {
+		name string
+		t    kql.Type
+	}
+	var pcols []pcol
+	lastCol := -1
+	for i, p := range op.Pattern {
+		if p.Column != nil {
+			lastCol = i
+		}
+	}
+	re.WriteString("^")
+	if kind == "regex" {
+		re.Reset()
+		if flags != "" {
+			re.WriteString("(?" + flags + ")")
+		}
+	}
+	for i, p := range op.Pattern {
+		switch {
+		case p.Star:
+			re.WriteString("(?:.*?)")
+		case p.Lit != nil:
+			if kind == "regex" {
+				re.WriteString("(?:" + p.Lit.Str + ")")
+			} else {
+				re.WriteString(regexp.QuoteMeta(p.Lit.Str))
+			}
+		case p.Column != nil:
+			t := kql.TString
+			if p.Column.Type != "" {
+				tt, ok := kql.CanonicalType(p.Column.Type)
+				if !ok {
+					return nil, errAt(p, "unknown type %q", p.Column.Type)
+				}
+				t = tt
+			}
+			pcols = append(pcols, pcol{p.Column.Name.Name, t})
+			if i == lastCol && i == len(op.Pattern)-1 {
+				re.WriteString("(.*)")
+			} else {
+				re.WriteString("(.*?)")
+			}
+		}
+	}
+	if kind != "regex" {
+		re.WriteString("$")
+	}
+	pattern := re.String()
+	if _, err := regexp.Compile(pattern); err != nil {
+		return nil, errAt(op, "parse pattern is not a valid regular expression: %v", err)
+	}
+	pat := quoteString(pattern)
+	matched := "regexp_matches(" + s + ", " + pat + ")"
+	var convs []val
+	for i, pc := range pcols {
+		g := val{sql: "regexp_extract(" + s + ", " + pat + ", " + strconv.Itoa(i+1) + ")", t: kql.TString}
+		if pc.t == kql.TString {
+			convs = append(convs, g)
+			continue
+		}
+		convs = append(convs, c.convert(val{sql: "nullif(" + g.sql + ", '')", t: kql.TString}, pc.t))
+	}
+	ok := matched
+	if kind == "simple" {
+		for i, pc := range pcols {
+			if pc.t != kql.TString {
+				ok += " AND " + convs[i].sql + " IS NOT NULL"
+			}
+		}
+	}
+	outs := relOuts(r)
+	for i, pc := range pcols {
+		var expr string
+		if pc.t == kql.TString {
+			expr = "(CASE WHEN " + ok + " THEN " + convs[i].sql + " ELSE '' END)"
+		} else {
+			expr = "(CASE WHEN " + ok + " THEN " + convs[i].sql + " END)"
+		}
+		replaced := false
+		for j := range outs {
+			if outs[j].name == pc.name {
+				outs[j] = outCol{pc.name, expr, pc.t}
+				replaced = true
+			}
+		}
+		if !replaced {
+			outs = append(outs, outCol{pc.name, expr, pc.t})
+		}
+	}
+	out := c.selectOuts(r, outs)
+	if op.Where {
+		// parse-where keeps only rows that matched (and converted)
+		var sel []string
+		for _, o := range outs {
+			sel = append(sel, o.sql+" AS "+quoteIdent(o.name))
+		}
+		if r.ord {
+			sel = append(sel, ordCol)
+		}
+		c.ctes = c.ctes[:len(c.ctes)-1]
+		c.nextID--
+		return c.addCTE("SELECT "+strings.Join(sel, ", ")+" FROM "+r.from+" WHERE "+ok, out.cols, r.ord, r.sorted), nil
+	}
+	return out, nil
+}
+
+func (c *compiler) evaluate(r *rel, op *kql.EvaluateOp, sc *scope) (*rel, error) {
+	switch op.Plugin.Func.Name {
+	case "bag_unpack":
+		return nil, errAt(op.Plugin, "evaluate bag_unpack needs the column names at compile time; it is not supported yet")
+	}
+	return nil, errAt(op.Plugin, "plugin %q is not supported", op.Plugin.Func.Name)
+}
+
+func (c *compiler) mvApply(r *rel, op *kql.MvApplyOp, sc *scope) (*rel, error) {
+	return nil, errAt(op, "operator mv-apply is not supported yet")
+}
+
+func (c *compiler) makeSeries(r *rel, op *kql.MakeSeriesOp, sc *scope) (*rel, error) {
+	return nil, errAt(op, "operator make-series is not supported yet")
+}

@@ -1,0 +1,196 @@
+package exec
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/kqlhunt/kqlhunt/kql"
+)
+
+// jsonList is a dynamic array as a DuckDB JSON[] (null for non-arrays).
+func jsonList(sql string) string {
+	return "(CASE WHEN json_type(" + sql + ") = 'ARRAY' THEN CAST(" + sql + " AS JSON[]) END)"
+}
+
+// elemText is the comparable text of a JSON value.
+func elemText(e string) string {
+	return "CAST(" + e + " AS VARCHAR)"
+}
+
+var jsonElemText = elemText("e")
+
+func dynArg(c *compiler, a val) string {
+	if a.t != kql.TDynamic {
+		return c.toDynamic(a).sql
+	}
+	return a.sql
+}
+
+func registerDynamicFuncs(reg func(string, int, int, fnImpl)) {
+	reg("array_length", 1, 1, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
+		d := dynArg(c, a[0])
+		return val{sql: "(CASE WHEN json_type(" + d + ") = 'ARRAY' THEN CAST(json_array_length(" + d + ") AS BIGINT) END)", t: kql.TLong}, nil
+	})
+	reg("array_concat", 1, 64, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
+		var ls []string
+		var conds []string
+		for _, v := range a {
+			d := dynArg(c, v)
+			ls = append(ls, jsonList(d))
+			conds = append(conds, "json_type("+d+") = 'ARRAY'")
+		}
+		expr := ls[0]
+		for _, l := range ls[1:] {
+			expr = "list_concat(" + expr + ", " + l + ")"
+		}
+		return val{sql: "(CASE WHEN " + strings.Join(conds, " AND ") + " THEN to_json(" + expr + ") END)", t: kql.TDynamic}, nil
+	})
+	reg("array_slice", 3, 3, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
+		l := jsonList(dynArg(c, a[0]))
+		n := "len(" + l + ")"
+		s := "(CASE WHEN " + a[1].sql + " < 0 THEN greatest(" + n + " + " + a[1].sql + ", 0) ELSE " + a[1].sql + " END)"
+		e := "(CASE WHEN " + a[2].sql + " < 0 THEN " + n + " + " + a[2].sql + " ELSE least(" + a[2].sql + ", " + n + " - 1) END)"
+		return val{sql: "to_json(CASE WHEN " + e + " < " + s + " THEN CAST([] AS JSON[]) ELSE list_slice(" + l + ", " + s + " + 1, " + e + " + 1) END)", t: kql.TDynamic}, nil
+	})
+	reg("array_index_of", 2, 4, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
+		if len(a) > 2 {
+			return val{}, errAt(call, "array_index_of with start/length is not supported")
+		}
+		l := jsonList(dynArg(c, a[0]))
+		x := elemText("(" + c.toDynamic(a[1]).sql + ")")
+		return val{sql: "(CASE WHEN " + l + " IS NULL THEN NULL ELSE CAST(coalesce(list_position(list_transform(" + l + ", e -> " + jsonElemText + "), " + x + "), 0) - 1 AS BIGINT) END)", t: kql.TLong}, nil
+	})
+	reg("array_sum", 1, 1, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
+		l := jsonList(dynArg(c, a[0]))
+		return val{sql: "CAST(list_sum(list_transform(" + l + ", e -> TRY_CAST(e AS DOUBLE))) AS DOUBLE)", t: kql.TReal}, nil
+	})
+	minmax := func(name, f string) {
+		reg(name, 1, 1, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
+			l := jsonList(dynArg(c, a[0]))
+			return val{sql: "(SELECT to_json(" + f + "(TRY_CAST(e AS DOUBLE))) FROM (SELECT unnest(" + l + ") AS e))", t: kql.TDynamic}, nil
+		})
+	}
+	minmax("array_max", "max")
+	minmax("array_min", "min")
+	sortFn := func(name, dir string) {
+		reg(name, 1, 2, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
+			l := jsonList(dynArg(c, a[0]))
+			nulls := "NULLS LAST"
+			if len(a) == 2 {
+				if a[1].lit != nil && a[1].lit.Kind == kql.LitBool && !a[1].lit.Bool {
+					nulls = "NULLS FIRST"
+				}
+			}
+			num := "list_bool_and(list_transform(" + l + ", e -> json_type(e) IN ('BIGINT', 'UBIGINT', 'DOUBLE', 'NULL')))"
+			return val{sql: "(CASE WHEN " + l + " IS NULL THEN NULL WHEN len(" + l + ") = 0 THEN CAST('[]' AS JSON) WHEN " + num + " THEN to_json(list_transform(list_sort(list_transform(" + l + ", e -> TRY_CAST(e AS DOUBLE)), '" + dir + "', '" + nulls + "'), x -> CASE WHEN x = trunc(x) AND abs(x) < 1e15 THEN to_json(CAST(x AS BIGINT)) ELSE to_json(x) END)) " +
+				"ELSE to_json(list_transform(list_sort(list_transform(" + l + ", e -> CASE WHEN json_type(e) = 'VARCHAR' THEN e->>'$' ELSE CAST(e AS VARCHAR) END), '" + dir + "', '" + nulls + "'), x -> to_json(x))) END)", t: kql.TDynamic}, nil
+		})
+	}
+	sortFn("array_sort_asc", "ASC")
+	sortFn("array_sort_desc", "DESC")
+	reg("array_reverse", 1, 1, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
+		l := jsonList(dynArg(c, a[0]))
+		return val{sql: "to_json(list_reverse(" + l + "))", t: kql.TDynamic}, nil
+	})
+	reg("pack_array", 0, 64, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
+		var parts []string
+		for _, v := range a {
+			d := c.toDynamic(v).sql
+			parts = append(parts, "coalesce("+d+", CAST('null' AS JSON))")
+		}
+		if len(parts) == 0 {
+			return val{sql: "CAST('[]' AS JSON)", t: kql.TDynamic}, nil
+		}
+		return val{sql: "to_json([" + strings.Join(parts, ", ") + "])", t: kql.TDynamic}, nil
+	})
+	reg("pack bag_pack pack_dictionary", 0, 128, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
+		if len(a)%2 != 0 {
+			return val{}, errAt(call, "%s() takes key/value pairs", call.Func.Name)
+		}
+		var parts []string
+		for i := 0; i < len(a); i += 2 {
+			parts = append(parts, c.asString(a[i]).sql, "coalesce("+c.toDynamic(a[i+1]).sql+", CAST('null' AS JSON))")
+		}
+		if len(parts) == 0 {
+			return val{sql: "CAST('{}' AS JSON)", t: kql.TDynamic}, nil
+		}
+		return val{sql: "json_object(" + strings.Join(parts, ", ") + ")", t: kql.TDynamic}, nil
+	})
+	reg("bag_keys", 1, 1, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
+		d := dynArg(c, a[0])
+		return val{sql: "(CASE WHEN json_type(" + d + ") = 'OBJECT' THEN to_json(json_keys(" + d + ")) END)", t: kql.TDynamic}, nil
+	})
+	reg("bag_has_key", 2, 2, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
+		d := dynArg(c, a[0])
+		k := c.asString(a[1]).sql
+		return val{sql: "(json_type(" + d + ") = 'OBJECT' AND list_contains(json_keys(" + d + "), " + k + "))", t: kql.TBool}, nil
+	})
+	reg("bag_merge", 1, 64, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
+		// first value wins: apply later bags first
+		expr := "CAST('{}' AS JSON)"
+		for i := len(a) - 1; i >= 0; i-- {
+			d := dynArg(c, a[i])
+			expr = "(CASE WHEN json_type(" + d + ") = 'OBJECT' THEN json_merge_patch(" + expr + ", " + d + ") ELSE " + expr + " END)"
+		}
+		return val{sql: expr, t: kql.TDynamic}, nil
+	})
+	reg("bag_remove_keys", 2, 2, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
+		d := dynArg(c, a[0])
+		keys := "list_transform(" + jsonList(dynArg(c, a[1])) + ", e -> e->>'$')"
+		return val{sql: "(CASE WHEN json_type(" + d + ") = 'OBJECT' THEN coalesce((SELECT json_group_object(k, json_extract(" + d + ", '/' || replace(replace(k, '~', '~0'), '/', '~1'))) FROM (SELECT unnest(json_keys(" + d + ")) AS k) WHERE NOT list_contains(" + keys + ", k)), CAST('{}' AS JSON)) END)", t: kql.TDynamic}, nil
+	})
+	reg("set_has_element", 2, 2, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
+		l := jsonList(dynArg(c, a[0]))
+		x := c.toDynamic(a[1]).sql
+		return val{sql: "list_contains(list_transform(" + l + ", e -> CAST(e AS VARCHAR)), CAST(" + x + " AS VARCHAR))", t: kql.TBool}, nil
+	})
+	setOp := func(name string) {
+		reg(name, 2, 64, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
+			var ls []string
+			for _, v := range a {
+				ls = append(ls, "list_transform("+jsonList(dynArg(c, v))+", e -> CAST(e AS VARCHAR))")
+			}
+			expr := ls[0]
+			for _, l := range ls[1:] {
+				switch name {
+				case "set_union":
+					expr = "list_concat(" + expr + ", " + l + ")"
+				case "set_intersect":
+					expr = "list_intersect(" + expr + ", " + l + ")"
+				case "set_difference":
+					expr = "list_filter(" + expr + ", x -> NOT list_contains(" + l + ", x))"
+				}
+			}
+			return val{sql: "to_json(list_transform(list_distinct(" + expr + "), x -> CAST(x AS JSON)))", t: kql.TDynamic}, nil
+		})
+	}
+	setOp("set_union")
+	setOp("set_intersect")
+	setOp("set_difference")
+	reg("strcat_array", 2, 2, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
+		l := jsonList(dynArg(c, a[0]))
+		return val{sql: "coalesce(array_to_string(list_transform(" + l + ", e -> coalesce(" + dynText("e") + ", '')), " + c.asString(a[1]).sql + "), '')", t: kql.TString}, nil
+	})
+	reg("dynamic_to_json", 1, 1, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
+		return val{sql: "coalesce(CAST(" + dynArg(c, a[0]) + " AS VARCHAR), 'null')", t: kql.TString}, nil
+	})
+	reg("zip", 2, 16, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
+		var ls []string
+		for _, v := range a {
+			ls = append(ls, jsonList(dynArg(c, v)))
+		}
+		var lens []string
+		for _, l := range ls {
+			lens = append(lens, "coalesce(len("+l+"), 0)")
+		}
+		var elems []string
+		for _, l := range ls {
+			elems = append(elems, "coalesce("+l+"[i], CAST('null' AS JSON))")
+		}
+		return val{sql: "to_json(list_transform(range(1, greatest(" + strings.Join(lens, ", ") + ") + 1), i -> to_json([" + strings.Join(elems, ", ") + "])))", t: kql.TDynamic}, nil
+	})
+	reg("array_split", 2, 2, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
+		return val{}, errAt(call, "array_split is not supported")
+	})
+	_ = strconv.Itoa
+}

@@ -1,0 +1,817 @@
+package exec
+
+import (
+	"encoding/json"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/kqlhunt/kqlhunt/kql"
+)
+
+// val is a compiled scalar expression: SQL text and its KQL type.
+type val struct {
+	sql  string
+	t    kql.Type
+	null bool         // a typed null literal
+	lit  *kql.Literal // set for constants written as literals
+}
+
+func (v val) isConstString() (string, bool) {
+	if v.lit != nil && v.lit.Kind == kql.LitString && !v.lit.Null {
+		return v.lit.Str, true
+	}
+	return "", false
+}
+
+// env is the scope of a scalar expression: the row's columns, the let
+// bindings, and what the context allows.
+type env struct {
+	c     *compiler
+	sc    *scope
+	cols  []kql.Column
+	ord   bool   // the row has an order (window functions allowed)
+	qual  string // column qualifier ("l", "r") inside join conditions
+	agg   *aggCtx
+	sides *joinSides
+}
+
+func (ev *env) colRef(name string) string {
+	if ev.qual != "" {
+		return ev.qual + "." + quoteIdent(name)
+	}
+	return quoteIdent(name)
+}
+
+func (ev *env) lookupCol(name string) (kql.Column, bool) {
+	for _, c := range ev.cols {
+		if c.Name == name {
+			return c, true
+		}
+	}
+	return kql.Column{}, false
+}
+
+func isIntegral(t kql.Type) bool { return t == kql.TInt || t == kql.TLong }
+func isNumeric(t kql.Type) bool {
+	return t == kql.TInt || t == kql.TLong || t == kql.TReal || t == kql.TDecimal
+}
+
+func typeName(t kql.Type) string {
+	if t == "" {
+		return "unknown"
+	}
+	return string(t)
+}
+
+func dtTicks(sql string) string   { return "(epoch_ns(" + sql + ") // 100)" }
+func ticksToDt(sql string) string { return "make_timestamp_ns((" + sql + ") * 100)" }
+
+func (c *compiler) scalar(e kql.Expr, ev *env) (val, error) {
+	c.depth++
+	defer func() { c.depth-- }()
+	if c.depth > 300 {
+		return val{}, errAt(e, "expression nests too deeply")
+	}
+	switch e := e.(type) {
+	case *kql.Literal:
+		return literal(e), nil
+	case *kql.Ident:
+		return c.ident(e, ev)
+	case *kql.ParenExpr:
+		if c.isTabular(e.X, ev.sc) {
+			return c.scalarSubquery(e.X, ev)
+		}
+		v, err := c.scalar(e.X, ev)
+		if err != nil {
+			return v, err
+		}
+		v.sql = "(" + v.sql + ")"
+		return v, nil
+	case *kql.BinaryExpr:
+		return c.binary(e, ev)
+	case *kql.UnaryExpr:
+		v, err := c.scalar(e.X, ev)
+		if err != nil {
+			return v, err
+		}
+		if !isNumeric(v.t) && v.t != kql.TTimespan {
+			if v.t == kql.TDynamic {
+				v = c.convert(v, kql.TReal)
+			} else {
+				return val{}, errAt(e, "unary %s needs a number or timespan, found %s", e.Op, typeName(v.t))
+			}
+		}
+		if e.Op == "-" {
+			if v.lit != nil && !v.null {
+				l := *v.lit
+				switch l.Kind {
+				case kql.LitInt, kql.LitLong:
+					l.Int = -l.Int
+				case kql.LitReal:
+					l.Real = -l.Real
+				case kql.LitTimespan:
+					l.Ticks = -l.Ticks
+				default:
+					return val{sql: "(-" + v.sql + ")", t: v.t}, nil
+				}
+				return literal(&l), nil
+			}
+			return val{sql: "(-" + v.sql + ")", t: v.t}, nil
+		}
+		return v, nil
+	case *kql.InExpr:
+		return c.inExpr(e, ev)
+	case *kql.BetweenExpr:
+		return c.between(e, ev)
+	case *kql.CallExpr:
+		return c.call(e, ev)
+	case *kql.MemberExpr:
+		return c.member(e, ev)
+	case *kql.IndexExpr:
+		return c.index(e, ev)
+	case *kql.PipeExpr:
+		return c.scalarSubquery(e, ev)
+	case *kql.TypeExpr:
+		return val{}, errAt(e, "a type is not a value here")
+	case *kql.Star:
+		return val{}, errAt(e, "* is not a value here")
+	}
+	return val{}, errAt(e, "unsupported expression")
+}
+
+// scalarSubquery turns a tabular expression used as a scalar into the
+// first column of its first row (Kusto's implicit toscalar).
+func (c *compiler) scalarSubquery(e kql.Expr, ev *env) (val, error) {
+	r, err := c.tabular(e, ev.sc)
+	if err != nil {
+		return val{}, err
+	}
+	if len(r.cols) == 0 {
+		return val{}, errAt(e, "the tabular expression has no columns")
+	}
+	q := "(SELECT " + quoteIdent(r.cols[0].Name) + " FROM " + r.from
+	if r.ord {
+		q += " ORDER BY " + ordCol
+	}
+	q += " LIMIT 1)"
+	t := r.cols[0].Type
+	if t == kql.TString {
+		q = "coalesce(" + q + ", '')"
+	}
+	return val{sql: q, t: t}, nil
+}
+
+func literal(l *kql.Literal) val {
+	v := val{lit: l}
+	switch l.Kind {
+	case kql.LitString:
+		v.t = kql.TString
+		v.sql = quoteString(l.Str)
+		return v
+	case kql.LitBool:
+		v.t = kql.TBool
+		v.sql = "FALSE"
+		if l.Bool {
+			v.sql = "TRUE"
+		}
+	case kql.LitInt:
+		v.t = kql.TInt
+		v.sql = sqlLong(l.Int)
+	case kql.LitLong:
+		v.t = kql.TLong
+		v.sql = sqlLong(l.Int)
+	case kql.LitReal:
+		v.t = kql.TReal
+		v.sql = sqlReal(l.Real)
+	case kql.LitDecimal:
+		v.t = kql.TReal
+		if f, err := strconv.ParseFloat(l.Str, 64); err == nil {
+			v.sql = sqlReal(f)
+		} else {
+			v.sql = "CAST(NULL AS DOUBLE)"
+			v.null = true
+		}
+	case kql.LitDatetime:
+		v.t = kql.TDatetime
+		v.sql = sqlDatetime(l.Ticks)
+	case kql.LitTimespan:
+		v.t = kql.TTimespan
+		v.sql = sqlLong(l.Ticks)
+	case kql.LitGuid:
+		v.t = kql.TGuid
+		v.sql = quoteString(strings.ToLower(l.Str))
+	case kql.LitDynamic:
+		v.t = kql.TDynamic
+		v.sql = "CAST(" + quoteString(l.Str) + " AS JSON)"
+		if l.Str == "null" {
+			v.null = true
+			v.sql = "CAST(NULL AS JSON)"
+		}
+	}
+	if l.Null {
+		v.null = true
+		v.sql = "CAST(NULL AS " + sqlType(v.t) + ")"
+	}
+	return v
+}
+
+func (c *compiler) ident(e *kql.Ident, ev *env) (val, error) {
+	if col, ok := ev.lookupCol(e.Name); ok {
+		return val{sql: ev.colRef(col.Name), t: col.Type}, nil
+	}
+	if b := ev.sc.lookup(e.Name); b != nil {
+		switch {
+		case b.scalar != nil:
+			v := *b.scalar
+			if !strings.HasPrefix(v.sql, "(") && strings.ContainsAny(v.sql, " ") {
+				v.sql = "(" + v.sql + ")"
+			}
+			return v, nil
+		case b.rel != nil:
+			return c.scalarSubquery(e, ev)
+		case b.fn != nil && len(b.fn.Params) == 0:
+			return c.call(&kql.CallExpr{Sp: e.Sp, Func: e}, ev)
+		}
+	}
+	if ev.sides != nil {
+		return val{}, hintAt(e, "use $left.Name or $right.Name, or a column both sides share", "unknown column %q in the join condition", e.Name)
+	}
+	if _, ok := ev.c.opts.Schema.Table(e.Name); ok {
+		return c.scalarSubquery(e, ev)
+	}
+	return val{}, hintAt(e, didYouMean(e.Name, ev), "unknown name %q", e.Name)
+}
+
+func didYouMean(name string, ev *env) string {
+	best, bestD := "", 3
+	for _, c := range ev.cols {
+		if d := editDistance(strings.ToLower(name), strings.ToLower(c.Name)); d < bestD {
+			best, bestD = c.Name, d
+		}
+	}
+	if best != "" {
+		return "did you mean " + strconv.Quote(best) + "?"
+	}
+	return ""
+}
+
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur := make([]int, len(rb)+1)
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(rb)]
+}
+
+// ---------------------------------------------------------------- operators
+
+func (c *compiler) binary(e *kql.BinaryExpr, ev *env) (val, error) {
+	x, err := c.scalar(e.X, ev)
+	if err != nil {
+		return val{}, err
+	}
+	y, err := c.scalar(e.Y, ev)
+	if err != nil {
+		return val{}, err
+	}
+	switch e.Op {
+	case "and", "or":
+		x, y = c.asBool(x), c.asBool(y)
+		if x.t != kql.TBool || y.t != kql.TBool {
+			return val{}, errAt(e, "%s needs bool operands, found %s and %s", e.Op, typeName(x.t), typeName(y.t))
+		}
+		return val{sql: "(" + x.sql + " " + strings.ToUpper(e.Op) + " " + y.sql + ")", t: kql.TBool}, nil
+	case "+", "-", "*", "/", "%":
+		return c.arith(e, x, y)
+	case "==", "!=", "<", "<=", ">", ">=":
+		return c.compare(e, x, y)
+	case "=~", "!~":
+		xs, ys := c.asString(x), c.asString(y)
+		s := "(lower(" + xs.sql + ") = lower(" + ys.sql + "))"
+		if ys.lit != nil || isConstSQL(ys.sql) {
+			if str, ok := ys.isConstString(); ok {
+				s = "(lower(" + xs.sql + ") = " + quoteString(strings.ToLower(str)) + ")"
+			}
+		}
+		if e.Op == "!~" {
+			s = "(NOT " + s + ")"
+		}
+		return val{sql: s, t: kql.TBool}, nil
+	case "matches regex":
+		xs := c.asString(x)
+		if y.t != kql.TString {
+			return val{}, errAt(e.Y, "matches regex needs a string pattern")
+		}
+		if p, ok := y.isConstString(); ok {
+			if _, err := regexp.Compile(p); err != nil {
+				return val{}, errAt(e.Y, "invalid regular expression: %v", err)
+			}
+		}
+		return val{sql: "regexp_matches(" + xs.sql + ", " + y.sql + ")", t: kql.TBool}, nil
+	case "like", "notlike":
+		return val{}, errAt(e, "operator %q is not supported", e.Op)
+	}
+	if strOps[strings.TrimPrefix(e.Op, "!")] {
+		return c.stringOp(e, x, y)
+	}
+	return val{}, errAt(e, "operator %q is not supported", e.Op)
+}
+
+func isConstSQL(s string) bool { return strings.HasPrefix(s, "'") }
+
+var strOps = map[string]bool{
+	"contains": true, "contains_cs": true, "has": true, "has_cs": true,
+	"hasprefix": true, "hasprefix_cs": true, "hassuffix": true, "hassuffix_cs": true,
+	"startswith": true, "startswith_cs": true, "endswith": true, "endswith_cs": true,
+}
+
+func (c *compiler) asBool(v val) val {
+	if v.t == kql.TDynamic {
+		return c.convert(v, kql.TBool)
+	}
+	return v
+}
+
+func (c *compiler) arith(e *kql.BinaryExpr, x, y val) (val, error) {
+	op := e.Op
+	if x.t == kql.TDynamic {
+		x = c.dynToNumber(x)
+	}
+	if y.t == kql.TDynamic {
+		y = c.dynToNumber(y)
+	}
+	bad := func() (val, error) {
+		return val{}, errAt(e, "cannot apply %s to %s and %s", op, typeName(x.t), typeName(y.t))
+	}
+	switch {
+	case isNumeric(x.t) && isNumeric(y.t):
+		real := x.t == kql.TReal || y.t == kql.TReal || x.t == kql.TDecimal || y.t == kql.TDecimal
+		t := kql.TLong
+		if real {
+			t = kql.TReal
+		} else if x.t == kql.TInt && y.t == kql.TInt {
+			t = kql.TInt
+		}
+		if real {
+			xs, ys := "CAST("+x.sql+" AS DOUBLE)", "CAST("+y.sql+" AS DOUBLE)"
+			switch op {
+			case "%":
+				return val{sql: "(" + xs + " - " + ys + " * floor(" + xs + " / " + ys + "))", t: t}, nil
+			case "/":
+				return val{sql: "(" + xs + " / " + ys + ")", t: t}, nil
+			}
+			return val{sql: "(" + xs + " " + op + " " + ys + ")", t: t}, nil
+		}
+		xs, ys := x.sql, y.sql
+		switch op {
+		case "/":
+			return val{sql: "(" + xs + " // nullif(" + ys + ", 0))", t: t}, nil
+		case "%":
+			return val{sql: "((" + xs + " % nullif(" + ys + ", 0) + abs(" + ys + ")) % abs(" + ys + "))", t: t}, nil
+		}
+		return val{sql: "(CAST(" + xs + " AS BIGINT) " + op + " " + ys + ")", t: t}, nil
+	case x.t == kql.TDatetime && y.t == kql.TDatetime && op == "-":
+		return val{sql: "(" + dtTicks(x.sql) + " - " + dtTicks(y.sql) + ")", t: kql.TTimespan}, nil
+	case x.t == kql.TDatetime && y.t == kql.TTimespan && (op == "+" || op == "-"):
+		return val{sql: ticksToDt(dtTicks(x.sql) + " " + op + " " + y.sql), t: kql.TDatetime}, nil
+	case x.t == kql.TTimespan && y.t == kql.TDatetime && op == "+":
+		return val{sql: ticksToDt(dtTicks(y.sql) + " + " + x.sql), t: kql.TDatetime}, nil
+	case x.t == kql.TTimespan && y.t == kql.TTimespan:
+		switch op {
+		case "+", "-":
+			return val{sql: "(" + x.sql + " " + op + " " + y.sql + ")", t: kql.TTimespan}, nil
+		case "/":
+			return val{sql: "(CAST(" + x.sql + " AS DOUBLE) / " + y.sql + ")", t: kql.TReal}, nil
+		case "%":
+			return val{sql: "(" + x.sql + " % nullif(" + y.sql + ", 0))", t: kql.TTimespan}, nil
+		}
+	case x.t == kql.TTimespan && isNumeric(y.t) && (op == "*" || op == "/"):
+		if op == "/" {
+			return val{sql: "CAST(trunc(" + x.sql + " / CAST(" + y.sql + " AS DOUBLE)) AS BIGINT)", t: kql.TTimespan}, nil
+		}
+		return val{sql: "CAST(round(" + x.sql + " * " + y.sql + ") AS BIGINT)", t: kql.TTimespan}, nil
+	case isNumeric(x.t) && y.t == kql.TTimespan && op == "*":
+		return val{sql: "CAST(round(" + x.sql + " * " + y.sql + ") AS BIGINT)", t: kql.TTimespan}, nil
+	}
+	return bad()
+}
+
+// dynToNumber converts a dynamic value used in arithmetic.
+func (c *compiler) dynToNumber(v val) val {
+	return val{sql: "TRY_CAST(" + v.sql + " AS DOUBLE)", t: kql.TReal}
+}
+
+// unify converts x and y to a common comparable type.
+func (c *compiler) unify(x, y val) (val, val, bool) {
+	switch {
+	case x.t == y.t:
+		return x, y, true
+	case isNumeric(x.t) && isNumeric(y.t):
+		return x, y, true
+	case x.t == kql.TDynamic && y.t != kql.TDynamic:
+		return c.convert(x, y.t), y, true
+	case y.t == kql.TDynamic && x.t != kql.TDynamic:
+		return x, c.convert(y, x.t), true
+	case x.t == kql.TGuid && y.t == kql.TString:
+		return x, val{sql: "lower(" + y.sql + ")", t: kql.TGuid}, true
+	case y.t == kql.TGuid && x.t == kql.TString:
+		return val{sql: "lower(" + x.sql + ")", t: kql.TGuid}, y, true
+	case x.null:
+		return c.convert(x, y.t), y, true
+	case y.null:
+		return x, c.convert(y, x.t), true
+	}
+	return x, y, false
+}
+
+func (c *compiler) compare(e *kql.BinaryExpr, x, y val) (val, error) {
+	x, y, ok := c.unify(x, y)
+	if !ok {
+		return val{}, errAt(e, "cannot compare %s with %s", typeName(x.t), typeName(y.t))
+	}
+	if x.t == kql.TDynamic {
+		x = val{sql: "CAST(" + x.sql + " AS VARCHAR)", t: kql.TString}
+		y = val{sql: "CAST(" + y.sql + " AS VARCHAR)", t: kql.TString}
+	}
+	switch e.Op {
+	case "==", "!=":
+		neq := e.Op == "!="
+		if x.t == kql.TString {
+			op := " = "
+			if neq {
+				op = " <> "
+			}
+			return val{sql: "(" + x.sql + op + y.sql + ")", t: kql.TBool}, nil
+		}
+		if x.null && y.null {
+			return val{sql: "CAST(NULL AS BOOLEAN)", t: kql.TBool}, nil
+		}
+		dist := " IS NOT DISTINCT FROM "
+		if neq {
+			dist = " IS DISTINCT FROM "
+		}
+		if (x.lit != nil && !x.null) || (y.lit != nil && !y.null) {
+			return val{sql: "(" + x.sql + dist + y.sql + ")", t: kql.TBool}, nil
+		}
+		return val{sql: "(CASE WHEN " + x.sql + " IS NULL AND " + y.sql + " IS NULL THEN NULL ELSE " + x.sql + dist + y.sql + " END)", t: kql.TBool}, nil
+	}
+	if x.t == kql.TBool && e.Op != "==" {
+		return val{sql: "(" + x.sql + " " + e.Op + " " + y.sql + ")", t: kql.TBool}, nil
+	}
+	return val{sql: "(" + x.sql + " " + e.Op + " " + y.sql + ")", t: kql.TBool}, nil
+}
+
+// asString converts a value for a string operator: strings as they are,
+// dynamic strings unquoted, other values through tostring.
+func (c *compiler) asString(v val) val {
+	if v.t == kql.TString {
+		return v
+	}
+	return c.toStringVal(v)
+}
+
+func isTermRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// termRegex builds the RE2 pattern of has/hasprefix/hassuffix for a
+// constant right-hand side.
+func termRegex(t string, op string, cs bool) string {
+	var b strings.Builder
+	if !cs {
+		b.WriteString("(?i)")
+	}
+	runes := []rune(t)
+	left := op != "hassuffix" && len(runes) > 0 && isTermRune(runes[0])
+	right := op != "hasprefix" && len(runes) > 0 && isTermRune(runes[len(runes)-1])
+	if left {
+		b.WriteString(`(?:^|[^\pL\pN])`)
+	}
+	b.WriteString(regexp.QuoteMeta(t))
+	if right {
+		b.WriteString(`(?:$|[^\pL\pN])`)
+	}
+	return b.String()
+}
+
+func (c *compiler) stringOp(e *kql.BinaryExpr, x, y val) (val, error) {
+	neg := strings.HasPrefix(e.Op, "!")
+	op := strings.TrimPrefix(e.Op, "!")
+	cs := strings.HasSuffix(op, "_cs")
+	base := strings.TrimSuffix(op, "_cs")
+	xs := c.asString(x)
+	ys := c.asString(y)
+	var s string
+	lower := func(v val) string {
+		if str, ok := v.isConstString(); ok {
+			return quoteString(strings.ToLower(str))
+		}
+		return "lower(" + v.sql + ")"
+	}
+	hay, needle := xs.sql, ys.sql
+	if !cs {
+		hay, needle = "lower("+xs.sql+")", lower(ys)
+	}
+	switch base {
+	case "contains":
+		s = "contains(" + hay + ", " + needle + ")"
+	case "startswith":
+		s = "starts_with(" + hay + ", " + needle + ")"
+	case "endswith":
+		s = "suffix(" + hay + ", " + needle + ")"
+	case "has", "hasprefix", "hassuffix":
+		if str, ok := ys.isConstString(); ok {
+			if str == "" {
+				s = "TRUE"
+				if base == "has" {
+					s = "FALSE"
+				}
+				break
+			}
+			re := termRegex(str, base, cs)
+			s = "(contains(" + hay + ", " + needle + ") AND regexp_matches(" + xs.sql + ", " + quoteString(re) + "))"
+		} else {
+			s = "(contains(" + hay + ", " + needle + ") AND regexp_matches(" + xs.sql + ", " + dynTermRegex(ys.sql, base, cs) + "))"
+		}
+	}
+	if neg {
+		s = "(NOT " + s + ")"
+	}
+	return val{sql: s, t: kql.TBool}, nil
+}
+
+// dynTermRegex builds the has pattern in SQL for a non-constant needle.
+func dynTermRegex(t, base string, cs bool) string {
+	pre := ""
+	if !cs {
+		pre = "'(?i)' || "
+	}
+	left, right := "''", "''"
+	if base != "hassuffix" {
+		left = "(CASE WHEN regexp_matches(" + t + ", '^[\\pL\\pN]') THEN '(?:^|[^\\pL\\pN])' ELSE '' END)"
+	}
+	if base != "hasprefix" {
+		right = "(CASE WHEN regexp_matches(" + t + ", '[\\pL\\pN]$') THEN '(?:$|[^\\pL\\pN])' ELSE '' END)"
+	}
+	return "(" + pre + left + " || regexp_escape(" + t + ") || " + right + ")"
+}
+
+func (c *compiler) between(e *kql.BetweenExpr, ev *env) (val, error) {
+	x, err := c.scalar(e.X, ev)
+	if err != nil {
+		return val{}, err
+	}
+	lo, err := c.scalar(e.Lo, ev)
+	if err != nil {
+		return val{}, err
+	}
+	hi, err := c.scalar(e.Hi, ev)
+	if err != nil {
+		return val{}, err
+	}
+	x1, lo, ok1 := c.unify(x, lo)
+	if !ok1 {
+		// datetime between (dt .. timespan) means dt .. dt+span
+		if x.t == kql.TDatetime && lo.t == kql.TDatetime && hi.t == kql.TTimespan {
+			hi = val{sql: ticksToDt(dtTicks(lo.sql) + " + " + hi.sql), t: kql.TDatetime}
+		} else {
+			return val{}, errAt(e, "between: cannot compare %s with %s", typeName(x.t), typeName(lo.t))
+		}
+	}
+	if x.t == kql.TDatetime && lo.t == kql.TDatetime && hi.t == kql.TTimespan {
+		hi = val{sql: ticksToDt(dtTicks(lo.sql) + " + " + hi.sql), t: kql.TDatetime}
+	}
+	x2, hi, ok2 := c.unify(x1, hi)
+	if !ok2 {
+		return val{}, errAt(e, "between: cannot compare %s with %s", typeName(x.t), typeName(hi.t))
+	}
+	s := "(" + x2.sql + " BETWEEN " + lo.sql + " AND " + hi.sql + ")"
+	if e.Not {
+		s = "(NOT " + s + ")"
+	}
+	return val{sql: s, t: kql.TBool}, nil
+}
+
+// inExpr compiles in, !in, in~, !in~, has_any, has_all.
+func (c *compiler) inExpr(e *kql.InExpr, ev *env) (val, error) {
+	x, err := c.scalar(e.X, ev)
+	if err != nil {
+		return val{}, err
+	}
+	ci := strings.HasSuffix(e.Op, "~")
+	neg := strings.HasPrefix(e.Op, "!")
+	// A tabular right side: the first column of the subquery.
+	if len(e.List) == 1 && c.isTabular(e.List[0], ev.sc) && (e.Op == "in" || e.Op == "!in" || e.Op == "in~" || e.Op == "!in~") {
+		r, err := c.tabular(e.List[0], ev.sc)
+		if err != nil {
+			return val{}, err
+		}
+		if len(r.cols) == 0 {
+			return val{}, errAt(e.List[0], "the subquery has no columns")
+		}
+		col := quoteIdent(r.cols[0].Name)
+		xs := x.sql
+		if r.cols[0].Type == kql.TDynamic && x.t != kql.TDynamic {
+			col = "CAST(" + col + " AS VARCHAR)"
+			xs = c.toDynamic(x).sql
+			xs = "CAST(" + xs + " AS VARCHAR)"
+		}
+		if ci {
+			xs = "lower(" + c.asString(x).sql + ")"
+			col = "lower(" + col + ")"
+		}
+		s := "coalesce(" + xs + " IN (SELECT " + col + " FROM " + r.from + "), false)"
+		if neg {
+			s = "(NOT " + s + ")"
+		}
+		return val{sql: s, t: kql.TBool}, nil
+	}
+	var items []val
+	var dynLists []val
+	for _, a := range e.List {
+		v, err := c.scalar(a, ev)
+		if err != nil {
+			return val{}, err
+		}
+		if v.t == kql.TDynamic {
+			if v.lit != nil && !v.null {
+				var arr []any
+				if json.Unmarshal([]byte(v.lit.Str), &arr) == nil {
+					for _, el := range arr {
+						items = append(items, jsonScalarVal(el))
+					}
+					continue
+				}
+			}
+			dynLists = append(dynLists, v)
+			continue
+		}
+		items = append(items, v)
+	}
+	switch e.Op {
+	case "has_any", "has_all":
+		if len(dynLists) > 0 {
+			return val{}, errAt(e, "%s over a non-constant dynamic array is not supported", e.Op)
+		}
+		var parts []string
+		for _, it := range items {
+			bv, err := c.stringOp(&kql.BinaryExpr{Sp: e.Sp, Op: "has"}, x, c.asString(it))
+			if err != nil {
+				return val{}, err
+			}
+			parts = append(parts, bv.sql)
+		}
+		if len(parts) == 0 {
+			if e.Op == "has_all" {
+				return val{sql: "TRUE", t: kql.TBool}, nil
+			}
+			return val{sql: "FALSE", t: kql.TBool}, nil
+		}
+		j := " OR "
+		if e.Op == "has_all" {
+			j = " AND "
+		}
+		return val{sql: "(" + strings.Join(parts, j) + ")", t: kql.TBool}, nil
+	}
+	var conds []string
+	if len(items) > 0 {
+		var xs string
+		var list []string
+		if ci {
+			xs = "lower(" + c.asString(x).sql + ")"
+			for _, it := range items {
+				if s, ok := it.isConstString(); ok {
+					list = append(list, quoteString(strings.ToLower(s)))
+				} else {
+					list = append(list, "lower("+c.asString(it).sql+")")
+				}
+			}
+		} else {
+			xs = x.sql
+			for _, it := range items {
+				a, b, ok := c.unify(x, it)
+				if !ok {
+					if it.null {
+						continue
+					}
+					// Kusto compares mismatched types as unequal.
+					continue
+				}
+				xs = a.sql
+				list = append(list, b.sql)
+			}
+		}
+		if len(list) > 0 {
+			conds = append(conds, xs+" IN ("+strings.Join(list, ", ")+")")
+		}
+	}
+	for _, d := range dynLists {
+		xs := c.toDynamic(x).sql
+		if ci {
+			conds = append(conds, "list_contains(list_transform(CAST("+d.sql+" AS JSON[]), e -> lower(CASE WHEN json_type(e) = 'VARCHAR' THEN e->>'$' ELSE CAST(e AS VARCHAR) END)), lower("+c.asString(x).sql+"))")
+		} else {
+			conds = append(conds, "list_contains(list_transform(CAST("+d.sql+" AS JSON[]), e -> CAST(e AS VARCHAR)), CAST("+xs+" AS VARCHAR))")
+		}
+	}
+	s := "FALSE"
+	if len(conds) > 0 {
+		s = "coalesce(" + strings.Join(conds, " OR ") + ", false)"
+	}
+	if neg {
+		s = "(NOT " + s + ")"
+	}
+	return val{sql: s, t: kql.TBool}, nil
+}
+
+// jsonScalarVal turns an element of a constant dynamic array into a value.
+func jsonScalarVal(el any) val {
+	switch x := el.(type) {
+	case string:
+		return val{sql: quoteString(x), t: kql.TString, lit: &kql.Literal{Kind: kql.LitString, Str: x}}
+	case float64:
+		if x == float64(int64(x)) {
+			return val{sql: sqlLong(int64(x)), t: kql.TLong, lit: &kql.Literal{Kind: kql.LitLong, Int: int64(x)}}
+		}
+		return val{sql: sqlReal(x), t: kql.TReal, lit: &kql.Literal{Kind: kql.LitReal, Real: x}}
+	case bool:
+		s := "FALSE"
+		if x {
+			s = "TRUE"
+		}
+		return val{sql: s, t: kql.TBool, lit: &kql.Literal{Kind: kql.LitBool, Bool: x}}
+	case nil:
+		return val{sql: "NULL", null: true, t: kql.TDynamic}
+	}
+	b, _ := json.Marshal(el)
+	return val{sql: "CAST(" + quoteString(string(b)) + " AS JSON)", t: kql.TDynamic}
+}
+
+// ---------------------------------------------------------------- dynamic access
+
+func jsonPointer(key string) string {
+	key = strings.ReplaceAll(key, "~", "~0")
+	key = strings.ReplaceAll(key, "/", "~1")
+	return "/" + key
+}
+
+func (c *compiler) member(e *kql.MemberExpr, ev *env) (val, error) {
+	if id, ok := e.X.(*kql.Ident); ok && ev.sides != nil && (id.Name == "$left" || id.Name == "$right") {
+		return ev.sides.ref(id.Name, e.Name)
+	}
+	x, err := c.scalar(e.X, ev)
+	if err != nil {
+		return val{}, err
+	}
+	if x.t != kql.TDynamic {
+		return val{}, errAt(e, "%s has no property %q: only dynamic values do", typeName(x.t), e.Name.Name)
+	}
+	return val{sql: "json_extract(" + x.sql + ", " + quoteString(jsonPointer(e.Name.Name)) + ")", t: kql.TDynamic}, nil
+}
+
+func (c *compiler) index(e *kql.IndexExpr, ev *env) (val, error) {
+	x, err := c.scalar(e.X, ev)
+	if err != nil {
+		return val{}, err
+	}
+	if x.t != kql.TDynamic {
+		return val{}, errAt(e, "cannot index a %s value: only dynamic values can be indexed", typeName(x.t))
+	}
+	i, err := c.scalar(e.Index, ev)
+	if err != nil {
+		return val{}, err
+	}
+	if i.lit != nil && !i.null {
+		switch i.lit.Kind {
+		case kql.LitString:
+			return val{sql: "json_extract(" + x.sql + ", " + quoteString(jsonPointer(i.lit.Str)) + ")", t: kql.TDynamic}, nil
+		case kql.LitLong, kql.LitInt:
+			p := "$[" + strconv.FormatInt(i.lit.Int, 10) + "]"
+			if i.lit.Int < 0 {
+				p = "$[#" + strconv.FormatInt(i.lit.Int, 10) + "]"
+			}
+			return val{sql: "json_extract(" + x.sql + ", " + quoteString(p) + ")", t: kql.TDynamic}, nil
+		}
+	}
+	switch {
+	case isIntegral(i.t):
+		p := "(CASE WHEN " + i.sql + " >= 0 THEN '$[' || " + i.sql + " || ']' ELSE '$[#' || " + i.sql + " || ']' END)"
+		return val{sql: "json_extract(" + x.sql + ", " + p + ")", t: kql.TDynamic}, nil
+	case i.t == kql.TString:
+		p := "('/' || replace(replace(" + i.sql + ", '~', '~0'), '/', '~1'))"
+		return val{sql: "json_extract(" + x.sql + ", " + p + ")", t: kql.TDynamic}, nil
+	}
+	return val{}, errAt(e.Index, "a dynamic index must be a string or an integer, found %s", typeName(i.t))
+}

@@ -1,0 +1,947 @@
+package exec
+
+import (
+	"fmt"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/kqlhunt/kqlhunt/kql"
+)
+
+// tabular compiles a tabular expression.
+func (c *compiler) tabular(e kql.Expr, sc *scope) (*rel, error) {
+	c.depth++
+	defer func() { c.depth-- }()
+	if c.depth > 200 {
+		return nil, errAt(e, "query nests too deeply")
+	}
+	switch e := e.(type) {
+	case *kql.PipeExpr:
+		if e.Source == nil {
+			return nil, errAt(e, "pipeline has no input")
+		}
+		r, err := c.tabular(e.Source, sc)
+		if err != nil {
+			return nil, err
+		}
+		return c.ops(r, e.Ops, sc)
+	case *kql.ParenExpr:
+		return c.tabular(e.X, sc)
+	case *kql.Ident:
+		if b := sc.lookup(e.Name); b != nil {
+			if b.rel != nil {
+				r := *b.rel
+				return &r, nil
+			}
+			if b.fn != nil && len(b.fn.Params) == 0 {
+				return c.callTabularFn(&kql.CallExpr{Sp: e.Sp, Func: e}, b, sc)
+			}
+			return nil, errAt(e, "%q is not a tabular expression", e.Name)
+		}
+		return c.table(e, e.Name)
+	case *kql.DatatableOp:
+		return c.datatable(e, sc)
+	case *kql.PrintOp:
+		return c.print(e, sc)
+	case *kql.RangeOp:
+		return c.rangeOp(e, sc)
+	case *kql.UnionOp:
+		return c.union(nil, e, sc)
+	case *kql.CallExpr:
+		switch e.Func.Name {
+		case "materialize":
+			if len(e.Args) != 1 {
+				return nil, errAt(e, "materialize() takes one tabular argument")
+			}
+			r, err := c.tabular(e.Args[0], sc)
+			if err != nil {
+				return nil, err
+			}
+			m := c.addMaterializedCTE("SELECT * FROM "+r.from, r.cols, r.ord, r.sorted)
+			m.name = r.name
+			return m, nil
+		case "table", "view":
+			if e.Func.Name == "table" && len(e.Args) >= 1 {
+				if lit, ok := e.Args[0].(*kql.Literal); ok && lit.Kind == kql.LitString {
+					if b := sc.lookup(lit.Str); b != nil && b.rel != nil {
+						r := *b.rel
+						return &r, nil
+					}
+					return c.table(e, lit.Str)
+				}
+			}
+		}
+		if b := sc.lookup(e.Func.Name); b != nil && b.fn != nil {
+			return c.callTabularFn(e, b, sc)
+		}
+		return nil, errAt(e, "%q is not a tabular function", e.Func.Name)
+	case *kql.EvaluateOp:
+		return nil, errAt(e, "evaluate %s without input is not supported", e.Plugin.Func.Name)
+	case *kql.ExternalDataOp:
+		return nil, errAt(e, "externaldata is not allowed: queries read only the loaded dataset")
+	case *kql.SearchOp:
+		return nil, errAt(e, "search without input is not supported")
+	case *kql.FindOp:
+		return nil, errAt(e, "find is not supported")
+	}
+	return nil, errAt(e, "expected a tabular expression")
+}
+
+func (c *compiler) table(n kql.Node, name string) (*rel, error) {
+	t, ok := c.opts.Schema.Table(name)
+	if !ok {
+		return nil, errAt(n, "unknown table or tabular expression %q", name)
+	}
+	cols := append([]kql.Column(nil), t.Columns...)
+	return &rel{from: quoteIdent(t.Name), cols: cols, name: name}, nil
+}
+
+// callTabularFn inlines a user function whose body is tabular.
+func (c *compiler) callTabularFn(call *kql.CallExpr, b *binding, sc *scope) (*rel, error) {
+	inner, err := c.bindParams(call, b, &env{c: c, sc: sc}, nil)
+	if err != nil {
+		return nil, err
+	}
+	var out *rel
+	for _, st := range b.fn.Body.Stmts {
+		switch st := st.(type) {
+		case *kql.LetStmt:
+			if err := c.let(st, inner); err != nil {
+				return nil, err
+			}
+		case *kql.ExprStmt:
+			r, err := c.tabular(st.X, inner)
+			if err != nil {
+				return nil, err
+			}
+			out = r
+		}
+	}
+	if out == nil {
+		return nil, errAt(call, "function %q has no tabular result", call.Func.Name)
+	}
+	return out, nil
+}
+
+// bindParams binds a user function's parameters to the call's arguments.
+// Scalar arguments are compiled in the caller's env; tabular ones as
+// relations (input is the implicit pipeline input for invoke).
+func (c *compiler) bindParams(call *kql.CallExpr, b *binding, ev *env, input *rel) (*scope, error) {
+	inner := newScope(b.fnSc)
+	params := b.fn.Params
+	args := call.Args
+	ai := 0
+	for i, p := range params {
+		if i == 0 && input != nil && p.Tabular {
+			inner.m[p.Name.Name] = &binding{rel: input}
+			continue
+		}
+		var a kql.Expr
+		if ai < len(args) {
+			a = args[ai]
+			ai++
+		}
+		if na, ok := a.(*kql.NamedArg); ok {
+			a = na.Value
+		}
+		if a == nil {
+			if p.Default == nil {
+				return nil, errAt(call, "function %q: missing argument %q", call.Func.Name, p.Name.Name)
+			}
+			a = p.Default
+		}
+		if p.Tabular {
+			r, err := c.tabular(a, ev.sc)
+			if err != nil {
+				return nil, err
+			}
+			inner.m[p.Name.Name] = &binding{rel: r}
+			continue
+		}
+		v, err := c.scalar(a, ev)
+		if err != nil {
+			return nil, err
+		}
+		if t, ok := kql.CanonicalType(p.Type); ok && t != v.t && v.t != "" {
+			v = c.convert(v, t)
+		}
+		inner.m[p.Name.Name] = &binding{scalar: &v}
+	}
+	if ai < len(args) {
+		return nil, errAt(args[ai], "function %q takes %d arguments", call.Func.Name, len(params))
+	}
+	return inner, nil
+}
+
+func (c *compiler) ops(r *rel, ops []kql.Operator, sc *scope) (*rel, error) {
+	var err error
+	for _, op := range ops {
+		r, err = c.op(r, op, sc)
+		if err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+func (c *compiler) rowEnv(r *rel, sc *scope) *env {
+	return &env{c: c, sc: sc, cols: r.cols, ord: r.ord}
+}
+
+func (c *compiler) op(r *rel, op kql.Operator, sc *scope) (*rel, error) {
+	switch op := op.(type) {
+	case *kql.WhereOp:
+		return c.where(r, op, sc)
+	case *kql.ProjectOp:
+		return c.project(r, op.Cols, sc, false)
+	case *kql.ExtendOp:
+		return c.extend(r, op.Cols, sc)
+	case *kql.SummarizeOp:
+		return c.summarize(r, op, sc)
+	case *kql.SortOp:
+		return c.sortOp(r, op.Keys, sc, "")
+	case *kql.TopOp:
+		n, err := c.countArg(op.N, sc)
+		if err != nil {
+			return nil, err
+		}
+		return c.sortOp(r, op.Keys, sc, n)
+	case *kql.TakeOp:
+		n, err := c.countArg(op.N, sc)
+		if err != nil {
+			return nil, err
+		}
+		sql := "SELECT * FROM " + r.from
+		if r.ord {
+			sql += " ORDER BY " + ordCol
+		}
+		sql += " LIMIT " + n
+		return c.addCTE(sql, r.cols, r.ord, r.sorted), nil
+	case *kql.SampleOp:
+		n, err := c.countArg(op.N, sc)
+		if err != nil {
+			return nil, err
+		}
+		return c.addCTE("SELECT * FROM "+r.from+" LIMIT "+n, r.cols, r.ord, false), nil
+	case *kql.CountOp:
+		name := "Count"
+		if op.As != nil {
+			name = op.As.Name
+		}
+		return c.addCTE("SELECT count(*) AS "+quoteIdent(name)+" FROM "+r.from, []kql.Column{{Name: name, Type: kql.TLong}}, false, false), nil
+	case *kql.DistinctOp:
+		return c.distinct(r, op, sc)
+	case *kql.ProjectAwayOp:
+		return c.projectAway(r, op.Cols, false)
+	case *kql.ProjectKeepOp:
+		return c.projectAway(r, op.Cols, true)
+	case *kql.ProjectRenameOp:
+		return c.projectRename(r, op)
+	case *kql.ProjectReorderOp:
+		return c.projectReorder(r, op)
+	case *kql.JoinOp:
+		return c.join(r, op, sc)
+	case *kql.LookupOp:
+		return c.lookup(r, op, sc)
+	case *kql.UnionOp:
+		return c.union(r, op, sc)
+	case *kql.MvExpandOp:
+		return c.mvExpand(r, op, sc)
+	case *kql.ParseOp:
+		return c.parse(r, op, sc)
+	case *kql.SerializeOp:
+		r2 := c.serialize(r)
+		if len(op.Cols) > 0 {
+			return c.extend(r2, op.Cols, sc)
+		}
+		return r2, nil
+	case *kql.AsOp:
+		r2 := *r
+		r2.name = op.Name.Name
+		sc.m[op.Name.Name] = &binding{rel: &r2}
+		return &r2, nil
+	case *kql.RenderOp:
+		return r, nil
+	case *kql.InvokeOp:
+		b := sc.lookup(op.Call.Func.Name)
+		if b == nil || b.fn == nil {
+			return nil, errAt(op.Call, "unknown function %q", op.Call.Func.Name)
+		}
+		inner, err := c.bindParams(op.Call, b, c.rowEnv(r, sc), r)
+		if err != nil {
+			return nil, err
+		}
+		var out *rel
+		for _, st := range b.fn.Body.Stmts {
+			switch st := st.(type) {
+			case *kql.LetStmt:
+				if err := c.let(st, inner); err != nil {
+					return nil, err
+				}
+			case *kql.ExprStmt:
+				if out, err = c.tabular(st.X, inner); err != nil {
+					return nil, err
+				}
+			}
+		}
+		if out == nil {
+			return nil, errAt(op, "function %q has no tabular result", op.Call.Func.Name)
+		}
+		return out, nil
+	case *kql.GetSchemaOp:
+		return c.getschema(r)
+	case *kql.EvaluateOp:
+		return c.evaluate(r, op, sc)
+	case *kql.MvApplyOp:
+		return c.mvApply(r, op, sc)
+	case *kql.MakeSeriesOp:
+		return c.makeSeries(r, op, sc)
+	case *kql.GenericOp:
+		return nil, errAt(op, "operator %q is not supported", op.Name)
+	}
+	return nil, errAt(op, "operator %s is not supported", opName(op))
+}
+
+func opName(op kql.Operator) string {
+	s := fmt.Sprintf("%T", op)
+	s = strings.TrimPrefix(s, "*kql.")
+	s = strings.TrimSuffix(s, "Op")
+	return strings.ToLower(s)
+}
+
+// countArg compiles the N of take/top/sample: a long expression.
+func (c *compiler) countArg(e kql.Expr, sc *scope) (string, error) {
+	v, err := c.scalar(e, &env{c: c, sc: sc})
+	if err != nil {
+		return "", err
+	}
+	if !isIntegral(v.t) {
+		return "", errAt(e, "expected an integer row count, found %s", typeName(v.t))
+	}
+	return "greatest(coalesce(" + v.sql + ", 0), 0)", nil
+}
+
+func (c *compiler) where(r *rel, op *kql.WhereOp, sc *scope) (*rel, error) {
+	v, err := c.scalar(op.Pred, c.rowEnv(r, sc))
+	if err != nil {
+		return nil, err
+	}
+	if v.t != kql.TBool && v.t != kql.TDynamic && v.t != "" {
+		return nil, errAt(op.Pred, "where: the predicate is %s, not bool", typeName(v.t))
+	}
+	if v.t == kql.TDynamic {
+		v = c.convert(v, kql.TBool)
+	}
+	return c.addCTE("SELECT * FROM "+r.from+" WHERE "+v.sql, r.cols, r.ord, r.sorted), nil
+}
+
+// autoName is the column name KQL gives an unnamed expression, or "" when
+// it gets a ColumnN name.
+func autoName(e kql.Expr) string {
+	switch e := e.(type) {
+	case *kql.Ident:
+		return e.Name
+	case *kql.ParenExpr:
+		return autoName(e.X)
+	case *kql.MemberExpr:
+		if base := autoName(e.X); base != "" {
+			return base + "_" + e.Name.Name
+		}
+	case *kql.IndexExpr:
+		if base := autoName(e.X); base != "" {
+			if lit, ok := e.Index.(*kql.Literal); ok && lit.Kind == kql.LitString {
+				return base + "_" + lit.Str
+			}
+		}
+	}
+	return ""
+}
+
+// namer hands out Column1, Column2, ... skipping taken names.
+type namer struct {
+	taken map[string]bool
+	n     int
+	base  string
+}
+
+func newNamer(cols []kql.Column, base string) *namer {
+	nm := &namer{taken: map[string]bool{}, base: base}
+	for _, c := range cols {
+		nm.taken[c.Name] = true
+	}
+	return nm
+}
+
+func (nm *namer) next() string {
+	for {
+		nm.n++
+		s := nm.base + strconv.Itoa(nm.n)
+		if !nm.taken[s] {
+			nm.taken[s] = true
+			return s
+		}
+	}
+}
+
+type outCol struct {
+	name string
+	sql  string
+	t    kql.Type
+}
+
+func (c *compiler) project(r *rel, cols []*kql.ColumnExpr, sc *scope, keepAll bool) (*rel, error) {
+	ev := c.rowEnv(r, sc)
+	var outs []outCol
+	nm := newNamer(nil, "Column")
+	seen := map[string]int{}
+	for _, ce := range cols {
+		if w, ok := ce.X.(*kql.Wildcard); ok && len(ce.Names) == 0 {
+			for _, col := range r.cols {
+				if wildMatch(w.Pattern, col.Name) {
+					outs = append(outs, outCol{col.Name, quoteIdent(col.Name), col.Type})
+				}
+			}
+			continue
+		}
+		v, err := c.scalar(ce.X, ev)
+		if err != nil {
+			return nil, err
+		}
+		names, err := c.colNames(ce, v, nm)
+		if err != nil {
+			return nil, err
+		}
+		if len(names) > 1 {
+			return nil, errAt(ce, "tuple assignment is not supported here")
+		}
+		name := names[0]
+		if _, dup := seen[name]; dup {
+			return nil, errAt(ce, "column %q is projected twice", name)
+		}
+		seen[name] = len(outs)
+		outs = append(outs, outCol{name, v.sql, v.t})
+	}
+	return c.selectOuts(r, outs), nil
+}
+
+func (c *compiler) colNames(ce *kql.ColumnExpr, v val, nm *namer) ([]string, error) {
+	if len(ce.Names) > 0 {
+		var ns []string
+		for _, n := range ce.Names {
+			ns = append(ns, n.Name)
+		}
+		return ns, nil
+	}
+	if n := autoName(ce.X); n != "" {
+		return []string{n}, nil
+	}
+	return []string{nm.next()}, nil
+}
+
+func (c *compiler) selectOuts(r *rel, outs []outCol) *rel {
+	var parts []string
+	var cols []kql.Column
+	for _, o := range outs {
+		parts = append(parts, o.sql+" AS "+quoteIdent(o.name))
+		cols = append(cols, kql.Column{Name: o.name, Type: o.t})
+	}
+	if r.ord {
+		parts = append(parts, ordCol)
+	}
+	if len(parts) == 0 {
+		parts = append(parts, "NULL AS \"$none\"")
+	}
+	return c.addCTE("SELECT "+strings.Join(parts, ", ")+" FROM "+r.from, cols, r.ord, r.sorted)
+}
+
+func (c *compiler) extend(r *rel, cols []*kql.ColumnExpr, sc *scope) (*rel, error) {
+	nm := newNamer(r.cols, "Column")
+	batch := map[string]bool{}
+	cur := r
+	outs := relOuts(cur)
+	flush := func() {
+		cur = c.selectOuts(cur, outs)
+		outs = relOuts(cur)
+		batch = map[string]bool{}
+	}
+	for _, ce := range cols {
+		if len(batch) > 0 && mentions(ce.X, batch) {
+			flush()
+		}
+		ev := c.rowEnv(cur, sc)
+		v, err := c.scalar(ce.X, ev)
+		if err != nil {
+			return nil, err
+		}
+		names, err := c.colNames(ce, v, nm)
+		if err != nil {
+			return nil, err
+		}
+		if len(names) > 1 {
+			return nil, errAt(ce, "tuple assignment is not supported here")
+		}
+		name := names[0]
+		if len(ce.Names) == 0 && autoName(ce.X) == name {
+			// `extend x` of an existing column changes nothing.
+			if _, ok := cur.col(name); ok {
+				continue
+			}
+		}
+		replaced := false
+		for i := range outs {
+			if outs[i].name == name {
+				outs[i] = outCol{name, v.sql, v.t}
+				replaced = true
+			}
+		}
+		if !replaced {
+			outs = append(outs, outCol{name, v.sql, v.t})
+		}
+		batch[name] = true
+	}
+	return c.selectOuts(cur, outs), nil
+}
+
+func relOuts(r *rel) []outCol {
+	var outs []outCol
+	for _, col := range r.cols {
+		outs = append(outs, outCol{col.Name, quoteIdent(col.Name), col.Type})
+	}
+	return outs
+}
+
+// mentions reports whether e may refer to one of names. Unknown node
+// kinds answer true (the caller then splits stages, which is always safe).
+func mentions(e kql.Expr, names map[string]bool) bool {
+	switch e := e.(type) {
+	case nil:
+		return false
+	case *kql.Ident:
+		return names[e.Name]
+	case *kql.Literal, *kql.TypeExpr, *kql.Star, *kql.Wildcard:
+		return false
+	case *kql.BinaryExpr:
+		return mentions(e.X, names) || mentions(e.Y, names)
+	case *kql.UnaryExpr:
+		return mentions(e.X, names)
+	case *kql.ParenExpr:
+		return mentions(e.X, names)
+	case *kql.MemberExpr:
+		return mentions(e.X, names)
+	case *kql.IndexExpr:
+		return mentions(e.X, names) || mentions(e.Index, names)
+	case *kql.BetweenExpr:
+		return mentions(e.X, names) || mentions(e.Lo, names) || mentions(e.Hi, names)
+	case *kql.InExpr:
+		if mentions(e.X, names) {
+			return true
+		}
+		for _, a := range e.List {
+			if mentions(a, names) {
+				return true
+			}
+		}
+		return false
+	case *kql.NamedArg:
+		return mentions(e.Value, names)
+	case *kql.CallExpr:
+		for _, a := range e.Args {
+			if mentions(a, names) {
+				return true
+			}
+		}
+		return false
+	}
+	return true
+}
+
+func wildMatch(pattern, name string) bool {
+	ok, err := path.Match(pattern, name)
+	return err == nil && ok
+}
+
+func (c *compiler) projectAway(r *rel, items []kql.Expr, keep bool) (*rel, error) {
+	match := make([]bool, len(r.cols))
+	for _, it := range items {
+		found := false
+		switch it := it.(type) {
+		case *kql.Ident:
+			for i, col := range r.cols {
+				if col.Name == it.Name {
+					match[i], found = true, true
+				}
+			}
+			if !found {
+				return nil, errAt(it, "unknown column %q", it.Name)
+			}
+		case *kql.Wildcard:
+			for i, col := range r.cols {
+				if wildMatch(it.Pattern, col.Name) {
+					match[i] = true
+				}
+			}
+		default:
+			return nil, errAt(it, "expected a column name or wildcard")
+		}
+	}
+	var outs []outCol
+	for i, col := range r.cols {
+		if match[i] == keep {
+			outs = append(outs, outCol{col.Name, quoteIdent(col.Name), col.Type})
+		}
+	}
+	return c.selectOuts(r, outs), nil
+}
+
+func (c *compiler) projectRename(r *rel, op *kql.ProjectRenameOp) (*rel, error) {
+	outs := relOuts(r)
+	for _, ce := range op.Cols {
+		old, ok := ce.X.(*kql.Ident)
+		if !ok || len(ce.Names) != 1 {
+			return nil, errAt(ce, "expected NewName = ExistingColumn")
+		}
+		found := false
+		for i := range outs {
+			if outs[i].name == old.Name && outs[i].sql == quoteIdent(old.Name) {
+				outs[i].name = ce.Names[0].Name
+				found = true
+				break
+			}
+		}
+		if !found {
+			return nil, errAt(old, "unknown column %q", old.Name)
+		}
+	}
+	return c.selectOuts(r, outs), nil
+}
+
+func (c *compiler) projectReorder(r *rel, op *kql.ProjectReorderOp) (*rel, error) {
+	used := make([]bool, len(r.cols))
+	var front []outCol
+	for _, k := range op.Cols {
+		var matched []int
+		switch x := k.X.(type) {
+		case *kql.Ident:
+			for i, col := range r.cols {
+				if col.Name == x.Name && !used[i] {
+					matched = append(matched, i)
+				}
+			}
+			if len(matched) == 0 {
+				return nil, errAt(x, "unknown column %q", x.Name)
+			}
+		case *kql.Wildcard:
+			for i, col := range r.cols {
+				if !used[i] && wildMatch(x.Pattern, col.Name) {
+					matched = append(matched, i)
+				}
+			}
+		default:
+			return nil, errAt(k, "expected a column name or wildcard")
+		}
+		switch k.Order {
+		case "asc", "granny-asc":
+			sort.SliceStable(matched, func(a, b int) bool { return r.cols[matched[a]].Name < r.cols[matched[b]].Name })
+		case "desc", "granny-desc":
+			sort.SliceStable(matched, func(a, b int) bool { return r.cols[matched[a]].Name > r.cols[matched[b]].Name })
+		}
+		for _, i := range matched {
+			used[i] = true
+			front = append(front, outCol{r.cols[i].Name, quoteIdent(r.cols[i].Name), r.cols[i].Type})
+		}
+	}
+	for i, col := range r.cols {
+		if !used[i] {
+			front = append(front, outCol{col.Name, quoteIdent(col.Name), col.Type})
+		}
+	}
+	return c.selectOuts(r, front), nil
+}
+
+// serialize gives r a row order if it has none.
+func (c *compiler) serialize(r *rel) *rel {
+	if r.ord {
+		r2 := *r
+		r2.sorted = true
+		return &r2
+	}
+	sql := "SELECT " + colList(r.cols, false) + ", row_number() OVER () AS " + ordCol + " FROM " + r.from
+	out := c.addCTE(sql, r.cols, true, true)
+	return out
+}
+
+// orderTerms writes ORDER BY terms for sort keys with KQL's defaults:
+// desc, null smallest (asc → nulls first, desc → nulls last), NaN next to null.
+func (c *compiler) orderTerms(keys []*kql.SortKey, ev *env, topDefault bool) ([]string, error) {
+	var terms []string
+	for _, k := range keys {
+		v, err := c.scalar(k.X, ev)
+		if err != nil {
+			return nil, err
+		}
+		desc := k.Order != "asc"
+		nullsFirst := !desc
+		switch k.Nulls {
+		case "first":
+			nullsFirst = true
+		case "last":
+			nullsFirst = false
+		}
+		dir := " ASC"
+		if desc {
+			dir = " DESC"
+		}
+		nulls := " NULLS LAST"
+		if nullsFirst {
+			nulls = " NULLS FIRST"
+		}
+		if v.t == kql.TReal {
+			// null and NaN group together, below -Infinity.
+			cls := "(CASE WHEN " + v.sql + " IS NULL THEN 0 WHEN isnan(" + v.sql + ") THEN 1 ELSE 2 END)"
+			if nullsFirst == desc {
+				// null/NaN must go to the other end from where DESC/ASC puts them
+				terms = append(terms, cls+invert(dir))
+			} else {
+				terms = append(terms, cls+dir)
+			}
+			terms = append(terms, v.sql+dir+nulls)
+			continue
+		}
+		sqlv := v.sql
+		if v.t == kql.TDynamic {
+			sqlv = "CAST(" + v.sql + " AS VARCHAR)"
+		}
+		terms = append(terms, sqlv+dir+nulls)
+	}
+	return terms, nil
+}
+
+func invert(dir string) string {
+	if dir == " ASC" {
+		return " DESC"
+	}
+	return " ASC"
+}
+
+// sortOp compiles sort (limit "") and top (limit N).
+func (c *compiler) sortOp(r *rel, keys []*kql.SortKey, sc *scope, limit string) (*rel, error) {
+	ev := c.rowEnv(r, sc)
+	terms, err := c.orderTerms(keys, ev, limit != "")
+	if err != nil {
+		return nil, err
+	}
+	if r.ord {
+		terms = append(terms, ordCol+" ASC")
+	}
+	sel := "SELECT " + colList(r.cols, false) + ", row_number() OVER (ORDER BY " + strings.Join(terms, ", ") + ") AS " + ordCol + " FROM " + r.from
+	if limit != "" {
+		sel = "SELECT * FROM (" + sel + ") WHERE " + ordCol + " <= " + limit
+	}
+	return c.addCTE(sel, r.cols, true, true), nil
+}
+
+func (c *compiler) distinct(r *rel, op *kql.DistinctOp, sc *scope) (*rel, error) {
+	if len(op.Cols) == 1 {
+		if _, ok := op.Cols[0].(*kql.Star); ok {
+			return c.addCTE("SELECT DISTINCT "+colList(r.cols, false)+" FROM "+r.from, r.cols, false, false), nil
+		}
+	}
+	ev := c.rowEnv(r, sc)
+	var outs []string
+	var cols []kql.Column
+	nm := newNamer(nil, "Column")
+	for _, e := range op.Cols {
+		x := e
+		name := ""
+		if ce, ok := e.(*kql.NamedArg); ok {
+			x, name = ce.Value, ce.Name.Name
+		}
+		v, err := c.scalar(x, ev)
+		if err != nil {
+			return nil, err
+		}
+		if name == "" {
+			name = autoName(x)
+		}
+		if name == "" {
+			name = nm.next()
+		}
+		outs = append(outs, v.sql+" AS "+quoteIdent(name))
+		cols = append(cols, kql.Column{Name: name, Type: v.t})
+	}
+	return c.addCTE("SELECT DISTINCT "+strings.Join(outs, ", ")+" FROM "+r.from, cols, false, false), nil
+}
+
+// ---------------------------------------------------------------- sources
+
+func (c *compiler) datatable(op *kql.DatatableOp, sc *scope) (*rel, error) {
+	var cols []kql.Column
+	for _, d := range op.Cols {
+		t, ok := kql.CanonicalType(d.Type)
+		if !ok {
+			return nil, errAt(d, "unknown type %q", d.Type)
+		}
+		cols = append(cols, kql.Column{Name: d.Name.Name, Type: t})
+	}
+	if len(cols) == 0 {
+		return nil, errAt(op, "datatable needs at least one column")
+	}
+	if len(op.Values)%len(cols) != 0 {
+		return nil, errAt(op, "datatable has %d values, not a multiple of its %d columns", len(op.Values), len(cols))
+	}
+	ev := &env{c: c, sc: sc}
+	var rows []string
+	for i := 0; i < len(op.Values); i += len(cols) {
+		var cells []string
+		for j, col := range cols {
+			e := op.Values[i+j]
+			v, err := c.scalar(e, ev)
+			if err != nil {
+				return nil, err
+			}
+			if v.t != col.Type {
+				cv, ok := c.literalConvert(v, col.Type)
+				if !ok {
+					return nil, errAt(e, "datatable column %q is %s; the value is %s", col.Name, col.Type, typeName(v.t))
+				}
+				v = cv
+			}
+			cells = append(cells, "CAST("+v.sql+" AS "+sqlType(col.Type)+")")
+		}
+		cells = append(cells, strconv.Itoa(i/len(cols)+1))
+		rows = append(rows, "("+strings.Join(cells, ", ")+")")
+	}
+	var names []string
+	for _, col := range cols {
+		names = append(names, quoteIdent(col.Name))
+	}
+	names = append(names, ordCol)
+	var sql string
+	if len(rows) == 0 {
+		var sel []string
+		for _, col := range cols {
+			sel = append(sel, "CAST(NULL AS "+sqlType(col.Type)+") AS "+quoteIdent(col.Name))
+		}
+		sel = append(sel, "CAST(0 AS BIGINT) AS "+ordCol)
+		sql = "SELECT " + strings.Join(sel, ", ") + " WHERE false"
+	} else {
+		sql = "SELECT * FROM (VALUES " + strings.Join(rows, ", ") + ") AS t(" + strings.Join(names, ", ") + ")"
+	}
+	return c.addCTE(sql, cols, true, false), nil
+}
+
+// literalConvert converts a constant to a datatable column's type the way
+// Kusto accepts it (long literal in a real or int column, null literals).
+func (c *compiler) literalConvert(v val, t kql.Type) (val, bool) {
+	if v.null {
+		return val{sql: "NULL", t: t, null: true}, true
+	}
+	switch {
+	case isNumeric(v.t) && isNumeric(t):
+		return c.convert(v, t), true
+	case t == kql.TDynamic:
+		return c.toDynamic(v), true
+	case t == kql.TString && v.t == kql.TDynamic:
+		return val{}, false
+	case t == kql.TGuid && v.t == kql.TString:
+		return val{sql: "lower(" + v.sql + ")", t: t}, true
+	}
+	return val{}, false
+}
+
+func (c *compiler) print(op *kql.PrintOp, sc *scope) (*rel, error) {
+	ev := &env{c: c, sc: sc}
+	var parts []string
+	var cols []kql.Column
+	for i, ce := range op.Cols {
+		v, err := c.scalar(ce.X, ev)
+		if err != nil {
+			return nil, err
+		}
+		name := fmt.Sprintf("print_%d", i)
+		if len(ce.Names) > 0 {
+			name = ce.Names[0].Name
+		}
+		parts = append(parts, v.sql+" AS "+quoteIdent(name))
+		cols = append(cols, kql.Column{Name: name, Type: v.t})
+	}
+	parts = append(parts, "CAST(1 AS BIGINT) AS "+ordCol)
+	return c.addCTE("SELECT "+strings.Join(parts, ", "), cols, true, false), nil
+}
+
+func (c *compiler) rangeOp(op *kql.RangeOp, sc *scope) (*rel, error) {
+	ev := &env{c: c, sc: sc}
+	from, err := c.scalar(op.From, ev)
+	if err != nil {
+		return nil, err
+	}
+	to, err := c.scalar(op.To, ev)
+	if err != nil {
+		return nil, err
+	}
+	step, err := c.scalar(op.Step, ev)
+	if err != nil {
+		return nil, err
+	}
+	name := quoteIdent(op.Name.Name)
+	var sel string
+	t := from.t
+	switch {
+	case isIntegral(from.t) && isIntegral(to.t) && isIntegral(step.t):
+		t = kql.TLong
+		sel = "SELECT " + from.sql + " + i * " + step.sql + " AS " + name + ", i + 1 AS " + ordCol +
+			" FROM range(0, CAST(CASE WHEN " + step.sql + " = 0 THEN 0 ELSE greatest((" + to.sql + " - " + from.sql + ") // " + step.sql + " + 1, 0) END AS BIGINT)) AS r(i)"
+	case isNumeric(from.t) && isNumeric(to.t) && isNumeric(step.t):
+		t = kql.TReal
+		sel = "SELECT CAST(" + from.sql + " AS DOUBLE) + i * " + step.sql + " AS " + name + ", i + 1 AS " + ordCol +
+			" FROM range(0, CAST(CASE WHEN " + step.sql + " = 0 THEN 0 ELSE greatest(floor((" + to.sql + " - " + from.sql + ") / " + step.sql + ") + 1, 0) END AS BIGINT)) AS r(i)"
+	case from.t == kql.TDatetime && to.t == kql.TDatetime && step.t == kql.TTimespan:
+		f, tt := dtTicks(from.sql), dtTicks(to.sql)
+		sel = "SELECT " + ticksToDt(f+" + i * "+step.sql) + " AS " + name + ", i + 1 AS " + ordCol +
+			" FROM range(0, CAST(CASE WHEN " + step.sql + " = 0 THEN 0 ELSE greatest((" + tt + " - " + f + ") // " + step.sql + " + 1, 0) END AS BIGINT)) AS r(i)"
+	case from.t == kql.TTimespan && to.t == kql.TTimespan && step.t == kql.TTimespan:
+		sel = "SELECT " + from.sql + " + i * " + step.sql + " AS " + name + ", i + 1 AS " + ordCol +
+			" FROM range(0, CAST(CASE WHEN " + step.sql + " = 0 THEN 0 ELSE greatest((" + to.sql + " - " + from.sql + ") // " + step.sql + " + 1, 0) END AS BIGINT)) AS r(i)"
+	default:
+		return nil, errAt(op, "range: cannot step from %s to %s by %s", typeName(from.t), typeName(to.t), typeName(step.t))
+	}
+	return c.addCTE(sel, []kql.Column{{Name: op.Name.Name, Type: t}}, true, false), nil
+}
+
+func (c *compiler) getschema(r *rel) (*rel, error) {
+	var rows []string
+	for i, col := range r.cols {
+		rows = append(rows, fmt.Sprintf("(%s, CAST(%d AS BIGINT), %s, %s, %d)", quoteString(col.Name), i, quoteString(dotnetType(col.Type)), quoteString(string(col.Type)), i+1))
+	}
+	cols := []kql.Column{{Name: "ColumnName", Type: kql.TString}, {Name: "ColumnOrdinal", Type: kql.TLong}, {Name: "DataType", Type: kql.TString}, {Name: "ColumnType", Type: kql.TString}}
+	if len(rows) == 0 {
+		return c.addCTE("SELECT '' AS \"ColumnName\", CAST(0 AS BIGINT) AS \"ColumnOrdinal\", '' AS \"DataType\", '' AS \"ColumnType\", CAST(0 AS BIGINT) AS "+ordCol+" WHERE false", cols, true, false), nil
+	}
+	return c.addCTE("SELECT * FROM (VALUES "+strings.Join(rows, ", ")+") AS t(\"ColumnName\", \"ColumnOrdinal\", \"DataType\", \"ColumnType\", "+ordCol+")", cols, true, false), nil
+}
+
+func dotnetType(t kql.Type) string {
+	switch t {
+	case kql.TBool:
+		return "System.Boolean"
+	case kql.TInt:
+		return "System.Int32"
+	case kql.TLong:
+		return "System.Int64"
+	case kql.TReal:
+		return "System.Double"
+	case kql.TDecimal:
+		return "System.Data.SqlTypes.SqlDecimal"
+	case kql.TDatetime:
+		return "System.DateTime"
+	case kql.TTimespan:
+		return "System.TimeSpan"
+	case kql.TGuid:
+		return "System.Guid"
+	case kql.TDynamic:
+		return "System.Object"
+	}
+	return "System.String"
+}
