@@ -48,8 +48,15 @@ func kqlErrors(err error) []*kql.Error {
 func diagnostics(file, src string, err error) []diagnostic {
 	errs := kqlErrors(err)
 	out := make([]diagnostic, 0, len(errs))
+	// An error at the end of the text ("expected an expression, found end
+	// of query") is shown just after the last token, not on the blank
+	// line after it.
+	end := len(strings.TrimRight(src, " \t\r\n"))
 	for _, e := range errs {
 		sp := clampSpan(e.Span, len(src))
+		if sp.Start > end {
+			sp = kql.Span{Start: end, End: end}
+		}
 		line, col := kql.LineCol(src, sp.Start)
 		endLine, endCol := kql.LineCol(src, sp.End)
 		out = append(out, diagnostic{

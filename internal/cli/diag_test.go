@@ -50,7 +50,7 @@ hint: did you mean "summarize"?
 			name: "an error at the end of the text points after the last token",
 			src:  "print x = 1 +\n\n",
 			err:  kql.ErrorList{{Span: kql.Span{Start: 15, End: 15}, Msg: "expected an expression"}},
-			want: `kqlhunt: q.kql:3:1: expected an expression
+			want: `kqlhunt: q.kql:1:14: expected an expression
     print x = 1 +
                  ^
 `,
