@@ -68,6 +68,8 @@ Exit status: 0 success, 1 a query or data error, 2 a usage error,
 		newSQLCmd(g),
 		newRunCmd(g),
 		newSchemaCmd(g),
+		newTestCmd(g),
+		newFixturesCmd(g),
 	)
 	return root
 }
