@@ -45,7 +45,10 @@ func (c *compiler) mvExpand(r *rel, op *kql.MvExpandOp, sc *scope) (*rel, error)
 		if name == "" {
 			return nil, errAt(mc, "mv-expand of an expression needs a name: Name = expr")
 		}
-		d := c.toDynamic(v).sql
+		if v.t != kql.TDynamic {
+			return nil, errAt(mc.X, "mv-expand needs a dynamic value, found %s", typeName(v.t))
+		}
+		d := v.sql
 		to := kql.TDynamic
 		if mc.ToType != "" {
 			t, ok := kql.CanonicalType(mc.ToType)
@@ -159,6 +162,14 @@ func (c *compiler) parse(r *rel, op *kql.ParseOp, sc *scope) (*rel, error) {
 		}
 	}
 	for i, p := range op.Pattern {
+		if i > 0 && p.Column != nil && op.Pattern[i-1].Column != nil {
+			return nil, errAt(p, "parse: columns %q and %q need a delimiter between them", op.Pattern[i-1].Column.Name.Name, p.Column.Name.Name)
+		}
+		if p.Column != nil {
+			if err := checkName(p.Column.Name); err != nil {
+				return nil, err
+			}
+		}
 		switch {
 		case p.Star:
 			re.WriteString("(?:.*?)")
@@ -259,6 +270,3 @@ func (c *compiler) mvApply(r *rel, op *kql.MvApplyOp, sc *scope) (*rel, error) {
 	return nil, errAt(op, "operator mv-apply is not supported yet")
 }
 
-func (c *compiler) makeSeries(r *rel, op *kql.MakeSeriesOp, sc *scope) (*rel, error) {
-	return nil, errAt(op, "operator make-series is not supported yet")
-}

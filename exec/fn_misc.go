@@ -134,7 +134,7 @@ func registerMiscFuncs(reg func(string, int, int, fnImpl)) {
 
 func registerWindowFuncs(regRaw func(string, fnImpl)) {
 	need := func(ev *env, call *kql.CallExpr) error {
-		if !ev.ord || ev.agg != nil || ev.qual != "" {
+		if !ev.ser || ev.agg != nil || ev.qual != "" {
 			return hintAt(call, "add | serialize (or a sort) before this operator", "%s() needs a serialized row set", call.Func.Name)
 		}
 		return nil
@@ -171,6 +171,9 @@ func registerWindowFuncs(regRaw func(string, fnImpl)) {
 			}
 			off := "1"
 			if len(call.Args) >= 2 {
+				if lit, ok := call.Args[1].(*kql.Literal); ok && (lit.Kind == kql.LitLong || lit.Kind == kql.LitInt) && lit.Int < 1 {
+					return val{}, errAt(call.Args[1], "%s(): the offset must be at least 1", name)
+				}
 				o, err := c.scalar(call.Args[1], ev)
 				if err != nil {
 					return val{}, err
@@ -182,6 +185,9 @@ func registerWindowFuncs(regRaw func(string, fnImpl)) {
 				def = "''"
 			}
 			if len(call.Args) == 3 {
+				if !isConstExpr(call.Args[2]) {
+					return val{}, errAt(call.Args[2], "%s(): the default value must be a constant", name)
+				}
 				d, err := c.scalar(call.Args[2], ev)
 				if err != nil {
 					return val{}, err

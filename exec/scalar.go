@@ -31,7 +31,8 @@ type env struct {
 	c     *compiler
 	sc    *scope
 	cols  []kql.Column
-	ord   bool   // the row has an order (window functions allowed)
+	ord   bool   // the row has an order (make_list keeps it)
+	ser   bool   // the rows are serialized (window functions allowed)
 	qual  string // column qualifier ("l", "r") inside join conditions
 	agg   *aggCtx
 	sides *joinSides
@@ -349,6 +350,9 @@ func (c *compiler) asBool(v val) val {
 
 func (c *compiler) arith(e *kql.BinaryExpr, x, y val) (val, error) {
 	op := e.Op
+	if x.t == kql.TDynamic && y.t == kql.TDynamic {
+		return val{}, hintAt(e, "convert the values first, for example with toreal() or tolong()", "cannot apply %s to two dynamic values", op)
+	}
 	if x.t == kql.TDynamic {
 		x = c.dynToNumber(x)
 	}
@@ -440,6 +444,9 @@ func (c *compiler) unify(x, y val) (val, val, bool) {
 }
 
 func (c *compiler) compare(e *kql.BinaryExpr, x, y val) (val, error) {
+	if x.t == kql.TDynamic && y.t == kql.TDynamic && !x.null && !y.null {
+		return val{}, hintAt(e, "convert one side, for example with tostring()", "cannot compare two dynamic values with %s", e.Op)
+	}
 	x, y, ok := c.unify(x, y)
 	if !ok {
 		return val{}, errAt(e, "cannot compare %s with %s", typeName(x.t), typeName(y.t))
@@ -804,6 +811,9 @@ func (c *compiler) index(e *kql.IndexExpr, ev *env) (val, error) {
 			}
 			return val{sql: "json_extract(" + x.sql + ", " + quoteString(p) + ")", t: kql.TDynamic}, nil
 		}
+	}
+	if ev.c != nil {
+		return val{}, errAt(e.Index, "a dynamic index must be a constant")
 	}
 	switch {
 	case isIntegral(i.t):

@@ -187,7 +187,7 @@ func (c *compiler) ops(r *rel, ops []kql.Operator, sc *scope) (*rel, error) {
 }
 
 func (c *compiler) rowEnv(r *rel, sc *scope) *env {
-	return &env{c: c, sc: sc, cols: r.cols, ord: r.ord}
+	return &env{c: c, sc: sc, cols: r.cols, ord: r.ord, ser: r.ord && r.sorted}
 }
 
 func (c *compiler) op(r *rel, op kql.Operator, sc *scope) (*rel, error) {
@@ -298,6 +298,8 @@ func (c *compiler) op(r *rel, op kql.Operator, sc *scope) (*rel, error) {
 		return c.mvApply(r, op, sc)
 	case *kql.MakeSeriesOp:
 		return c.makeSeries(r, op, sc)
+	case *kql.SearchOp:
+		return c.search(r, op, sc)
 	case *kql.GenericOp:
 		return nil, errAt(op, "operator %q is not supported", op.Name)
 	}
@@ -426,8 +428,31 @@ func (c *compiler) project(r *rel, cols []*kql.ColumnExpr, sc *scope, keepAll bo
 	return c.selectOuts(r, outs), nil
 }
 
+// reservedNames cannot be assigned to without brackets (Kusto rejects
+// `extend first = ...`; ['first'] is fine).
+var reservedNames = map[string]bool{"first": true, "last": true, "asc": true, "desc": true, "has": true, "where": true, "by": true}
+
+func checkName(id *kql.Ident) error {
+	if id != nil && reservedNames[id.Name] && id.Sp.End-id.Sp.Start == len(id.Name) {
+		return hintAt(id, "write ['"+id.Name+"'] to use it as a column name", "%q is a keyword", id.Name)
+	}
+	return nil
+}
+
+func checkNames(ids []*kql.Ident) error {
+	for _, id := range ids {
+		if err := checkName(id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (c *compiler) colNames(ce *kql.ColumnExpr, v val, nm *namer) ([]string, error) {
 	if len(ce.Names) > 0 {
+		if err := checkNames(ce.Names); err != nil {
+			return nil, err
+		}
 		var ns []string
 		for _, n := range ce.Names {
 			ns = append(ns, n.Name)
@@ -711,7 +736,7 @@ func (c *compiler) orderTerms(keys []*kql.SortKey, ev *env, topDefault bool) ([]
 		}
 		sqlv := v.sql
 		if v.t == kql.TDynamic {
-			sqlv = "CAST(" + v.sql + " AS VARCHAR)"
+			return nil, hintAt(k.X, "convert it first, for example with tostring() or tolong()", "cannot sort by a dynamic value")
 		}
 		terms = append(terms, sqlv+dir+nulls)
 	}
@@ -797,6 +822,9 @@ func (c *compiler) datatable(op *kql.DatatableOp, sc *scope) (*rel, error) {
 		var cells []string
 		for j, col := range cols {
 			e := op.Values[i+j]
+			if !isConstExpr(e) {
+				return nil, errAt(e, "datatable values must be constants")
+			}
 			v, err := c.scalar(e, ev)
 			if err != nil {
 				return nil, err
@@ -832,6 +860,20 @@ func (c *compiler) datatable(op *kql.DatatableOp, sc *scope) (*rel, error) {
 	return c.addCTE(sql, cols, true, false), nil
 }
 
+// isConstExpr reports whether e is a literal, possibly negated or
+// parenthesized.
+func isConstExpr(e kql.Expr) bool {
+	switch x := e.(type) {
+	case *kql.Literal:
+		return true
+	case *kql.UnaryExpr:
+		return isConstExpr(x.X)
+	case *kql.ParenExpr:
+		return isConstExpr(x.X)
+	}
+	return false
+}
+
 // literalConvert converts a constant to a datatable column's type the way
 // Kusto accepts it (long literal in a real or int column, null literals).
 func (c *compiler) literalConvert(v val, t kql.Type) (val, bool) {
@@ -861,6 +903,9 @@ func (c *compiler) print(op *kql.PrintOp, sc *scope) (*rel, error) {
 			return nil, err
 		}
 		name := fmt.Sprintf("print_%d", i)
+		if err := checkNames(ce.Names); err != nil {
+			return nil, err
+		}
 		if len(ce.Names) > 0 {
 			name = ce.Names[0].Name
 		}
