@@ -36,6 +36,45 @@ type env struct {
 	qual  string // column qualifier ("l", "r") inside join conditions
 	agg   *aggCtx
 	sides *joinSides
+	// pre collects helper columns computed in stages before this one
+	// (window functions over window functions); nil where not allowed.
+	pre *preStages
+}
+
+// preStages are helper columns by nesting level: level 0 is computed from
+// the input, level 1 from level 0, and so on.
+type preStages struct {
+	levels [][]outCol
+	n      int
+}
+
+func (p *preStages) add(level int, sql string) string {
+	for len(p.levels) <= level {
+		p.levels = append(p.levels, nil)
+	}
+	p.n++
+	name := "$h" + strconv.Itoa(p.n)
+	p.levels[level] = append(p.levels[level], outCol{name: name, sql: sql})
+	return quoteIdent(name)
+}
+
+// withPre returns r extended with the helper stages of p.
+func (c *compiler) withPre(r *rel, p *preStages) *rel {
+	if p == nil || len(p.levels) == 0 {
+		return r
+	}
+	cur := r
+	for _, lvl := range p.levels {
+		if len(lvl) == 0 {
+			continue
+		}
+		var parts []string
+		for _, h := range lvl {
+			parts = append(parts, h.sql+" AS "+quoteIdent(h.name))
+		}
+		cur = c.addCTE("SELECT *, "+strings.Join(parts, ", ")+" FROM "+cur.from, r.cols, r.ord, r.sorted)
+	}
+	return cur
 }
 
 func (ev *env) colRef(name string) string {

@@ -395,6 +395,7 @@ type outCol struct {
 
 func (c *compiler) project(r *rel, cols []*kql.ColumnExpr, sc *scope, keepAll bool) (*rel, error) {
 	ev := c.rowEnv(r, sc)
+	ev.pre = &preStages{}
 	var outs []outCol
 	nm := newNamer(nil, "Column")
 	seen := map[string]int{}
@@ -425,7 +426,7 @@ func (c *compiler) project(r *rel, cols []*kql.ColumnExpr, sc *scope, keepAll bo
 		seen[name] = len(outs)
 		outs = append(outs, outCol{name, v.sql, v.t})
 	}
-	return c.selectOuts(r, outs), nil
+	return c.selectOuts(c.withPre(r, ev.pre), outs), nil
 }
 
 // reservedNames cannot be assigned to without brackets (Kusto rejects
@@ -486,16 +487,19 @@ func (c *compiler) extend(r *rel, cols []*kql.ColumnExpr, sc *scope) (*rel, erro
 	batch := map[string]bool{}
 	cur := r
 	outs := relOuts(cur)
+	pre := &preStages{}
 	flush := func() {
-		cur = c.selectOuts(cur, outs)
+		cur = c.selectOuts(c.withPre(cur, pre), outs)
 		outs = relOuts(cur)
 		batch = map[string]bool{}
+		pre = &preStages{}
 	}
 	for _, ce := range cols {
 		if len(batch) > 0 && mentions(ce.X, batch) {
 			flush()
 		}
 		ev := c.rowEnv(cur, sc)
+		ev.pre = pre
 		v, err := c.scalar(ce.X, ev)
 		if err != nil {
 			return nil, err
@@ -526,7 +530,7 @@ func (c *compiler) extend(r *rel, cols []*kql.ColumnExpr, sc *scope) (*rel, erro
 		}
 		batch[name] = true
 	}
-	return c.selectOuts(cur, outs), nil
+	return c.selectOuts(c.withPre(cur, pre), outs), nil
 }
 
 func relOuts(r *rel) []outCol {
