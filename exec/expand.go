@@ -189,7 +189,13 @@ func (c *compiler) parse(r *rel, op *kql.ParseOp, sc *scope) (*rel, error) {
 				t = tt
 			}
 			pcols = append(pcols, pcol{p.Column.Name.Name, t})
-			if i == lastCol && i == len(op.Pattern)-1 {
+			if kind == "regex" && !isNumeric(t) {
+				re.WriteString("(.*)")
+			} else if isIntegral(t) {
+				re.WriteString(`([-+]?\d+)`)
+			} else if t == kql.TReal || t == kql.TDecimal {
+				re.WriteString(`([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)`)
+			} else if kind != "regex" && i == lastCol && i == len(op.Pattern)-1 {
 				re.WriteString("(.*)")
 			} else {
 				re.WriteString("(.*?)")
