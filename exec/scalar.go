@@ -851,9 +851,6 @@ func (c *compiler) index(e *kql.IndexExpr, ev *env) (val, error) {
 			return val{sql: "json_extract(" + x.sql + ", " + quoteString(p) + ")", t: kql.TDynamic}, nil
 		}
 	}
-	if ev.c != nil {
-		return val{}, errAt(e.Index, "a dynamic index must be a constant")
-	}
 	switch {
 	case isIntegral(i.t):
 		p := "(CASE WHEN " + i.sql + " >= 0 THEN '$[' || " + i.sql + " || ']' ELSE '$[#' || " + i.sql + " || ']' END)"

@@ -462,10 +462,17 @@ func (c *compiler) summarize(r *rel, op *kql.SummarizeOp, sc *scope) (*rel, erro
 	if len(sel) == 0 {
 		return nil, errAt(op, "summarize needs an aggregation or a by clause")
 	}
+	if c.part != "" {
+		sel = append([]string{c.part}, sel...)
+	}
 	sql := "SELECT " + strings.Join(sel, ", ") + " FROM " + r.from
-	if len(keys) > 0 {
+	nk := len(keys)
+	if c.part != "" {
+		nk++
+	}
+	if nk > 0 {
 		var g []string
-		for i := range keys {
+		for i := 0; i < nk; i++ {
 			g = append(g, strconv.Itoa(i+1))
 		}
 		sql += " GROUP BY " + strings.Join(g, ", ")
@@ -483,6 +490,9 @@ func (c *compiler) summarize(r *rel, op *kql.SummarizeOp, sc *scope) (*rel, erro
 	}
 	var post []string
 	var pcols []kql.Column
+	if c.part != "" {
+		post = append(post, c.part)
+	}
 	for _, k := range keys {
 		if k.t == "dynamic-text" {
 			post = append(post, "CAST("+quoteIdent(k.name)+" AS JSON) AS "+quoteIdent(k.name))

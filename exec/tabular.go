@@ -191,6 +191,15 @@ func (c *compiler) rowEnv(r *rel, sc *scope) *env {
 }
 
 func (c *compiler) op(r *rel, op kql.Operator, sc *scope) (*rel, error) {
+	if c.part != "" {
+		switch op.(type) {
+		case *kql.WhereOp, *kql.ProjectOp, *kql.ExtendOp, *kql.SummarizeOp, *kql.SortOp, *kql.TopOp, *kql.TakeOp,
+			*kql.CountOp, *kql.DistinctOp, *kql.ProjectAwayOp, *kql.ProjectKeepOp, *kql.ProjectRenameOp,
+			*kql.ProjectReorderOp, *kql.MvExpandOp, *kql.ParseOp, *kql.SerializeOp:
+		default:
+			return nil, errAt(op, "operator %s is not supported inside mv-apply", opName(op))
+		}
+	}
 	switch op := op.(type) {
 	case *kql.WhereOp:
 		return c.where(r, op, sc)
@@ -214,10 +223,18 @@ func (c *compiler) op(r *rel, op kql.Operator, sc *scope) (*rel, error) {
 			return nil, err
 		}
 		sql := "SELECT * FROM " + r.from
-		if r.ord {
-			sql += " ORDER BY " + ordCol
+		if c.part != "" {
+			o := ""
+			if r.ord {
+				o = "ORDER BY " + ordCol
+			}
+			sql += " QUALIFY row_number() OVER (" + c.partBy() + o + ") <= " + n
+		} else {
+			if r.ord {
+				sql += " ORDER BY " + ordCol
+			}
+			sql += " LIMIT " + n
 		}
-		sql += " LIMIT " + n
 		return c.addCTE(sql, r.cols, r.ord, r.sorted), nil
 	case *kql.SampleOp:
 		n, err := c.countArg(op.N, sc)
@@ -229,6 +246,9 @@ func (c *compiler) op(r *rel, op kql.Operator, sc *scope) (*rel, error) {
 		name := "Count"
 		if op.As != nil {
 			name = op.As.Name
+		}
+		if c.part != "" {
+			return c.addCTE("SELECT count(*) AS "+quoteIdent(name)+", "+c.part+" FROM "+r.from+" GROUP BY "+c.part, []kql.Column{{Name: name, Type: kql.TLong}}, false, false), nil
 		}
 		return c.addCTE("SELECT count(*) AS "+quoteIdent(name)+" FROM "+r.from, []kql.Column{{Name: name, Type: kql.TLong}}, false, false), nil
 	case *kql.DistinctOp:
@@ -476,6 +496,9 @@ func (c *compiler) selectOuts(r *rel, outs []outCol) *rel {
 	if r.ord {
 		parts = append(parts, ordCol)
 	}
+	if c.part != "" {
+		parts = append(parts, c.part)
+	}
 	if len(parts) == 0 {
 		parts = append(parts, "NULL AS \"$none\"")
 	}
@@ -696,7 +719,7 @@ func (c *compiler) serialize(r *rel) *rel {
 		r2.sorted = true
 		return &r2
 	}
-	sql := "SELECT " + colList(r.cols, false) + ", row_number() OVER () AS " + ordCol + " FROM " + r.from
+	sql := "SELECT " + c.pcols(r.cols, false) + ", row_number() OVER () AS " + ordCol + " FROM " + r.from
 	out := c.addCTE(sql, r.cols, true, true)
 	return out
 }
@@ -764,7 +787,7 @@ func (c *compiler) sortOp(r *rel, keys []*kql.SortKey, sc *scope, limit string) 
 	if r.ord {
 		terms = append(terms, ordCol+" ASC")
 	}
-	sel := "SELECT " + colList(r.cols, false) + ", row_number() OVER (ORDER BY " + strings.Join(terms, ", ") + ") AS " + ordCol + " FROM " + r.from
+	sel := "SELECT " + c.pcols(r.cols, false) + ", row_number() OVER (" + c.partBy() + "ORDER BY " + strings.Join(terms, ", ") + ") AS " + ordCol + " FROM " + r.from
 	if limit != "" {
 		sel = "SELECT * FROM (" + sel + ") WHERE " + ordCol + " <= " + limit
 	}
@@ -774,7 +797,7 @@ func (c *compiler) sortOp(r *rel, keys []*kql.SortKey, sc *scope, limit string) 
 func (c *compiler) distinct(r *rel, op *kql.DistinctOp, sc *scope) (*rel, error) {
 	if len(op.Cols) == 1 {
 		if _, ok := op.Cols[0].(*kql.Star); ok {
-			return c.addCTE("SELECT DISTINCT "+colList(r.cols, false)+" FROM "+r.from, r.cols, false, false), nil
+			return c.addCTE("SELECT DISTINCT "+c.pcols(r.cols, false)+" FROM "+r.from, r.cols, false, false), nil
 		}
 	}
 	ev := c.rowEnv(r, sc)
@@ -799,6 +822,9 @@ func (c *compiler) distinct(r *rel, op *kql.DistinctOp, sc *scope) (*rel, error)
 		}
 		outs = append(outs, v.sql+" AS "+quoteIdent(name))
 		cols = append(cols, kql.Column{Name: name, Type: v.t})
+	}
+	if c.part != "" {
+		outs = append(outs, c.part)
 	}
 	return c.addCTE("SELECT DISTINCT "+strings.Join(outs, ", ")+" FROM "+r.from, cols, false, false), nil
 }
