@@ -397,4 +397,3 @@ func (c *compiler) mvApply(r *rel, op *kql.MvApplyOp, sc *scope) (*rel, error) {
 	fsel = append(fsel, "row_number() OVER (ORDER BY "+ord+") AS "+ordCol)
 	return c.addCTE("SELECT "+strings.Join(fsel, ", ")+" FROM "+base.from+" AS b JOIN "+res.from+" AS s ON b.\"$rid\" = s.\"$rid\"", cols, true, false), nil
 }
-
