@@ -656,17 +656,20 @@ func (p *parser) parseExpr() Expr { return p.parseBinary(precOr) }
 
 func (p *parser) parseBinary(minPrec int) Expr {
 	x := p.parseUnary()
+	limit := precMul // after in/between only looser operators may follow
 	for {
 		op, prec, n := p.binOp()
-		if prec == 0 || prec < minPrec {
+		if prec == 0 || prec < minPrec || prec > limit {
 			return x
 		}
+		limit = precMul
 		opTok := p.tok()
 		p.i += n
 		switch op {
 		case "in", "!in", "in~", "!in~", "has_any", "has_all":
 			list := p.parseInList(op, opTok)
 			x = &InExpr{Sp: Span{x.Span().Start, p.prevEnd()}, Op: op, X: x, List: list}
+			limit = precCompare
 		case "between", "!between":
 			open := p.expect("(")
 			lo := p.parseBinary(precAdd)
@@ -674,6 +677,7 @@ func (p *parser) parseBinary(minPrec int) Expr {
 			hi := p.parseBinary(precAdd)
 			p.expectClose(")", open)
 			x = &BetweenExpr{Sp: Span{x.Span().Start, p.prevEnd()}, Not: op == "!between", X: x, Lo: lo, Hi: hi}
+			limit = precCompare
 		default:
 			y := p.parseBinary(prec + 1)
 			x = &BinaryExpr{Sp: Span{x.Span().Start, y.Span().End}, Op: op, X: x, Y: y}

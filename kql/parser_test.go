@@ -418,6 +418,7 @@ func TestParseErrors(t *testing.T) {
 		{"T | join (U) on", "", "expected an expression, found end of query", ""},
 		{"T | take 1 take 2", "take 2", `expected "|", ";" or end of query, found "take"`, `add "|" before "take"`},
 		{"", "", "empty query", ""},
+		{"T | print 1", "print", `"print" cannot follow "|": it has no input`, "start a new statement"},
 	}
 	for _, tt := range tests {
 		_, err := Parse(tt.src)
