@@ -26,7 +26,14 @@ type bailout struct{}
 
 // Parse parses a query text into its syntax tree. The error, if any, is an
 // ErrorList of positioned errors.
-func Parse(src string) (q *Query, err error) {
+func Parse(src string) (*Query, error) {
+	return parseWith(src, (*parser).parseQuery)
+}
+
+// parseWith runs a parse function over src, turning a bailout into the
+// collected errors and any other panic into an internal error that names
+// the input.
+func parseWith(src string, parse func(*parser) *Query) (q *Query, err error) {
 	toks, lexErrs := lex(src)
 	if len(lexErrs) > 0 {
 		return nil, lexErrs
@@ -46,7 +53,7 @@ func Parse(src string) (q *Query, err error) {
 			}}
 		}
 	}()
-	return p.parseQuery(), nil
+	return parse(p), nil
 }
 
 // quoteShort quotes the start of a query text for an error message.
@@ -719,12 +726,12 @@ func (p *parser) parseUnary() Expr {
 	return p.parsePostfix(p.parsePrimary())
 }
 
-// negativeLiteral folds a minus sign and the number or timespan after it
-// into one literal, so -9223372036854775808 is a long; nil when the minus
+// negativeLiteral folds a minus sign and the number or timespan right
+// after it (no space between) into one literal, so -9223372036854775808 is a long; nil when the minus
 // is not followed by one.
 func (p *parser) negativeLiteral() *Literal {
 	t, n := p.tok(), p.peek(1)
-	if !p.isPunct(t, "-") {
+	if !p.isPunct(t, "-") || !adjacent(t, n) {
 		return nil
 	}
 	var lit *Literal
