@@ -220,6 +220,9 @@ func (c *checker) call(call *CallExpr, row *rel) Type {
 		c.errorf(call.Func.Sp, didYouMean(suggest(name, cands)), "unknown function %q", name)
 		return TUnknown
 	}
+	if b.Window && row != nil && !row.serialized && !row.open {
+		c.errorf(call.Func.Sp, "sort the rows first (sort by ..., or serialize)", "function %q needs serialized rows", name)
+	}
 	if b.Agg && c.aggCtx == 0 {
 		c.errorf(call.Func.Sp, "", "aggregate function %q is only allowed in summarize, make-series or top-nested", name)
 	}
