@@ -240,6 +240,12 @@ func (c *checker) call(call *CallExpr, row *rel) Type {
 	}
 	c.aggCtx = saved
 	switch name {
+	case "prev", "next":
+		// The default must be a constant (kusto-oracle rejects
+		// prev(t, 1, t)).
+		if n == 3 && !isConstant(call.Args[2]) {
+			c.errorf(call.Args[2].Span(), "", "the default value of %s() must be a constant", name)
+		}
 	case "extract", "extract_json", "extractjson":
 		if n > 0 {
 			if te, ok := call.Args[n-1].(*TypeExpr); ok {

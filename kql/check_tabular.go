@@ -580,7 +580,7 @@ func (c *checker) column(id *Ident, row *rel) (Column, bool) {
 		c.setType(id, col.Type)
 		return col, true
 	}
-	if !row.open {
+	if row == nil || !row.open {
 		c.errorf(id.Sp, didYouMean(suggest(id.Name, row.names())), "unknown column %q", id.Name)
 	}
 	c.setType(id, TUnknown)

@@ -135,6 +135,7 @@ func TestCheckDiagnostics(t *testing.T) {
 		{`DeviceInfo | extend n = count()`, "count", `aggregate function "count" is only allowed in summarize, make-series or top-nested`, ""},
 		{`DeviceInfo | summarize DeviceName`, "DeviceName", `summarize needs an aggregate function here`, `use it as a group key: summarize ... by DeviceName`},
 		// [D:window-functions]: prev/next need a serialized row set
+		{`datatable(t:long)[1] | sort by t asc | extend gap = t - prev(t, 1, t)`, "t", `the default value of prev() must be a constant`, ""},
 		{`DeviceInfo | extend p = prev(DeviceName)`, "prev", `function "prev" needs serialized rows`, `sort the rows first (sort by ..., or serialize)`},
 	}
 	for _, tt := range tests {
