@@ -26,7 +26,15 @@ fuzz:
 golden:
 	$(GO) test ./... -run 'Golden' -update
 
+# staticcheck: an installed one (on PATH or in GOPATH/bin) if there is one,
+# else the pinned version through the module proxy.
+STATICCHECK ?= $(shell command -v staticcheck 2>/dev/null || \
+	{ p="$$($(GO) env GOPATH)/bin/staticcheck"; [ -x "$$p" ] && echo "$$p"; })
+ifeq ($(strip $(STATICCHECK)),)
+STATICCHECK = $(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+endif
+
 lint:
-	gofmt -l . | (! grep .)
+	@out="$$(gofmt -l .)"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
-	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) $(PKGS)
+	$(STATICCHECK) $(PKGS)

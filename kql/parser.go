@@ -26,7 +26,14 @@ type bailout struct{}
 
 // Parse parses a query text into its syntax tree. The error, if any, is an
 // ErrorList of positioned errors.
-func Parse(src string) (q *Query, err error) {
+func Parse(src string) (*Query, error) {
+	return parseWith(src, (*parser).parseQuery)
+}
+
+// parseWith runs a parse function over src, turning a bailout into the
+// collected errors and any other panic into an internal error that names
+// the input.
+func parseWith(src string, parse func(*parser) *Query) (q *Query, err error) {
 	toks, lexErrs := lex(src)
 	if len(lexErrs) > 0 {
 		return nil, lexErrs
@@ -46,7 +53,7 @@ func Parse(src string) (q *Query, err error) {
 			}}
 		}
 	}()
-	return p.parseQuery(), nil
+	return parse(p), nil
 }
 
 // quoteShort quotes the start of a query text for an error message.
@@ -656,17 +663,20 @@ func (p *parser) parseExpr() Expr { return p.parseBinary(precOr) }
 
 func (p *parser) parseBinary(minPrec int) Expr {
 	x := p.parseUnary()
+	limit := precMul // after in/between only looser operators may follow
 	for {
 		op, prec, n := p.binOp()
-		if prec == 0 || prec < minPrec {
+		if prec == 0 || prec < minPrec || prec > limit {
 			return x
 		}
+		limit = precMul
 		opTok := p.tok()
 		p.i += n
 		switch op {
 		case "in", "!in", "in~", "!in~", "has_any", "has_all":
 			list := p.parseInList(op, opTok)
 			x = &InExpr{Sp: Span{x.Span().Start, p.prevEnd()}, Op: op, X: x, List: list}
+			limit = precCompare
 		case "between", "!between":
 			open := p.expect("(")
 			lo := p.parseBinary(precAdd)
@@ -674,6 +684,7 @@ func (p *parser) parseBinary(minPrec int) Expr {
 			hi := p.parseBinary(precAdd)
 			p.expectClose(")", open)
 			x = &BetweenExpr{Sp: Span{x.Span().Start, p.prevEnd()}, Not: op == "!between", X: x, Lo: lo, Hi: hi}
+			limit = precCompare
 		default:
 			y := p.parseBinary(prec + 1)
 			x = &BinaryExpr{Sp: Span{x.Span().Start, y.Span().End}, Op: op, X: x, Y: y}
@@ -715,12 +726,12 @@ func (p *parser) parseUnary() Expr {
 	return p.parsePostfix(p.parsePrimary())
 }
 
-// negativeLiteral folds a minus sign and the number or timespan after it
-// into one literal, so -9223372036854775808 is a long; nil when the minus
+// negativeLiteral folds a minus sign and the number or timespan right
+// after it (no space between) into one literal, so -9223372036854775808 is a long; nil when the minus
 // is not followed by one.
 func (p *parser) negativeLiteral() *Literal {
 	t, n := p.tok(), p.peek(1)
-	if !p.isPunct(t, "-") {
+	if !p.isPunct(t, "-") || !adjacent(t, n) {
 		return nil
 	}
 	var lit *Literal

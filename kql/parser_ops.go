@@ -50,9 +50,6 @@ func suggestOp(name string) string {
 	for k := range opKeywords {
 		names = append(names, k)
 	}
-	for k := range sourceOps {
-		names = append(names, k)
-	}
 	sort.Strings(names)
 	for _, k := range names {
 		if d := editDistance(name, k); d < bestD {
@@ -92,13 +89,8 @@ func (p *parser) parseOperator() Operator {
 	name, j := p.opNameAt(p.i)
 	c, ok := opKeywords[name]
 	if !ok && sourceOps[name] {
-		c, ok = &name, true
-	}
-	if !ok {
-		// A hyphenated name may be an operator followed by a minus.
-		if c2, ok2 := opKeywords[p.text(t)]; ok2 {
-			c, j, name, ok = c2, p.i+1, p.text(t), true
-		}
+		p.failAt(Span{int(t.start), int(p.toks[j-1].end)}, "start a new statement, or use it inside union or join",
+			"%q cannot follow \"|\": it has no input", name)
 	}
 	if !ok {
 		hint := ""

@@ -405,6 +405,7 @@ func TestParseErrors(t *testing.T) {
 		{"T | summarise count()", "summarise", `unknown tabular operator "summarise"`, `did you mean "summarize"?`},
 		{"T | projct a", "projct", `unknown tabular operator "projct"`, `did you mean "project"?`},
 		{"T | mv-expnd a", "mv-expnd", `unknown tabular operator "mv-expnd"`, `did you mean "mv-expand"?`},
+		{"T | project-awy a", "project-awy", `unknown tabular operator "project-awy"`, `did you mean "project-away"?`},
 		{"T | frobnicate", "frobnicate", `unknown tabular operator "frobnicate"`, ""},
 		{`T | where x == "abc`, `"abc`, "unterminated string literal", `close the string with "`},
 		{"T | where (x == 1", "", `expected ")", found end of query`, `is not closed`},
@@ -418,6 +419,7 @@ func TestParseErrors(t *testing.T) {
 		{"T | join (U) on", "", "expected an expression, found end of query", ""},
 		{"T | take 1 take 2", "take 2", `expected "|", ";" or end of query, found "take"`, `add "|" before "take"`},
 		{"", "", "empty query", ""},
+		{"T | print 1", "print", `"print" cannot follow "|": it has no input`, "start a new statement"},
 	}
 	for _, tt := range tests {
 		_, err := Parse(tt.src)
@@ -545,5 +547,23 @@ func TestTextForms(t *testing.T) {
 		if ok != tt.ok || ok && got != tt.want {
 			t.Errorf("ParseTimespanText(%q) = %d, %v; want %d, %v", tt.s, got, ok, tt.want, tt.ok)
 		}
+	}
+}
+
+func TestInternalErrorIsRecovered(t *testing.T) {
+	q, err := parseWith("T | take 1", func(p *parser) *Query {
+		var ops []Operator
+		_ = ops[p.i+5] // an out-of-range index: a bug, not a syntax error
+		return nil
+	})
+	if q != nil {
+		t.Errorf("got a tree %v, want nil", q)
+	}
+	el, ok := err.(ErrorList)
+	if !ok || len(el) != 1 {
+		t.Fatalf("err = %v, want one internal error", err)
+	}
+	if !strings.Contains(el[0].Msg, `internal error parsing "T | take 1"`) {
+		t.Errorf("message %q does not name the input", el[0].Msg)
 	}
 }

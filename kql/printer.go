@@ -38,8 +38,10 @@ func (p *printer) newline() {
 }
 
 func (p *printer) node(n Node) {
+	if n == nil || isNilNode(n) {
+		return
+	}
 	switch n := n.(type) {
-	case nil:
 	case *Query:
 		p.stmts(n.Stmts)
 	case Statement:
@@ -118,6 +120,10 @@ func (p *printer) stmt(s Statement) {
 }
 
 func (p *printer) body(b *Body) {
+	if b == nil {
+		p.str("{}")
+		return
+	}
 	p.str("{")
 	p.indent++
 	p.newline()
@@ -224,6 +230,9 @@ func isPlainName(name string) bool {
 }
 
 func (p *printer) ident(id *Ident) {
+	if id == nil {
+		return
+	}
 	if isPlainName(id.Name) {
 		p.str(id.Name)
 		return
@@ -328,6 +337,9 @@ func (p *printer) exprs(xs []Expr) {
 }
 
 func (p *printer) expr(x Expr) {
+	if x == nil || isNilNode(x) {
+		return // an incomplete synthetic tree prints what it has
+	}
 	switch x := x.(type) {
 	case *Ident:
 		p.ident(x)
@@ -346,8 +358,9 @@ func (p *printer) expr(x Expr) {
 		p.operand(x.Y, prec+1)
 	case *UnaryExpr:
 		p.str(x.Op)
-		if u, ok := x.X.(*UnaryExpr); ok && u != nil {
-			p.str(" ")
+		switch x.X.(type) {
+		case *UnaryExpr, *Literal:
+			p.str(" ") // -5 would read back as one negative literal
 		}
 		p.operand(x.X, precMul+1)
 	case *InExpr:
@@ -780,6 +793,9 @@ func (p *printer) tables(ts []Expr) {
 }
 
 func (p *printer) op(o Operator) {
+	if o == nil || isNilNode(o) {
+		return
+	}
 	switch o := o.(type) {
 	case *WhereOp:
 		p.str("where ")
@@ -838,7 +854,18 @@ func (p *printer) op(o Operator) {
 	case *DistinctOp:
 		p.str("distinct ")
 		p.opParams(o.Params)
-		p.exprs(o.Cols)
+		for i, c := range o.Cols {
+			if i > 0 {
+				p.str(", ")
+			}
+			if na, ok := c.(*NamedArg); ok {
+				p.ident(na.Name)
+				p.str(" = ")
+				p.expr(na.Value)
+				continue
+			}
+			p.expr(c)
+		}
 	case *JoinOp:
 		p.str("join ")
 		p.joinLike(o.Params, o.Right, o.On)

@@ -21,6 +21,12 @@ type Options struct {
 // Write writes r to w in the named format.
 func Write(w io.Writer, r *exec.Result, format string, opts Options) error {
 	switch format {
+	case "table":
+		return writeTable(w, r, opts)
+	case "markdown":
+		return writeMarkdown(w, r)
+	case "xlsx":
+		return writeXLSX(w, r)
 	case "csv":
 		return writeCSV(w, r, ',')
 	case "tsv":

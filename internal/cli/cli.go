@@ -1,11 +1,17 @@
-// Package cli holds kqlhunt's cobra commands: flag parsing, wiring of the
-// kql, exec, fixtures and render packages, and the mapping of errors to exit
-// codes. It owns no query logic of its own.
 package cli
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/mattn/go-isatty"
+	"github.com/spf13/cobra"
 )
 
 // Exit codes, as in the design's command-line contract.
@@ -17,8 +23,135 @@ const (
 	ExitInterrupted = 130
 )
 
-// Main runs kqlhunt with args and returns the exit code.
+// Main runs kqlhunt with args (without the program name) and returns the
+// exit code. Ctrl-C (or SIGTERM) cancels the running query through its
+// context and exits with 130.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "kqlhunt: not built yet")
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		// After the first Ctrl-C has cancelled the query, a second one
+		// ends the program the default way, even if the query is stuck.
+		<-ctx.Done()
+		stop()
+	}()
+	return run(ctx, args, &env{
+		stdin:      stdin,
+		stdout:     stdout,
+		stderr:     stderr,
+		now:        time.Now,
+		isTerminal: isTerminal,
+	})
+}
+
+// env is what every command gets injected: the streams and the clock.
+// Tests build one over buffers and a fixed clock.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	now            func() time.Time
+	isTerminal     func(w any) bool
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w any) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	return isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd())
+}
+
+func run(ctx context.Context, args []string, e *env) int {
+	root := newRoot(e)
+	root.SetArgs(args)
+	root.SetIn(e.stdin)
+	root.SetOut(e.stdout)
+	root.SetErr(e.stderr)
+	err := root.ExecuteContext(ctx)
+	return exitCode(ctx, e.stderr, err)
+}
+
+// usageError is a mistake in how the command was called: exit 2.
+type usageError struct{ err error }
+
+func (u *usageError) Error() string { return u.err.Error() }
+func (u *usageError) Unwrap() error { return u.err }
+
+func usagef(format string, args ...any) error {
+	return &usageError{fmt.Errorf(format, args...)}
+}
+
+// reportedError is a failure whose details the command already printed
+// (diagnostics, a run summary); only its exit code remains.
+type reportedError struct{ code int }
+
+func (r *reportedError) Error() string { return fmt.Sprintf("exit status %d", r.code) }
+
+// runError marks an error returned by a command's RunE, as opposed to one
+// cobra found while parsing the command line (which is a usage error).
+type runError struct{ err error }
+
+func (r *runError) Error() string { return r.err.Error() }
+func (r *runError) Unwrap() error { return r.err }
+
+// exitCode is the one place where errors become exit codes and where the
+// last error line is printed.
+func exitCode(ctx context.Context, stderr io.Writer, err error) int {
+	if err == nil {
+		return ExitOK
+	}
+	var (
+		rep   *reportedError
+		usage *usageError
+		re    *runError
+		src   *sourceError
+	)
+	switch {
+	case ctx.Err() != nil && errors.Is(ctx.Err(), context.Canceled):
+		fmt.Fprintln(stderr, "kqlhunt: interrupted")
+		return ExitInterrupted
+	case errors.As(err, &rep):
+		return rep.code
+	case errors.As(err, &usage) || !errors.As(err, &re):
+		fmt.Fprintf(stderr, "kqlhunt: %v\n", err)
+		fmt.Fprintln(stderr, "Run 'kqlhunt --help' for usage.")
+		return ExitUsage
+	case errors.Is(err, context.DeadlineExceeded):
+		fmt.Fprintln(stderr, "kqlhunt: query timed out (--timeout)")
+		return ExitError
+	case errors.As(err, &src):
+		if writeDiagnostics(stderr, src.file, src.src, src.err) {
+			return ExitError
+		}
+		fmt.Fprintf(stderr, "kqlhunt: %s: %v\n", src.file, src.err)
+		return ExitError
+	}
+	fmt.Fprintf(stderr, "kqlhunt: %v\n", err)
 	return ExitError
+}
+
+// sourceError is an error about a query text, kept with the text so its
+// positions can be shown.
+type sourceError struct {
+	file, src string
+	err       error
+}
+
+func (s *sourceError) Error() string { return s.err.Error() }
+func (s *sourceError) Unwrap() error { return s.err }
+
+// runE wraps a command body so its errors are told apart from cobra's own
+// command-line errors.
+func runE(f func(cmd *cobra.Command, args []string) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := f(cmd, args); err != nil {
+			var usage *usageError
+			if errors.As(err, &usage) {
+				return err
+			}
+			return &runError{err}
+		}
+		return nil
+	}
 }

@@ -1,0 +1,55 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/kqlhunt/kqlhunt/exec"
+	"github.com/kqlhunt/kqlhunt/fixtures"
+	"github.com/kqlhunt/kqlhunt/kql"
+)
+
+// openEngine starts DuckDB, loads the active dataset (--data, or the
+// embedded sample shifted to --now), gives the engine the dataset's schema
+// and locks it down before any user query can run. The caller closes it.
+func (g *globalOptions) openEngine(ctx context.Context) (*exec.Engine, error) {
+	eng, err := exec.Open(ctx, exec.Options{MaxMemory: g.maxMemory, Now: g.now})
+	if err != nil {
+		return nil, fmt.Errorf("starting the engine: %w", err)
+	}
+	s, err := fixtures.Load(ctx, eng.DB(), g.data, g.now)
+	if err != nil {
+		eng.Close()
+		if g.data == "" {
+			return nil, fmt.Errorf("loading the sample dataset: %w", err)
+		}
+		return nil, fmt.Errorf("loading %s: %w", g.data, err)
+	}
+	eng.SetSchema(s)
+	if err := eng.Lockdown(ctx); err != nil {
+		eng.Close()
+		return nil, fmt.Errorf("locking down the engine: %w", err)
+	}
+	return eng, nil
+}
+
+// checkSchema is the schema queries are checked and compiled against
+// without running them: the advanced-hunting schema, with the tables of
+// the --data dataset (as loaded) in place of those of the same name. The
+// embedded sample dataset has the advanced-hunting tables, so it needs no
+// engine.
+func (g *globalOptions) checkSchema(ctx context.Context) (*kql.Schema, error) {
+	s := kql.AdvancedHunting()
+	if g.data == "" {
+		return s, nil
+	}
+	eng, err := g.openEngine(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer eng.Close()
+	for name, t := range eng.Schema().Tables {
+		s.Tables[name] = t
+	}
+	return s, nil
+}

@@ -1,0 +1,160 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kqlhunt/kqlhunt/exec"
+	"github.com/kqlhunt/kqlhunt/render"
+)
+
+type queryOptions struct {
+	*globalOptions
+	file string // -f FILE
+}
+
+func newQueryCmd(g *globalOptions) *cobra.Command {
+	o := &queryOptions{globalOptions: g}
+	cmd := &cobra.Command{
+		Use:   "query [KQL]",
+		Short: "Run one KQL query and print its result",
+		Long: `Run one KQL query on the active dataset and print the result in --format
+(default: an aligned table). The query is the argument, the file given with
+-f, or standard input when neither is given.
+
+Exit status 1 when the query has an error (shown as FILE:LINE:COL: message
+with the source line and a caret; FILE is <arg> or <stdin> for inline text).`,
+		Example: `  kqlhunt query 'SecurityIncident | where Severity == "High" | take 5'
+  kqlhunt query -f hunt.kql --format csv -o hunt.csv
+  echo 'print x = 1 + 2' | kqlhunt query --format json`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: runE(func(cmd *cobra.Command, args []string) error { return o.run(cmd.Context(), args) }),
+	}
+	cmd.Flags().StringVarP(&o.file, "file", "f", "", "read the query from `FILE` (- for standard input)")
+	return cmd
+}
+
+func (o *queryOptions) run(ctx context.Context, args []string) error {
+	name, src, err := o.readSource(args, o.file)
+	if err != nil {
+		return err
+	}
+	if strings.TrimSpace(src) == "" {
+		return usagef("no query: give it as an argument, with -f FILE, or on standard input")
+	}
+	out, err := o.openOutput(o.format)
+	if err != nil {
+		return err
+	}
+	defer out.abort()
+	eng, err := o.openEngine(ctx)
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+	res, err := o.query(ctx, eng, name, src)
+	if err != nil {
+		return err
+	}
+	if err := render.Write(out, res, o.format, render.Options{TTY: out.tty}); err != nil {
+		return err
+	}
+	return out.commit()
+}
+
+// query runs one query text under --timeout; a positioned error keeps its
+// text so the caller can show where.
+func (g *globalOptions) query(ctx context.Context, eng *exec.Engine, name, src string) (*exec.Result, error) {
+	ctx, cancel := g.withTimeout(ctx)
+	defer cancel()
+	res, err := eng.Query(ctx, src)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if len(kqlErrors(err)) > 0 {
+			return nil, &sourceError{file: name, src: src, err: err}
+		}
+		return nil, err
+	}
+	return res, nil
+}
+
+type sqlOptions struct {
+	*globalOptions
+	file string
+}
+
+func newSQLCmd(g *globalOptions) *cobra.Command {
+	o := &sqlOptions{globalOptions: g}
+	cmd := &cobra.Command{
+		Use:   "sql [KQL]",
+		Short: "Print the DuckDB SQL a KQL query compiles to",
+		Long: `Compile one KQL query (the argument, -f FILE, or standard input) and print
+the DuckDB SQL it runs as. Nothing is run. The query is compiled against the
+advanced-hunting schema, with the tables of --data when given.
+
+With --format json: {"sql": "...", "columns": [{"name","type"}], "ordered": bool}.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: runE(func(cmd *cobra.Command, args []string) error { return o.run(cmd, args) }),
+	}
+	cmd.Flags().StringVarP(&o.file, "file", "f", "", "read the query from `FILE` (- for standard input)")
+	return cmd
+}
+
+func (o *sqlOptions) run(cmd *cobra.Command, args []string) error {
+	jsonOut := o.format == "json"
+	if cmd.Flags().Changed("format") && !jsonOut {
+		return usagef("sql prints SQL text: --format must be json when given")
+	}
+	name, src, err := o.readSource(args, o.file)
+	if err != nil {
+		return err
+	}
+	if strings.TrimSpace(src) == "" {
+		return usagef("no query: give it as an argument, with -f FILE, or on standard input")
+	}
+	schema, err := o.checkSchema(cmd.Context())
+	if err != nil {
+		return err
+	}
+	q, err := parse(name, src)
+	if err != nil {
+		return err
+	}
+	prog, err := exec.Compile(q, exec.CompileOptions{Schema: schema, Now: o.now})
+	if err != nil {
+		if len(kqlErrors(err)) > 0 {
+			return &sourceError{file: name, src: src, err: err}
+		}
+		return err
+	}
+	out, err := o.openOutput("sql")
+	if err != nil {
+		return err
+	}
+	defer out.abort()
+	if jsonOut {
+		cols := make([]map[string]string, len(prog.Columns))
+		for i, c := range prog.Columns {
+			cols[i] = map[string]string{"name": c.Name, "type": string(c.Type)}
+		}
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		err = enc.Encode(struct {
+			SQL     string              `json:"sql"`
+			Columns []map[string]string `json:"columns"`
+			Ordered bool                `json:"ordered"`
+		}{prog.SQL, cols, prog.Ordered})
+	} else {
+		_, err = fmt.Fprintln(out, strings.TrimRight(prog.SQL, "\n"))
+	}
+	if err != nil {
+		return err
+	}
+	return out.commit()
+}

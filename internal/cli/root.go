@@ -1,0 +1,176 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kqlhunt/kqlhunt/render"
+)
+
+// globalOptions are the persistent flags every command shares.
+type globalOptions struct {
+	env *env
+
+	data      string
+	nowText   string
+	format    string
+	output    string
+	timeout   time.Duration
+	maxMemory string
+
+	now time.Time // --now, or the clock's time when the command started
+}
+
+func newRoot(e *env) *cobra.Command {
+	g := &globalOptions{env: e}
+	root := &cobra.Command{
+		Use:   "kqlhunt",
+		Short: "Hunt through security data with KQL, on an embedded DuckDB",
+		Long: `kqlhunt runs KQL (Kusto Query Language, as in Microsoft Defender XDR advanced
+hunting and Microsoft Sentinel) on a local, embedded DuckDB over incident,
+alert and event data: the built-in sample dataset, or your own with --data.
+
+Exit status: 0 success, 1 a query or data error, 2 a usage error,
+130 interrupted.`,
+		SilenceErrors:     true,
+		SilenceUsage:      true,
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error { return g.validate() },
+		// A bare "kqlhunt" prints help; unknown words are usage errors.
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
+	}
+	root.CompletionOptions.DisableDefaultCmd = true
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return &usageError{err}
+	})
+
+	pf := root.PersistentFlags()
+	pf.StringVar(&g.data, "data", "", "dataset at `PATH`: a directory of TABLE.csv/.json/.jsonl/.parquet files or a .duckdb file (default: the embedded sample dataset)")
+	pf.StringVar(&g.nowText, "now", "", "pin now() and ago() to `TIME` (RFC 3339, e.g. 2024-05-01T12:00:00Z)")
+	pf.StringVar(&g.format, "format", "table", "output `FORMAT`: "+strings.Join(render.Formats, "|"))
+	pf.StringVarP(&g.output, "output", "o", "", "write the output to `FILE` (atomically) instead of standard output")
+	pf.DurationVar(&g.timeout, "timeout", 0, "stop a query that runs longer than `DURATION` (e.g. 30s; 0 means no limit)")
+	pf.StringVar(&g.maxMemory, "max-memory", "", "DuckDB memory limit, a `SIZE` such as 2GB or 512MiB")
+
+	root.AddCommand(
+		newFmtCmd(g),
+		newCheckCmd(g),
+		newQueryCmd(g),
+		newSQLCmd(g),
+		newRunCmd(g),
+		newSchemaCmd(g),
+		newTestCmd(g),
+		newFixturesCmd(g),
+	)
+	return root
+}
+
+var sizeRE = regexp.MustCompile(`^\d+(\.\d+)?\s*([KMGT]i?B|B)?$`)
+
+// validate checks the global flags once, before any command runs.
+func (g *globalOptions) validate() error {
+	if !slices.Contains(render.Formats, g.format) {
+		return usagef("invalid --format %q (want one of %s)", g.format, strings.Join(render.Formats, ", "))
+	}
+	if g.nowText != "" {
+		t, err := time.Parse(time.RFC3339Nano, g.nowText)
+		if err != nil {
+			return usagef("invalid --now %q: want an RFC 3339 time such as 2024-05-01T12:00:00Z", g.nowText)
+		}
+		g.now = t.UTC()
+	} else {
+		g.now = g.env.now().UTC()
+	}
+	// KQL's clock has 100 ns ticks.
+	g.now = g.now.Truncate(100 * time.Nanosecond)
+	if g.timeout < 0 {
+		return usagef("invalid --timeout %s: must not be negative", g.timeout)
+	}
+	if g.maxMemory != "" && !sizeRE.MatchString(strings.ToUpper(g.maxMemory)) {
+		return usagef("invalid --max-memory %q: want a size such as 2GB or 512MiB", g.maxMemory)
+	}
+	return nil
+}
+
+// withTimeout applies --timeout to ctx.
+func (g *globalOptions) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
+	if g.timeout > 0 {
+		return context.WithTimeout(ctx, g.timeout)
+	}
+	return context.WithCancel(ctx)
+}
+
+// output is where a command writes its result: standard output, or the -o
+// file, which appears (by rename) only when Close is called after a
+// successful write.
+type output struct {
+	io.Writer
+	tty    bool
+	commit func() error
+	abort  func()
+}
+
+// openOutput opens the destination of the result in the given format:
+// -o FILE (atomically) or standard output. xlsx is binary and goes to a
+// terminal only by mistake, so it needs -o or a redirected stdout.
+func (g *globalOptions) openOutput(format string) (*output, error) {
+	if g.output != "" {
+		f, err := newAtomicFile(g.output, 0o644)
+		if err != nil {
+			return nil, err
+		}
+		return &output{Writer: f, commit: f.Commit, abort: f.Abort}, nil
+	}
+	tty := g.env.isTerminal(g.env.stdout)
+	if format == "xlsx" && tty {
+		return nil, usagef("--format xlsx writes a binary workbook: use -o FILE or redirect standard output")
+	}
+	return &output{Writer: g.env.stdout, tty: tty, commit: func() error { return nil }, abort: func() {}}, nil
+}
+
+// readSource reads a query given as text, as -f FILE, or on standard input,
+// and returns it with the name diagnostics should use for it.
+func (g *globalOptions) readSource(args []string, file string) (name, src string, err error) {
+	switch {
+	case len(args) > 0 && file != "":
+		return "", "", usagef("give the query as an argument or with -f, not both")
+	case len(args) > 1:
+		return "", "", usagef("the query must be one argument (quote it): got %d arguments", len(args))
+	case len(args) == 1:
+		return "<arg>", args[0], nil
+	case file != "" && file != "-":
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return "", "", err
+		}
+		return file, string(b), nil
+	}
+	b, err := io.ReadAll(g.env.stdin)
+	if err != nil {
+		return "", "", fmt.Errorf("reading standard input: %w", err)
+	}
+	return "<stdin>", string(b), nil
+}
+
+// extension is the file name extension for a result in format.
+func extension(format string) string {
+	switch format {
+	case "table":
+		return ".txt"
+	case "markdown":
+		return ".md"
+	}
+	return "." + format
+}
+
+// displayName is how diagnostics name a file: as given on the command line.
+func displayName(path string) string { return filepath.Clean(path) }
