@@ -84,6 +84,26 @@ type compiler struct {
 	ctes   []string
 	nextID int
 	depth  int
+	// part is the hidden column that partitions rows while compiling an
+	// mv-apply subquery ("" otherwise): operators work per partition.
+	part string
+}
+
+// pcols is colList plus the partition column.
+func (c *compiler) pcols(cols []kql.Column, ord bool) string {
+	s := colList(cols, ord)
+	if c.part != "" {
+		s += ", " + c.part
+	}
+	return s
+}
+
+// partBy is "PARTITION BY part " inside mv-apply subqueries.
+func (c *compiler) partBy() string {
+	if c.part == "" {
+		return ""
+	}
+	return "PARTITION BY " + c.part + " "
 }
 
 // errAt builds a positioned compile error.

@@ -45,7 +45,10 @@ func (c *compiler) mvExpand(r *rel, op *kql.MvExpandOp, sc *scope) (*rel, error)
 		if name == "" {
 			return nil, errAt(mc, "mv-expand of an expression needs a name: Name = expr")
 		}
-		d := c.toDynamic(v).sql
+		if v.t != kql.TDynamic {
+			return nil, errAt(mc.X, "mv-expand needs a dynamic value, found %s", typeName(v.t))
+		}
+		d := v.sql
 		to := kql.TDynamic
 		if mc.ToType != "" {
 			t, ok := kql.CanonicalType(mc.ToType)
@@ -108,6 +111,9 @@ func (c *compiler) mvExpand(r *rel, op *kql.MvExpandOp, sc *scope) (*rel, error)
 		ord = ordCol + ", \"$i\""
 	}
 	sel = append(sel, "row_number() OVER (ORDER BY "+ord+") AS "+ordCol)
+	if c.part != "" {
+		sel = append(sel, c.part)
+	}
 	return c.addCTE("SELECT "+strings.Join(sel, ", ")+" FROM "+s2.from, cols, true, r.sorted), nil
 }
 
@@ -159,6 +165,14 @@ func (c *compiler) parse(r *rel, op *kql.ParseOp, sc *scope) (*rel, error) {
 		}
 	}
 	for i, p := range op.Pattern {
+		if i > 0 && p.Column != nil && op.Pattern[i-1].Column != nil {
+			return nil, errAt(p, "parse: columns %q and %q need a delimiter between them", op.Pattern[i-1].Column.Name.Name, p.Column.Name.Name)
+		}
+		if p.Column != nil {
+			if err := checkName(p.Column.Name); err != nil {
+				return nil, err
+			}
+		}
 		switch {
 		case p.Star:
 			re.WriteString("(?:.*?)")
@@ -178,7 +192,13 @@ func (c *compiler) parse(r *rel, op *kql.ParseOp, sc *scope) (*rel, error) {
 				t = tt
 			}
 			pcols = append(pcols, pcol{p.Column.Name.Name, t})
-			if i == lastCol && i == len(op.Pattern)-1 {
+			if kind == "regex" && !isNumeric(t) {
+				re.WriteString("(.*)")
+			} else if isIntegral(t) {
+				re.WriteString(`([-+]?\d+)`)
+			} else if t == kql.TReal || t == kql.TDecimal {
+				re.WriteString(`([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)`)
+			} else if kind != "regex" && i == lastCol && i == len(op.Pattern)-1 {
 				re.WriteString("(.*)")
 			} else {
 				re.WriteString("(.*?)")
@@ -256,9 +276,124 @@ func (c *compiler) evaluate(r *rel, op *kql.EvaluateOp, sc *scope) (*rel, error)
 }
 
 func (c *compiler) mvApply(r *rel, op *kql.MvApplyOp, sc *scope) (*rel, error) {
-	return nil, errAt(op, "operator mv-apply is not supported yet")
-}
-
-func (c *compiler) makeSeries(r *rel, op *kql.MakeSeriesOp, sc *scope) (*rel, error) {
-	return nil, errAt(op, "operator make-series is not supported yet")
+	if c.part != "" {
+		return nil, errAt(op, "mv-apply inside mv-apply is not supported")
+	}
+	order := ""
+	if r.ord {
+		order = "ORDER BY " + ordCol
+	}
+	base := c.addCTE("SELECT *, row_number() OVER ("+order+") AS \"$rid\" FROM "+r.from, r.cols, r.ord, r.sorted)
+	ev := c.rowEnv(r, sc)
+	bagArray := strings.EqualFold(paramWord(op.Params, "bagexpansion"), "array") || strings.EqualFold(paramWord(op.Params, "kind"), "array")
+	itemIndex := paramWord(op.Params, "with_itemindex")
+	var lists []string
+	var outs []outCol
+	for i, mc := range op.Cols {
+		v, err := c.scalar(mc.X, ev)
+		if err != nil {
+			return nil, err
+		}
+		name := autoName(mc.X)
+		if mc.Name != nil {
+			name = mc.Name.Name
+		}
+		if name == "" {
+			return nil, errAt(mc, "mv-apply of an expression needs a name: Name = expr")
+		}
+		if v.t != kql.TDynamic {
+			return nil, errAt(mc.X, "mv-apply needs a dynamic value, found %s", typeName(v.t))
+		}
+		lists = append(lists, expandList(v.sql, bagArray)+" AS \"$l"+strconv.Itoa(i)+"\"")
+		el := val{sql: "\"$l" + strconv.Itoa(i) + "\"[\"$i\"]", t: kql.TDynamic}
+		if mc.ToType != "" {
+			t, ok := kql.CanonicalType(mc.ToType)
+			if !ok {
+				return nil, errAt(mc, "unknown type %q", mc.ToType)
+			}
+			if t != kql.TDynamic {
+				el = c.convertStrict(el, t)
+			}
+		}
+		outs = append(outs, outCol{name, el.sql, el.t})
+	}
+	s1 := c.addCTE("SELECT *, "+strings.Join(lists, ", ")+" FROM "+base.from, nil, false, false)
+	var lens []string
+	for i := range op.Cols {
+		lens = append(lens, "len(\"$l"+strconv.Itoa(i)+"\")")
+	}
+	n := "greatest(" + strings.Join(lens, ", ") + ")"
+	if op.Limit != nil {
+		lim, err := c.countArg(op.Limit, sc)
+		if err != nil {
+			return nil, err
+		}
+		n = "least(" + n + ", " + lim + ")"
+	}
+	s2 := c.addCTE("SELECT *, unnest(range(1, "+n+" + 1)) AS \"$i\" FROM "+s1.from, nil, false, false)
+	if itemIndex != "" {
+		outs = append(outs, outCol{itemIndex, "CAST(\"$i\" - 1 AS BIGINT)", kql.TLong})
+	}
+	all := relOuts(r)
+	for _, o := range outs {
+		replaced := false
+		for j := range all {
+			if all[j].name == o.name {
+				all[j] = o
+				replaced = true
+			}
+		}
+		if !replaced {
+			all = append(all, o)
+		}
+	}
+	var sel []string
+	var xcols []kql.Column
+	for _, o := range all {
+		sel = append(sel, o.sql+" AS "+quoteIdent(o.name))
+		xcols = append(xcols, kql.Column{Name: o.name, Type: o.t})
+	}
+	sel = append(sel, "row_number() OVER (ORDER BY \"$rid\", \"$i\") AS "+ordCol, "\"$rid\"")
+	x := c.addCTE("SELECT "+strings.Join(sel, ", ")+" FROM "+s2.from, xcols, true, true)
+	sub := op.Sub
+	for {
+		if p, ok := sub.(*kql.ParenExpr); ok {
+			sub = p.X
+			continue
+		}
+		break
+	}
+	pipe, ok := sub.(*kql.PipeExpr)
+	if !ok || pipe.Source != nil {
+		return nil, errAt(op.Sub, "mv-apply expects a subquery of operators: on (op | op ...)")
+	}
+	c.part = "\"$rid\""
+	res, err := c.ops(x, pipe.Ops, sc)
+	c.part = ""
+	if err != nil {
+		return nil, err
+	}
+	subNames := map[string]bool{}
+	for _, col := range res.cols {
+		subNames[col.Name] = true
+	}
+	var fsel []string
+	var cols []kql.Column
+	for _, col := range r.cols {
+		if subNames[col.Name] {
+			continue
+		}
+		fsel = append(fsel, "b."+quoteIdent(col.Name))
+		cols = append(cols, col)
+	}
+	for _, col := range res.cols {
+		fsel = append(fsel, "s."+quoteIdent(col.Name))
+		cols = append(cols, col)
+	}
+	ord := "b.\"$rid\""
+	if res.ord {
+		ord += ", s." + ordCol
+	}
+	fsel = append(fsel, "row_number() OVER (ORDER BY "+ord+") AS "+ordCol)
+	return c.addCTE("SELECT "+strings.Join(fsel, ", ")+" FROM "+base.from+" AS b JOIN "+res.from+" AS s ON b.\"$rid\" = s.\"$rid\"", cols, true, false), nil
 }

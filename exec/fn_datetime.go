@@ -365,6 +365,9 @@ func formatDatetimeSQL(dt, f string) (string, error) {
 			i += k + 2
 			continue
 		default:
+			if isASCIILetter(ch) {
+				return "", fmtErr("format_datetime: unsupported format specifier " + strconv.Quote(f[i:j]))
+			}
 			lit(f[i:j])
 		}
 		i = j
@@ -419,6 +422,9 @@ func formatTimespanSQL(ts, f string) (string, error) {
 			i += k + 2
 			continue
 		default:
+			if isASCIILetter(ch) || ch == '%' {
+				return "", fmtErr("format_timespan: unsupported format specifier " + strconv.Quote(f[i:j]))
+			}
 			parts = append(parts, quoteString(f[i:j]))
 		}
 		i = j
@@ -428,3 +434,5 @@ func formatTimespanSQL(ts, f string) (string, error) {
 	}
 	return "((CASE WHEN " + ts + " < 0 THEN '-' ELSE '' END) || " + strings.Join(parts, " || ") + ")", nil
 }
+
+func isASCIILetter(ch byte) bool { return ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' }

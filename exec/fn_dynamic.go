@@ -70,8 +70,7 @@ func registerDynamicFuncs(reg func(string, int, int, fnImpl)) {
 			return val{sql: "(SELECT to_json(" + f + "(TRY_CAST(e AS DOUBLE))) FROM (SELECT unnest(" + l + ") AS e))", t: kql.TDynamic}, nil
 		})
 	}
-	minmax("array_max", "max")
-	minmax("array_min", "min")
+	_ = minmax
 	sortFn := func(name, dir string) {
 		reg(name, 1, 2, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 			l := jsonList(dynArg(c, a[0]))

@@ -132,9 +132,26 @@ func registerMiscFuncs(reg func(string, int, int, fnImpl)) {
 	})
 }
 
+// restartGroup adds a helper column numbering the runs that a restart
+// condition starts.
+func restartGroup(c *compiler, ev *env, call *kql.CallExpr, e kql.Expr) (string, error) {
+	if ev.pre == nil {
+		return "", errAt(call, "%s() with a restart condition is allowed in extend and project only", call.Func.Name)
+	}
+	r, err := c.scalar(e, ev)
+	if err != nil {
+		return "", err
+	}
+	if r.t != kql.TBool {
+		return "", errAt(e, "the restart condition must be bool, found %s", typeName(r.t))
+	}
+	r0 := ev.pre.add(0, r.sql)
+	return ev.pre.add(1, "sum(CASE WHEN "+r0+" THEN 1 ELSE 0 END) OVER (ORDER BY "+ordCol+" ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)"), nil
+}
+
 func registerWindowFuncs(regRaw func(string, fnImpl)) {
 	need := func(ev *env, call *kql.CallExpr) error {
-		if !ev.ord || ev.agg != nil || ev.qual != "" {
+		if !ev.ser || ev.agg != nil || ev.qual != "" {
 			return hintAt(call, "add | serialize (or a sort) before this operator", "%s() needs a serialized row set", call.Func.Name)
 		}
 		return nil
@@ -153,7 +170,11 @@ func registerWindowFuncs(regRaw func(string, fnImpl)) {
 			start = v.sql
 		}
 		if len(call.Args) >= 2 {
-			return val{}, errAt(call.Args[1], "row_number with a restart condition is not supported")
+			g, err := restartGroup(c, ev, call, call.Args[1])
+			if err != nil {
+				return val{}, err
+			}
+			return val{sql: "(row_number() OVER (PARTITION BY " + g + " ORDER BY " + ordCol + ") + " + start + " - 1)", t: kql.TLong}, nil
 		}
 		return val{sql: "(row_number()" + over + " + " + start + " - 1)", t: kql.TLong}, nil
 	})
@@ -171,6 +192,9 @@ func registerWindowFuncs(regRaw func(string, fnImpl)) {
 			}
 			off := "1"
 			if len(call.Args) >= 2 {
+				if lit, ok := call.Args[1].(*kql.Literal); ok && (lit.Kind == kql.LitLong || lit.Kind == kql.LitInt) && lit.Int < 1 {
+					return val{}, errAt(call.Args[1], "%s(): the offset must be at least 1", name)
+				}
 				o, err := c.scalar(call.Args[1], ev)
 				if err != nil {
 					return val{}, err
@@ -182,6 +206,9 @@ func registerWindowFuncs(regRaw func(string, fnImpl)) {
 				def = "''"
 			}
 			if len(call.Args) == 3 {
+				if !isConstExpr(call.Args[2]) {
+					return val{}, errAt(call.Args[2], "%s(): the default value must be a constant", name)
+				}
 				d, err := c.scalar(call.Args[2], ev)
 				if err != nil {
 					return val{}, err
@@ -191,17 +218,59 @@ func registerWindowFuncs(regRaw func(string, fnImpl)) {
 			return val{sql: f + "(" + x.sql + ", CAST(" + off + " AS BIGINT), " + def + ")" + over, t: x.t}, nil
 		})
 	}
+	rank := func(name string, dense bool) {
+		regRaw(name, func(c *compiler, ev *env, call *kql.CallExpr, _ []val) (val, error) {
+			if err := need(ev, call); err != nil {
+				return val{}, err
+			}
+			if len(call.Args) != 1 && len(call.Args) != 2 {
+				return val{}, errAt(call, "%s() takes 1 or 2 arguments", name)
+			}
+			if ev.pre == nil {
+				return val{}, errAt(call, "%s() is allowed in extend and project only", name)
+			}
+			x, err := c.scalar(call.Args[0], ev)
+			if err != nil {
+				return val{}, err
+			}
+			xv := ev.pre.add(0, x.sql)
+			part, grp := "", "0"
+			if len(call.Args) == 2 {
+				g, err := restartGroup(c, ev, call, call.Args[1])
+				if err != nil {
+					return val{}, err
+				}
+				part, grp = "PARTITION BY "+g+" ", g
+			}
+			w := " OVER (" + part + "ORDER BY " + ordCol + ")"
+			changed := ev.pre.add(2, "(CASE WHEN row_number()"+w+" = 1 OR "+xv+" IS DISTINCT FROM lag("+xv+")"+w+" THEN 1 ELSE 0 END)")
+			run := " OVER (" + part + "ORDER BY " + ordCol + " ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)"
+			if dense {
+				return val{sql: "CAST(sum(" + changed + ")" + run + " AS BIGINT)", t: kql.TLong}, nil
+			}
+			rn := ev.pre.add(2, "row_number()"+w)
+			g := ev.pre.add(3, "sum("+changed+")"+run)
+			return val{sql: "CAST(min(" + rn + ") OVER (PARTITION BY " + grp + ", " + g + ") AS BIGINT)", t: kql.TLong}, nil
+		})
+	}
+	rank("row_rank_dense", true)
+	rank("row_rank_min", false)
 	shift("prev", "lag")
 	shift("next", "lead")
 	regRaw("row_cumsum", func(c *compiler, ev *env, call *kql.CallExpr, _ []val) (val, error) {
 		if err := need(ev, call); err != nil {
 			return val{}, err
 		}
-		if len(call.Args) != 1 {
-			if len(call.Args) == 2 {
-				return val{}, errAt(call.Args[1], "row_cumsum with a restart condition is not supported")
-			}
+		if len(call.Args) != 1 && len(call.Args) != 2 {
 			return val{}, errAt(call, "row_cumsum() takes 1 or 2 arguments")
+		}
+		part := ""
+		if len(call.Args) == 2 {
+			g, err := restartGroup(c, ev, call, call.Args[1])
+			if err != nil {
+				return val{}, err
+			}
+			part = "PARTITION BY " + g + " "
 		}
 		x, err := c.scalar(call.Args[0], ev)
 		if err != nil {
@@ -211,6 +280,6 @@ func registerWindowFuncs(regRaw func(string, fnImpl)) {
 		if t == kql.TInt {
 			t = kql.TLong
 		}
-		return val{sql: "CAST(sum(" + x.sql + ") OVER (ORDER BY " + ordCol + " ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS " + sqlType(t) + ")", t: t}, nil
+		return val{sql: "CAST(sum(" + x.sql + ") OVER (" + part + "ORDER BY " + ordCol + " ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS " + sqlType(t) + ")", t: t}, nil
 	})
 }

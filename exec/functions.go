@@ -46,7 +46,12 @@ func init() {
 	reg("todouble toreal", 1, 1, conv(kql.TReal))
 	reg("todecimal", 1, 1, conv(kql.TReal))
 	reg("tobool toboolean", 1, 1, conv(kql.TBool))
-	reg("todatetime", 1, 1, conv(kql.TDatetime))
+	reg("todatetime", 1, 1, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
+		if isNumeric(a[0].t) {
+			return val{}, errAt(call.Args[0], "todatetime() takes a string or dynamic value, found %s", typeName(a[0].t))
+		}
+		return c.convert(a[0], kql.TDatetime), nil
+	})
 	reg("totimespan totime", 1, 1, conv(kql.TTimespan))
 	reg("toguid", 1, 1, conv(kql.TGuid))
 	reg("todynamic toobject parse_json", 1, 1, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
@@ -151,8 +156,8 @@ func init() {
 		return val{sql: "coalesce(regexp_replace(" + s + ", " + p + ", " + rs + ", 'g'), '')", t: kql.TString}, nil
 	})
 	reg("trim", 2, 2, trimFn(true, true))
-	reg("trim_start trimstart", 2, 2, trimFn(true, false))
-	reg("trim_end trimend", 2, 2, trimFn(false, true))
+	reg("trim_start", 2, 2, trimFn(true, false))
+	reg("trim_end", 2, 2, trimFn(false, true))
 	reg("extract", 3, 4, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		if err := checkRegex(call.Args[0], a[0]); err != nil {
 			return val{}, err
@@ -184,11 +189,11 @@ func init() {
 		if len(a) == 3 {
 			return val{}, errAt(call, "extract_all with a group list is not supported")
 		}
-		if groups <= 1 {
-			g := "0"
-			if groups == 1 {
-				g = "1"
-			}
+		if groups == 0 {
+			return val{}, errAt(call.Args[0], "extract_all: the regular expression needs a capture group")
+		}
+		if groups == 1 {
+			g := "1"
 			return val{sql: "(CASE WHEN len(regexp_extract_all(" + s + ", " + re.sql + ", " + g + ")) = 0 THEN NULL ELSE to_json(regexp_extract_all(" + s + ", " + re.sql + ", " + g + ")) END)", t: kql.TDynamic}, nil
 		}
 		var gs []string
@@ -381,6 +386,13 @@ func init() {
 		}
 		return val{sql: ticksToDt(dtTicks(c.nowSQL()) + " - " + a[0].sql), t: kql.TDatetime}, nil
 	})
+	reg("not", 1, 1, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
+		v := c.asBool(a[0])
+		if v.t != kql.TBool {
+			return val{}, errAt(call.Args[0], "not() takes a bool, found %s", typeName(v.t))
+		}
+		return val{sql: "(NOT " + v.sql + ")", t: kql.TBool}, nil
+	})
 	reg("toscalar", 1, 1, nil)
 	scalarFuncs["toscalar"] = fnDef{raw: true, min: 1, max: 1, impl: func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		return c.scalarSubquery(call.Args[0], ev)
@@ -517,12 +529,10 @@ func (c *compiler) commonType(call *kql.CallExpr, a []val) (kql.Type, []string, 
 		case t == "":
 			t = v.t
 		case t == v.t:
-		case isNumeric(t) && isNumeric(v.t):
-			if t == kql.TReal || v.t == kql.TReal {
-				t = kql.TReal
-			} else {
-				t = kql.TLong
-			}
+		case isIntegral(t) && isIntegral(v.t):
+			t = kql.TLong
+		case isNumeric(t) && isNumeric(v.t) && call.Func.Name != "iff" && call.Func.Name != "iif" && call.Func.Name != "case":
+			t = kql.TReal
 		default:
 			return "", nil, errAt(call, "%s(): arguments have different types %s and %s", call.Func.Name, typeName(t), typeName(v.t))
 		}

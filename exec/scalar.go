@@ -31,10 +31,50 @@ type env struct {
 	c     *compiler
 	sc    *scope
 	cols  []kql.Column
-	ord   bool   // the row has an order (window functions allowed)
+	ord   bool   // the row has an order (make_list keeps it)
+	ser   bool   // the rows are serialized (window functions allowed)
 	qual  string // column qualifier ("l", "r") inside join conditions
 	agg   *aggCtx
 	sides *joinSides
+	// pre collects helper columns computed in stages before this one
+	// (window functions over window functions); nil where not allowed.
+	pre *preStages
+}
+
+// preStages are helper columns by nesting level: level 0 is computed from
+// the input, level 1 from level 0, and so on.
+type preStages struct {
+	levels [][]outCol
+	n      int
+}
+
+func (p *preStages) add(level int, sql string) string {
+	for len(p.levels) <= level {
+		p.levels = append(p.levels, nil)
+	}
+	p.n++
+	name := "$h" + strconv.Itoa(p.n)
+	p.levels[level] = append(p.levels[level], outCol{name: name, sql: sql})
+	return quoteIdent(name)
+}
+
+// withPre returns r extended with the helper stages of p.
+func (c *compiler) withPre(r *rel, p *preStages) *rel {
+	if p == nil || len(p.levels) == 0 {
+		return r
+	}
+	cur := r
+	for _, lvl := range p.levels {
+		if len(lvl) == 0 {
+			continue
+		}
+		var parts []string
+		for _, h := range lvl {
+			parts = append(parts, h.sql+" AS "+quoteIdent(h.name))
+		}
+		cur = c.addCTE("SELECT *, "+strings.Join(parts, ", ")+" FROM "+cur.from, r.cols, r.ord, r.sorted)
+	}
+	return cur
 }
 
 func (ev *env) colRef(name string) string {
@@ -349,6 +389,9 @@ func (c *compiler) asBool(v val) val {
 
 func (c *compiler) arith(e *kql.BinaryExpr, x, y val) (val, error) {
 	op := e.Op
+	if x.t == kql.TDynamic && y.t == kql.TDynamic {
+		return val{}, hintAt(e, "convert the values first, for example with toreal() or tolong()", "cannot apply %s to two dynamic values", op)
+	}
 	if x.t == kql.TDynamic {
 		x = c.dynToNumber(x)
 	}
@@ -440,6 +483,9 @@ func (c *compiler) unify(x, y val) (val, val, bool) {
 }
 
 func (c *compiler) compare(e *kql.BinaryExpr, x, y val) (val, error) {
+	if x.t == kql.TDynamic && y.t == kql.TDynamic && !x.null && !y.null {
+		return val{}, hintAt(e, "convert one side, for example with tostring()", "cannot compare two dynamic values with %s", e.Op)
+	}
 	x, y, ok := c.unify(x, y)
 	if !ok {
 		return val{}, errAt(e, "cannot compare %s with %s", typeName(x.t), typeName(y.t))

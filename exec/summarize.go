@@ -354,6 +354,11 @@ func (c *compiler) summarize(r *rel, op *kql.SummarizeOp, sc *scope) (*rel, erro
 		fields []aggOut // name, sql, type of each picked column
 	}
 	var picks []argPick
+	for _, ce := range append(append([]*kql.ColumnExpr(nil), op.Aggs...), op.By...) {
+		if err := checkNames(ce.Names); err != nil {
+			return nil, err
+		}
+	}
 	for _, ce := range op.Aggs {
 		call, isCall := ce.X.(*kql.CallExpr)
 		if isCall && (call.Func.Name == "arg_max" || call.Func.Name == "arg_min") && c.sc(sc, call.Func.Name) {
@@ -457,10 +462,17 @@ func (c *compiler) summarize(r *rel, op *kql.SummarizeOp, sc *scope) (*rel, erro
 	if len(sel) == 0 {
 		return nil, errAt(op, "summarize needs an aggregation or a by clause")
 	}
+	if c.part != "" {
+		sel = append([]string{c.part}, sel...)
+	}
 	sql := "SELECT " + strings.Join(sel, ", ") + " FROM " + r.from
-	if len(keys) > 0 {
+	nk := len(keys)
+	if c.part != "" {
+		nk++
+	}
+	if nk > 0 {
 		var g []string
-		for i := range keys {
+		for i := 0; i < nk; i++ {
 			g = append(g, strconv.Itoa(i+1))
 		}
 		sql += " GROUP BY " + strings.Join(g, ", ")
@@ -478,6 +490,9 @@ func (c *compiler) summarize(r *rel, op *kql.SummarizeOp, sc *scope) (*rel, erro
 	}
 	var post []string
 	var pcols []kql.Column
+	if c.part != "" {
+		post = append(post, c.part)
+	}
 	for _, k := range keys {
 		if k.t == "dynamic-text" {
 			post = append(post, "CAST("+quoteIdent(k.name)+" AS JSON) AS "+quoteIdent(k.name))

@@ -187,10 +187,19 @@ func (c *compiler) ops(r *rel, ops []kql.Operator, sc *scope) (*rel, error) {
 }
 
 func (c *compiler) rowEnv(r *rel, sc *scope) *env {
-	return &env{c: c, sc: sc, cols: r.cols, ord: r.ord}
+	return &env{c: c, sc: sc, cols: r.cols, ord: r.ord, ser: r.ord && r.sorted}
 }
 
 func (c *compiler) op(r *rel, op kql.Operator, sc *scope) (*rel, error) {
+	if c.part != "" {
+		switch op.(type) {
+		case *kql.WhereOp, *kql.ProjectOp, *kql.ExtendOp, *kql.SummarizeOp, *kql.SortOp, *kql.TopOp, *kql.TakeOp,
+			*kql.CountOp, *kql.DistinctOp, *kql.ProjectAwayOp, *kql.ProjectKeepOp, *kql.ProjectRenameOp,
+			*kql.ProjectReorderOp, *kql.MvExpandOp, *kql.ParseOp, *kql.SerializeOp:
+		default:
+			return nil, errAt(op, "operator %s is not supported inside mv-apply", opName(op))
+		}
+	}
 	switch op := op.(type) {
 	case *kql.WhereOp:
 		return c.where(r, op, sc)
@@ -214,10 +223,18 @@ func (c *compiler) op(r *rel, op kql.Operator, sc *scope) (*rel, error) {
 			return nil, err
 		}
 		sql := "SELECT * FROM " + r.from
-		if r.ord {
-			sql += " ORDER BY " + ordCol
+		if c.part != "" {
+			o := ""
+			if r.ord {
+				o = "ORDER BY " + ordCol
+			}
+			sql += " QUALIFY row_number() OVER (" + c.partBy() + o + ") <= " + n
+		} else {
+			if r.ord {
+				sql += " ORDER BY " + ordCol
+			}
+			sql += " LIMIT " + n
 		}
-		sql += " LIMIT " + n
 		return c.addCTE(sql, r.cols, r.ord, r.sorted), nil
 	case *kql.SampleOp:
 		n, err := c.countArg(op.N, sc)
@@ -229,6 +246,9 @@ func (c *compiler) op(r *rel, op kql.Operator, sc *scope) (*rel, error) {
 		name := "Count"
 		if op.As != nil {
 			name = op.As.Name
+		}
+		if c.part != "" {
+			return c.addCTE("SELECT count(*) AS "+quoteIdent(name)+", "+c.part+" FROM "+r.from+" GROUP BY "+c.part, []kql.Column{{Name: name, Type: kql.TLong}}, false, false), nil
 		}
 		return c.addCTE("SELECT count(*) AS "+quoteIdent(name)+" FROM "+r.from, []kql.Column{{Name: name, Type: kql.TLong}}, false, false), nil
 	case *kql.DistinctOp:
@@ -298,6 +318,8 @@ func (c *compiler) op(r *rel, op kql.Operator, sc *scope) (*rel, error) {
 		return c.mvApply(r, op, sc)
 	case *kql.MakeSeriesOp:
 		return c.makeSeries(r, op, sc)
+	case *kql.SearchOp:
+		return c.search(r, op, sc)
 	case *kql.GenericOp:
 		return nil, errAt(op, "operator %q is not supported", op.Name)
 	}
@@ -393,6 +415,7 @@ type outCol struct {
 
 func (c *compiler) project(r *rel, cols []*kql.ColumnExpr, sc *scope, keepAll bool) (*rel, error) {
 	ev := c.rowEnv(r, sc)
+	ev.pre = &preStages{}
 	var outs []outCol
 	nm := newNamer(nil, "Column")
 	seen := map[string]int{}
@@ -423,11 +446,34 @@ func (c *compiler) project(r *rel, cols []*kql.ColumnExpr, sc *scope, keepAll bo
 		seen[name] = len(outs)
 		outs = append(outs, outCol{name, v.sql, v.t})
 	}
-	return c.selectOuts(r, outs), nil
+	return c.selectOuts(c.withPre(r, ev.pre), outs), nil
+}
+
+// reservedNames cannot be assigned to without brackets (Kusto rejects
+// `extend first = ...`; ['first'] is fine).
+var reservedNames = map[string]bool{"first": true, "last": true, "asc": true, "desc": true, "has": true, "where": true, "by": true}
+
+func checkName(id *kql.Ident) error {
+	if id != nil && reservedNames[id.Name] && id.Sp.End-id.Sp.Start == len(id.Name) {
+		return hintAt(id, "write ['"+id.Name+"'] to use it as a column name", "%q is a keyword", id.Name)
+	}
+	return nil
+}
+
+func checkNames(ids []*kql.Ident) error {
+	for _, id := range ids {
+		if err := checkName(id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (c *compiler) colNames(ce *kql.ColumnExpr, v val, nm *namer) ([]string, error) {
 	if len(ce.Names) > 0 {
+		if err := checkNames(ce.Names); err != nil {
+			return nil, err
+		}
 		var ns []string
 		for _, n := range ce.Names {
 			ns = append(ns, n.Name)
@@ -450,6 +496,9 @@ func (c *compiler) selectOuts(r *rel, outs []outCol) *rel {
 	if r.ord {
 		parts = append(parts, ordCol)
 	}
+	if c.part != "" {
+		parts = append(parts, c.part)
+	}
 	if len(parts) == 0 {
 		parts = append(parts, "NULL AS \"$none\"")
 	}
@@ -461,16 +510,19 @@ func (c *compiler) extend(r *rel, cols []*kql.ColumnExpr, sc *scope) (*rel, erro
 	batch := map[string]bool{}
 	cur := r
 	outs := relOuts(cur)
+	pre := &preStages{}
 	flush := func() {
-		cur = c.selectOuts(cur, outs)
+		cur = c.selectOuts(c.withPre(cur, pre), outs)
 		outs = relOuts(cur)
 		batch = map[string]bool{}
+		pre = &preStages{}
 	}
 	for _, ce := range cols {
 		if len(batch) > 0 && mentions(ce.X, batch) {
 			flush()
 		}
 		ev := c.rowEnv(cur, sc)
+		ev.pre = pre
 		v, err := c.scalar(ce.X, ev)
 		if err != nil {
 			return nil, err
@@ -501,7 +553,7 @@ func (c *compiler) extend(r *rel, cols []*kql.ColumnExpr, sc *scope) (*rel, erro
 		}
 		batch[name] = true
 	}
-	return c.selectOuts(cur, outs), nil
+	return c.selectOuts(c.withPre(cur, pre), outs), nil
 }
 
 func relOuts(r *rel) []outCol {
@@ -667,7 +719,7 @@ func (c *compiler) serialize(r *rel) *rel {
 		r2.sorted = true
 		return &r2
 	}
-	sql := "SELECT " + colList(r.cols, false) + ", row_number() OVER () AS " + ordCol + " FROM " + r.from
+	sql := "SELECT " + c.pcols(r.cols, false) + ", row_number() OVER () AS " + ordCol + " FROM " + r.from
 	out := c.addCTE(sql, r.cols, true, true)
 	return out
 }
@@ -711,7 +763,7 @@ func (c *compiler) orderTerms(keys []*kql.SortKey, ev *env, topDefault bool) ([]
 		}
 		sqlv := v.sql
 		if v.t == kql.TDynamic {
-			sqlv = "CAST(" + v.sql + " AS VARCHAR)"
+			return nil, hintAt(k.X, "convert it first, for example with tostring() or tolong()", "cannot sort by a dynamic value")
 		}
 		terms = append(terms, sqlv+dir+nulls)
 	}
@@ -735,7 +787,7 @@ func (c *compiler) sortOp(r *rel, keys []*kql.SortKey, sc *scope, limit string) 
 	if r.ord {
 		terms = append(terms, ordCol+" ASC")
 	}
-	sel := "SELECT " + colList(r.cols, false) + ", row_number() OVER (ORDER BY " + strings.Join(terms, ", ") + ") AS " + ordCol + " FROM " + r.from
+	sel := "SELECT " + c.pcols(r.cols, false) + ", row_number() OVER (" + c.partBy() + "ORDER BY " + strings.Join(terms, ", ") + ") AS " + ordCol + " FROM " + r.from
 	if limit != "" {
 		sel = "SELECT * FROM (" + sel + ") WHERE " + ordCol + " <= " + limit
 	}
@@ -745,7 +797,7 @@ func (c *compiler) sortOp(r *rel, keys []*kql.SortKey, sc *scope, limit string) 
 func (c *compiler) distinct(r *rel, op *kql.DistinctOp, sc *scope) (*rel, error) {
 	if len(op.Cols) == 1 {
 		if _, ok := op.Cols[0].(*kql.Star); ok {
-			return c.addCTE("SELECT DISTINCT "+colList(r.cols, false)+" FROM "+r.from, r.cols, false, false), nil
+			return c.addCTE("SELECT DISTINCT "+c.pcols(r.cols, false)+" FROM "+r.from, r.cols, false, false), nil
 		}
 	}
 	ev := c.rowEnv(r, sc)
@@ -770,6 +822,9 @@ func (c *compiler) distinct(r *rel, op *kql.DistinctOp, sc *scope) (*rel, error)
 		}
 		outs = append(outs, v.sql+" AS "+quoteIdent(name))
 		cols = append(cols, kql.Column{Name: name, Type: v.t})
+	}
+	if c.part != "" {
+		outs = append(outs, c.part)
 	}
 	return c.addCTE("SELECT DISTINCT "+strings.Join(outs, ", ")+" FROM "+r.from, cols, false, false), nil
 }
@@ -797,6 +852,9 @@ func (c *compiler) datatable(op *kql.DatatableOp, sc *scope) (*rel, error) {
 		var cells []string
 		for j, col := range cols {
 			e := op.Values[i+j]
+			if !isConstExpr(e) {
+				return nil, errAt(e, "datatable values must be constants")
+			}
 			v, err := c.scalar(e, ev)
 			if err != nil {
 				return nil, err
@@ -832,6 +890,20 @@ func (c *compiler) datatable(op *kql.DatatableOp, sc *scope) (*rel, error) {
 	return c.addCTE(sql, cols, true, false), nil
 }
 
+// isConstExpr reports whether e is a literal, possibly negated or
+// parenthesized.
+func isConstExpr(e kql.Expr) bool {
+	switch x := e.(type) {
+	case *kql.Literal:
+		return true
+	case *kql.UnaryExpr:
+		return isConstExpr(x.X)
+	case *kql.ParenExpr:
+		return isConstExpr(x.X)
+	}
+	return false
+}
+
 // literalConvert converts a constant to a datatable column's type the way
 // Kusto accepts it (long literal in a real or int column, null literals).
 func (c *compiler) literalConvert(v val, t kql.Type) (val, bool) {
@@ -861,6 +933,9 @@ func (c *compiler) print(op *kql.PrintOp, sc *scope) (*rel, error) {
 			return nil, err
 		}
 		name := fmt.Sprintf("print_%d", i)
+		if err := checkNames(ce.Names); err != nil {
+			return nil, err
+		}
 		if len(ce.Names) > 0 {
 			name = ce.Names[0].Name
 		}

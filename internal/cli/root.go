@@ -54,12 +54,12 @@ Exit status: 0 success, 1 a query or data error, 2 a usage error,
 	})
 
 	pf := root.PersistentFlags()
-	pf.StringVar(&g.data, "data", "", "dataset: a directory of TABLE.csv/.json/.jsonl/.parquet files or a .duckdb file (default: the embedded sample dataset)")
-	pf.StringVar(&g.nowText, "now", "", "pin now() and ago() to this time (RFC 3339, e.g. 2024-05-01T12:00:00Z)")
-	pf.StringVar(&g.format, "format", "table", "output format: "+strings.Join(render.Formats, "|"))
+	pf.StringVar(&g.data, "data", "", "dataset at `PATH`: a directory of TABLE.csv/.json/.jsonl/.parquet files or a .duckdb file (default: the embedded sample dataset)")
+	pf.StringVar(&g.nowText, "now", "", "pin now() and ago() to `TIME` (RFC 3339, e.g. 2024-05-01T12:00:00Z)")
+	pf.StringVar(&g.format, "format", "table", "output `FORMAT`: "+strings.Join(render.Formats, "|"))
 	pf.StringVarP(&g.output, "output", "o", "", "write the output to `FILE` (atomically) instead of standard output")
-	pf.DurationVar(&g.timeout, "timeout", 0, "stop a query that runs longer than this (e.g. 30s; 0 means no limit)")
-	pf.StringVar(&g.maxMemory, "max-memory", "", "DuckDB memory limit (e.g. 2GB, 512MiB)")
+	pf.DurationVar(&g.timeout, "timeout", 0, "stop a query that runs longer than `DURATION` (e.g. 30s; 0 means no limit)")
+	pf.StringVar(&g.maxMemory, "max-memory", "", "DuckDB memory limit, a `SIZE` such as 2GB or 512MiB")
 
 	root.AddCommand(
 		newFmtCmd(g),
@@ -68,6 +68,8 @@ Exit status: 0 success, 1 a query or data error, 2 a usage error,
 		newSQLCmd(g),
 		newRunCmd(g),
 		newSchemaCmd(g),
+		newTestCmd(g),
+		newFixturesCmd(g),
 	)
 	return root
 }
