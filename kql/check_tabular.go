@@ -90,8 +90,24 @@ func (c *checker) tableRef(id *Ident) *rel {
 		return openRel()
 	}
 	cands := append(c.schema.TableNames(), c.scope.allNames(bindTable, bindFunc)...)
-	c.errorf(id.Sp, didYouMean(suggest(id.Name, cands)), "unknown table %q", id.Name)
+	hint := didYouMean(suggest(id.Name, cands))
+	if hint == "" && logAnalyticsTables[id.Name] {
+		hint = id.Name + " is a Microsoft Sentinel (Log Analytics) table; the advanced-hunting schema does not have it"
+	}
+	c.errorf(id.Sp, hint, "unknown table %q", id.Name)
 	return openRel()
+}
+
+// logAnalyticsTables are Sentinel / Log Analytics tables that published
+// hunting queries use and advanced hunting does not have (corpus STATS).
+var logAnalyticsTables = map[string]bool{
+	"SigninLogs": true, "AADNonInteractiveUserSignInLogs": true, "AADUserRiskEvents": true,
+	"AADRiskyUsers": true, "AuditLogs": true, "SecurityEvent": true, "OfficeActivity": true,
+	"AWSCloudTrail": true, "AzureActivity": true, "AzureDiagnostics": true, "BehaviorAnalytics": true,
+	"CommonSecurityLog": true, "DnsEvents": true, "Anomalies": true, "Usage": true, "Heartbeat": true,
+	"IntuneDevices": true, "LAQueryLogs": true, "MicrosoftGraphActivityLogs": true,
+	"NetworkAccessTraffic": true, "SentinelAudit": true, "ThreatIntelligenceIndicator": true,
+	"ThreatIntelIndicators": true, "W3CIISLog": true, "Syslog": true, "Event": true, "Operation": true,
 }
 
 // logAnalyticsColumns are the standard columns every Log Analytics
