@@ -55,6 +55,9 @@ type rel struct {
 	hidden []Column
 	// open: other, unknown columns may exist; unresolved names are not errors.
 	open bool
+	// serialized: the rows have an order, so window functions (prev,
+	// next, row_number, row_cumsum, ...) may be used [D:window-functions].
+	serialized bool
 }
 
 func (r *rel) find(name string) (Column, bool) {
@@ -107,7 +110,7 @@ func (r *rel) clone() *rel {
 	if r == nil {
 		return &rel{open: true}
 	}
-	return &rel{cols: append([]Column(nil), r.cols...), hidden: r.hidden, open: r.open}
+	return &rel{cols: append([]Column(nil), r.cols...), hidden: r.hidden, open: r.open, serialized: r.serialized}
 }
 
 // set replaces the column of that name in place, or appends it.

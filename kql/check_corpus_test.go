@@ -333,3 +333,26 @@ func BenchmarkParseCheck(b *testing.B) {
 	b.ReportMetric(float64(durs[len(durs)*9/10].Nanoseconds())/1e3, "p90-µs/query")
 	b.ReportMetric(float64(ms1.Mallocs-ms0.Mallocs)/float64(len(durs)), "allocs/query")
 }
+
+// BenchmarkCheck checks every pre-parsed corpus query per iteration: the
+// checker's share of BenchmarkParseCheck.
+func BenchmarkCheck(b *testing.B) {
+	schema := AdvancedHunting()
+	var qs []*Query
+	for _, cq := range loadCorpusIndex(b) {
+		if q, err := Parse(cq.src); err == nil {
+			qs = append(qs, q)
+		}
+	}
+	if len(qs) == 0 {
+		b.Skip("nothing parses")
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, q := range qs {
+			_, _ = Check(q, schema)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(qs))/1e3, "µs/query")
+}

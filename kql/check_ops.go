@@ -300,9 +300,13 @@ func (c *checker) join(o *JoinOp, in *rel) *rel {
 	kind := joinKind(o.Params, "innerunique")
 	switch kind {
 	case "leftsemi", "leftanti", "anti", "leftantisemi":
-		return in.clone()
+		r := in.clone()
+		r.serialized = false
+		return r
 	case "rightsemi", "rightanti", "rightantisemi":
-		return right.clone()
+		r := right.clone()
+		r.serialized = false
+		return r
 	}
 	out := &rel{cols: append([]Column(nil), in.cols...), open: in.open || right.open}
 	out.hidden = append(append([]Column(nil), in.hidden...), right.hidden...)
@@ -487,8 +491,10 @@ func (c *checker) mvExpand(params []*OpParam, cols []*MvExpandCol, limit Expr, i
 // input row's columns with the subquery's columns merged in.
 func (c *checker) mvApply(o *MvApplyOp, in *rel) *rel {
 	expanded := c.mvExpand(o.Params, o.Cols, o.Limit, in)
+	// The expanded rows of each input row keep the array's order.
+	expanded.serialized = true
 	sub := c.tab(o.Sub, expanded.clone())
-	r := &rel{open: in.open || sub.open, hidden: in.hidden}
+	r := &rel{open: in.open || sub.open, hidden: in.hidden, serialized: in.serialized}
 	expandedNames := map[string]bool{}
 	for _, mc := range o.Cols {
 		if mc == nil {

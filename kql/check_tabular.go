@@ -306,7 +306,7 @@ func (c *checker) op(o Operator, in *rel) *rel {
 				keep[name] = true
 			}
 		}
-		r = &rel{open: in.open}
+		r = &rel{open: in.open, serialized: in.serialized}
 		for _, col := range in.cols {
 			if keep[col.Name] {
 				r.cols = append(r.cols, col)
@@ -339,6 +339,8 @@ func (c *checker) op(o Operator, in *rel) *rel {
 	case *ExtendOp:
 		r = c.extend(o.Cols, in)
 	case *SerializeOp:
+		in = in.clone()
+		in.serialized = true
 		r = c.extend(o.Cols, in)
 	case *SummarizeOp:
 		r = c.summarize(o, in)
@@ -346,13 +348,15 @@ func (c *checker) op(o Operator, in *rel) *rel {
 		for _, k := range o.Keys {
 			c.sortKey(k, in)
 		}
-		r = in
+		r = in.clone()
+		r.serialized = true
 	case *TopOp:
 		c.scalar(o.N, nil)
 		for _, k := range o.Keys {
 			c.sortKey(k, in)
 		}
-		r = in
+		r = in.clone()
+		r.serialized = true
 	case *TakeOp:
 		c.scalar(o.N, nil)
 		r = in
@@ -421,7 +425,7 @@ func (c *checker) op(o Operator, in *rel) *rel {
 			r.cols = append(r.cols, Column{"approximate_count_" + name, TLong})
 		}
 	case *GetSchemaOp:
-		r = &rel{cols: []Column{{"ColumnName", TString}, {"ColumnOrdinal", TInt}, {"DataType", TString}, {"ColumnType", TString}}}
+		r = &rel{serialized: true, cols: []Column{{"ColumnName", TString}, {"ColumnOrdinal", TInt}, {"DataType", TString}, {"ColumnType", TString}}}
 	case *EvaluateOp:
 		r = c.evaluate(o, in)
 	case *RenderOp:
@@ -535,7 +539,7 @@ func (c *checker) op(o Operator, in *rel) *rel {
 		if o.Name != nil {
 			name = o.Name.Name
 		}
-		r = &rel{cols: []Column{{name, t}}}
+		r = &rel{cols: []Column{{name, t}}, serialized: true}
 	default:
 		c.errorf(o.Span(), "", "operator not supported by the checker")
 		r = openRel()
@@ -576,7 +580,7 @@ func (c *checker) column(id *Ident, row *rel) (Column, bool) {
 		c.setType(id, col.Type)
 		return col, true
 	}
-	if !row.open {
+	if row == nil || !row.open {
 		c.errorf(id.Sp, didYouMean(suggest(id.Name, row.names())), "unknown column %q", id.Name)
 	}
 	c.setType(id, TUnknown)
@@ -754,7 +758,7 @@ func (c *checker) assign(r *rel, ce *ColumnExpr, t Type, fallback string) {
 }
 
 func (c *checker) project(cols []*ColumnExpr, in *rel) *rel {
-	r := &rel{open: in.open}
+	r := &rel{open: in.open, serialized: in.serialized}
 	for _, ce := range cols {
 		if ce == nil {
 			continue
@@ -787,7 +791,7 @@ func (c *checker) extend(cols []*ColumnExpr, in *rel) *rel {
 }
 
 func (c *checker) reorder(o *ProjectReorderOp, in *rel) *rel {
-	r := &rel{hidden: in.hidden, open: in.open}
+	r := &rel{hidden: in.hidden, open: in.open, serialized: in.serialized}
 	used := map[string]bool{}
 	for _, k := range o.Cols {
 		if k == nil {

@@ -126,6 +126,17 @@ func TestCheckDiagnostics(t *testing.T) {
 		{`DeviceInfo | summarize count() by DeviceName | where DeviceId != ""`, "DeviceId", `unknown column "DeviceId"`, ""},
 		{`DeviceInfo | project DeviceName | project-away OSPlatform`, "OSPlatform", `unknown column "OSPlatform"`, ""},
 		{`let f = (x:long) { x + 1 }; print f(1, 2)`, "f(1, 2)", `function "f" expects 1 arguments, got 2`, ""},
+		// Kusto rejects these (kusto-oracle rejected cases: no + on strings,
+		// no arithmetic on dynamic, no sort by dynamic, datatable constants).
+		{`print "a" + "b"`, `"a" + "b"`, `operator + cannot be applied to string and string`, `use strcat() to join strings`},
+		{`print arr = dynamic([1,2,3]) | mv-expand arr | extend sq = arr * arr`, "arr * arr", `operator * cannot be applied to dynamic and dynamic`, `convert the dynamic value first, e.g. toint() or todouble()`},
+		{`DeviceInfo | extend d = parse_json(LoggedOnUsers) | sort by d`, "d", `cannot sort by a dynamic value`, `convert it first, e.g. tostring() or tolong()`},
+		{`datatable(x:long)[1 + 1]`, "1 + 1", `datatable values must be literals`, ""},
+		{`DeviceInfo | extend n = count()`, "count", `aggregate function "count" is only allowed in summarize, make-series or top-nested`, ""},
+		{`DeviceInfo | summarize DeviceName`, "DeviceName", `summarize needs an aggregate function here`, `use it as a group key: summarize ... by DeviceName`},
+		// [D:window-functions]: prev/next need a serialized row set
+		{`datatable(t:long)[1] | sort by t asc | extend gap = t - prev(t, 1, t)`, "t", `the default value of prev() must be a constant`, ""},
+		{`DeviceInfo | extend p = prev(DeviceName)`, "prev", `function "prev" needs serialized rows`, `sort the rows first (sort by ..., or serialize)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.src, func(t *testing.T) {
@@ -159,6 +170,16 @@ func TestCheckNoFalseErrors(t *testing.T) {
 		`print toscalar(DeviceInfo | summarize max(Timestamp)) - ago(1d)`,
 		`union isfuzzy=true DeviceInfo, SomeTableThatMayNotExist | take 1`,
 		`DeviceInfo | serialize n = row_number() | where n < 5 | extend p = prev(DeviceName)`,
+		`DeviceInfo | sort by Timestamp asc | project DeviceName | extend p = prev(DeviceName, 1, "")`,
+		`range x from 1 to 5 step 1 | extend c = row_cumsum(x)`,
+		`DeviceInfo | summarize s = make_set(Timestamp) by DeviceId | mv-apply s to typeof(datetime) on (extend n = next(s))`,
+		`print toscalar(1) + 1`,
+		`datatable(x:long, s:string, d:dynamic)[-1, "a", dynamic([1]), long(null), "", dynamic(null)]`,
+		`DeviceInfo | make-series n = count(), other = -1 default = -2 on Timestamp step 1h`,
+		`DeviceInfo | summarize tostring(make_set(DeviceName)), d = datetime_diff("second", max(Timestamp), min(Timestamp))`,
+		`DeviceInfo | summarize n = count() by bin(Hour = Timestamp, 1h) | project Hour, n`,
+		`IdentityInfo | summarize arg_max(Timestamp, *) by AccountObjectId | project AccountUPN, RiskState`,
+		`DeviceInfo | where _IsBillable == "True" | summarize sum(_BilledSize)`,
 	} {
 		t.Run(src, func(t *testing.T) {
 			if _, _, errs := checkText(t, src); errs != nil {
