@@ -206,6 +206,7 @@ func TestConformanceColumns(t *testing.T) {
 	sc.Buffer(make([]byte, 4<<20), 4<<20)
 	var total, namesOK, typesOK, parseFail, checkErr int
 	var rejected, rejectedByParse, rejectedByCheck int
+	schema := AdvancedHunting()
 	var accepted []string
 	var nameMiss []string
 	for sc.Scan() {
@@ -218,7 +219,7 @@ func TestConformanceColumns(t *testing.T) {
 			rejected++
 			if q, err := Parse(cs.KQL); err != nil {
 				rejectedByParse++
-			} else if _, err := Check(q, AdvancedHunting()); err != nil {
+			} else if _, err := Check(q, schema); err != nil {
 				rejectedByCheck++
 			} else if testing.Verbose() {
 				accepted = append(accepted, cs.ID)
@@ -234,7 +235,7 @@ func TestConformanceColumns(t *testing.T) {
 			parseFail++
 			continue
 		}
-		info, err := Check(q, AdvancedHunting())
+		info, err := Check(q, schema)
 		if err != nil {
 			checkErr++
 			nameMiss = append(nameMiss, fmt.Sprintf("%s: check error: %v", cs.ID, err))

@@ -401,22 +401,22 @@ func unionColumns(parts []*rel) []Column {
 		typ  Type
 	}
 	var order []entry
-	types := map[string]map[Type]bool{}
+	seen := map[entry]bool{}
+	ntypes := map[string]int{} // distinct types per name
 	for _, p := range parts {
 		for _, col := range p.cols {
-			if types[col.Name] == nil {
-				types[col.Name] = map[Type]bool{}
-			}
-			if !types[col.Name][col.Type] {
-				types[col.Name][col.Type] = true
-				order = append(order, entry{col.Name, col.Type})
+			e := entry{col.Name, col.Type}
+			if !seen[e] {
+				seen[e] = true
+				ntypes[col.Name]++
+				order = append(order, e)
 			}
 		}
 	}
 	// Names of columns that keep their own name are taken first: a split
 	// column yields to them (x_long from one table, x:long split from
 	// another → x_long and x_long1).
-	split := func(e entry) bool { return len(types[e.name]) > 1 && e.typ != TUnknown }
+	split := func(e entry) bool { return ntypes[e.name] > 1 && e.typ != TUnknown }
 	taken := &rel{}
 	for _, e := range order {
 		if !split(e) {
@@ -443,7 +443,7 @@ func (c *checker) wildcardTables(pattern string) []*rel {
 	for _, name := range c.schema.TableNames() {
 		if wildcardMatch(pattern, name) {
 			t, _ := c.schema.Table(name)
-			out = append(out, &rel{cols: append([]Column(nil), t.Columns...), hidden: t.SentinelColumns})
+			out = append(out, c.schemaRel(t))
 		}
 	}
 	for _, name := range c.scope.allNames(bindTable) {

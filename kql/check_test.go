@@ -8,13 +8,16 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
+// checkTestSchema is shared by the tests; Check does not change it.
+var checkTestSchema = AdvancedHunting()
+
 func checkText(t *testing.T, src string) (*Query, *Info, ErrorList) {
 	t.Helper()
 	q, err := Parse(src)
 	if err != nil {
 		t.Fatalf("Parse(%q): %v", src, err)
 	}
-	info, err := Check(q, AdvancedHunting())
+	info, err := Check(q, checkTestSchema)
 	var list ErrorList
 	if err != nil && !errors.As(err, &list) {
 		t.Fatalf("Check error is %T, want ErrorList", err)
@@ -120,6 +123,7 @@ func TestCheckDiagnostics(t *testing.T) {
 		{`DeviceProcessEvents | where devicename == "x"`, "devicename", `unknown column "devicename"`, `did you mean "DeviceName"?`},
 		{`DeviceProcesEvents | take 1`, "DeviceProcesEvents", `unknown table "DeviceProcesEvents"`, `did you mean "DeviceProcessEvents"?`},
 		{`let Procs = DeviceProcessEvents; Proc | take 1`, "Proc", `unknown table "Proc"`, `did you mean "Procs"?`},
+		{`SigninLogs | take 1`, "SigninLogs", `unknown table "SigninLogs"`, `SigninLogs is a Microsoft Sentinel (Log Analytics) table; the advanced-hunting schema does not have it`},
 		{`DeviceAlertEvents | take 1`, "DeviceAlertEvents", `table "DeviceAlertEvents" was renamed`, `use "AlertInfo" or "AlertEvidence" instead`},
 		{`DeviceInfo | where tostrin(DeviceName) == ""`, "tostrin", `unknown function "tostrin"`, `did you mean "tostring"?`},
 		{`print strlen("a", "b")`, `strlen("a", "b")`, `function "strlen" expects 1 argument, got 2`, ""},
@@ -186,5 +190,34 @@ func TestCheckNoFalseErrors(t *testing.T) {
 				t.Errorf("unexpected diagnostics: %v", errs)
 			}
 		})
+	}
+}
+
+// Info records the columns after every operator, which results are open,
+// and the type of every expression.
+func TestCheckInfo(t *testing.T) {
+	src := `DeviceInfo | project DeviceName, Timestamp | extend age = now() - Timestamp, d = parse_json("{}") | evaluate bag_unpack(d)`
+	q, info, errs := checkText(t, src)
+	if errs != nil {
+		t.Fatalf("unexpected diagnostics: %v", errs)
+	}
+	p := q.Stmts[0].(*ExprStmt).X.(*PipeExpr)
+	project, extend, evaluate := p.Ops[0], p.Ops[1], p.Ops[2]
+	if diff := cmp.Diff([]Column{{"DeviceName", TString}, {"Timestamp", TDatetime}}, info.Results[project]); diff != "" {
+		t.Errorf("project (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]Column{{"DeviceName", TString}, {"Timestamp", TDatetime}, {"age", TTimespan}, {"d", TDynamic}}, info.Results[extend]); diff != "" {
+		t.Errorf("extend (-want +got):\n%s", diff)
+	}
+	// bag_unpack removes d and adds columns that depend on the data.
+	if diff := cmp.Diff([]Column{{"DeviceName", TString}, {"Timestamp", TDatetime}, {"age", TTimespan}}, info.Results[evaluate]); diff != "" {
+		t.Errorf("evaluate (-want +got):\n%s", diff)
+	}
+	if !info.Open[evaluate] || info.Open[extend] || !info.Open[p] {
+		t.Errorf("open: evaluate %v extend %v pipe %v, want true false true", info.Open[evaluate], info.Open[extend], info.Open[p])
+	}
+	age := extend.(*ExtendOp).Cols[0].X.(*BinaryExpr)
+	if info.Types[age] != TTimespan || info.Types[age.X] != TDatetime || info.Types[age.Y] != TDatetime {
+		t.Errorf("types of now() - Timestamp: %q, %q, %q", info.Types[age], info.Types[age.X], info.Types[age.Y])
 	}
 }
