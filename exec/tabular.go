@@ -95,6 +95,18 @@ func (c *compiler) table(n kql.Node, name string) (*rel, error) {
 		return nil, errAt(n, "unknown table or tabular expression %q", name)
 	}
 	cols := append([]kql.Column(nil), t.Columns...)
+	var conv []string
+	for _, col := range cols {
+		if col.Type == kql.TDatetime {
+			// stored as TIMESTAMP_NS; queries work on ticks
+			conv = append(conv, "epoch_ns("+quoteIdent(col.Name)+") // 100 AS "+quoteIdent(col.Name))
+		}
+	}
+	if len(conv) > 0 {
+		r := c.addCTE("SELECT * REPLACE ("+strings.Join(conv, ", ")+") FROM "+quoteIdent(t.Name), cols, false, false)
+		r.name = name
+		return r, nil
+	}
 	return &rel{from: quoteIdent(t.Name), cols: cols, name: name}, nil
 }
 
