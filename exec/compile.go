@@ -30,7 +30,7 @@ type Program struct {
 // The range of KQL datetimes in ticks since the Unix epoch.
 const (
 	minDatetimeTicks = "-621355968000000000"
-	maxDatetimeTicks = "2534023007999999999 - 621355968000000000"
+	maxDatetimeTicks = "2534023007999999999"
 )
 
 // ordCol is the hidden column that carries a relation's row order. It is

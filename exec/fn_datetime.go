@@ -303,7 +303,7 @@ func formatDatetimeSQL(dt, f string) (string, error) {
 	t := dt
 	dt = asTS(dt)
 	pad := func(expr string, n int) string {
-		return "lpad(CAST(" + expr + " AS VARCHAR), " + strconv.Itoa(n) + ", '0')"
+		return "lpad(CAST(" + expr + " AS VARCHAR), CAST(greatest(" + strconv.Itoa(n) + ", length(CAST(" + expr + " AS VARCHAR))) AS INTEGER), '0')"
 	}
 	var parts []string
 	lit := func(s string) { parts = append(parts, quoteString(s)) }
@@ -389,7 +389,7 @@ func formatDatetimeSQL(dt, f string) (string, error) {
 func formatTimespanSQL(ts, f string) (string, error) {
 	a := "abs(" + ts + ")"
 	pad := func(expr string, n int) string {
-		return "lpad(CAST(" + expr + " AS VARCHAR), " + strconv.Itoa(n) + ", '0')"
+		return "lpad(CAST(" + expr + " AS VARCHAR), CAST(greatest(" + strconv.Itoa(n) + ", length(CAST(" + expr + " AS VARCHAR))) AS INTEGER), '0')"
 	}
 	var parts []string
 	for i := 0; i < len(f); {
