@@ -40,6 +40,8 @@ func sqlReal(f float64) string {
 	return "CAST(" + strconv.FormatFloat(f, 'e', -1, 64) + " AS DOUBLE)"
 }
 
+func itoa(n int) string { return strconv.Itoa(n) }
+
 func sqlLong(n int64) string {
 	if n == math.MinInt64 {
 		return "CAST('-9223372036854775808' AS BIGINT)"

@@ -332,6 +332,8 @@ func (c *compiler) op(r *rel, op kql.Operator, sc *scope) (*rel, error) {
 		return c.makeSeries(r, op, sc)
 	case *kql.SearchOp:
 		return c.search(r, op, sc)
+	case *kql.ParseKVOp:
+		return c.parseKV(r, op, sc)
 	case *kql.GenericOp:
 		return nil, errAt(op, "operator %q is not supported", op.Name)
 	}
