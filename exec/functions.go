@@ -63,7 +63,7 @@ func init() {
 		return c.convert(a[0], kql.TTimespan), nil
 	})
 	reg("toguid", 1, 1, conv(kql.TGuid))
-	reg("todynamic toobject parse_json", 1, 1, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
+	reg("todynamic toobject parse_json parsejson", 1, 1, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		v := a[0]
 		if v.t != kql.TString {
 			return c.toDynamic(v), nil
@@ -412,6 +412,7 @@ func init() {
 	registerDatetimeFuncs(reg)
 	registerDynamicFuncs(reg)
 	registerMiscFuncs(reg)
+	registerMoreFuncs(reg)
 	registerWindowFuncs(regRaw)
 }
 

@@ -465,7 +465,7 @@ func (c *compiler) project(r *rel, cols []*kql.ColumnExpr, sc *scope, keepAll bo
 
 // reservedNames cannot be assigned to without brackets (Kusto rejects
 // `extend first = ...`; ['first'] is fine).
-var reservedNames = map[string]bool{"first": true, "last": true, "asc": true, "desc": true, "has": true, "where": true, "by": true}
+var reservedNames = map[string]bool{"first": true, "last": true, "asc": true, "desc": true, "has": true, "where": true, "by": true, "true": true, "false": true}
 
 func checkName(id *kql.Ident) error {
 	if id != nil && reservedNames[id.Name] && id.Sp.End-id.Sp.Start == len(id.Name) {
