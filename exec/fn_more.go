@@ -21,6 +21,29 @@ func constStrings(v val) ([]string, bool) {
 	return out, true
 }
 
+func validIPv4(s string) bool {
+	parts := strings.Split(s, ".")
+	if len(parts) != 4 {
+		return false
+	}
+	for _, p := range parts {
+		if p == "" || len(p) > 3 {
+			return false
+		}
+		n := 0
+		for _, ch := range p {
+			if ch < '0' || ch > '9' {
+				return false
+			}
+			n = n*10 + int(ch-'0')
+		}
+		if n > 255 {
+			return false
+		}
+	}
+	return true
+}
+
 // ipBoundary is what may surround an IPv4 address found in text.
 const ipBoundary = `[^0-9A-Za-z_.]`
 
@@ -30,16 +53,20 @@ func registerMoreFuncs(reg func(string, int, int, fnImpl)) {
 		if !ok {
 			return val{}, errAt(call.Args[1], "has_ipv4: the address must be a constant")
 		}
+		if !validIPv4(ip) {
+			return val{sql: "FALSE", t: kql.TBool}, nil
+		}
 		re := `(?:^|` + ipBoundary + `)` + regexp.QuoteMeta(ip) + `(?:$|` + ipBoundary + `|\.(?:$|[^0-9]))`
 		return val{sql: "regexp_matches(" + c.asString(a[0]).sql + ", " + quoteString(re) + ")", t: kql.TBool}, nil
 	})
 	hasPrefix := func(c *compiler, s string, prefix string) string {
-		end := `[0-9]`
-		if !strings.HasSuffix(prefix, ".") {
-			end = `(?:\.|$|` + ipBoundary + `)`
+		if !strings.HasSuffix(prefix, ".") && strings.Count(prefix, ".") != 3 {
+			return "FALSE"
 		}
-		re := `(?:^|` + ipBoundary + `)` + regexp.QuoteMeta(prefix) + end
-		return "regexp_matches(" + s + ", " + quoteString(re) + ")"
+		// the address that starts with the prefix must itself be valid
+		re := `(?:^|` + ipBoundary + `)(` + regexp.QuoteMeta(prefix) + `[0-9]{0,3}(?:\.[0-9]{1,3})*)(?:$|` + ipBoundary + `|\.(?:$|[^0-9]))`
+		m := "regexp_extract(" + s + ", " + quoteString(re) + ", 1)"
+		return "(regexp_matches(" + s + ", " + quoteString(re) + ") AND " + ipv4Long(m) + " IS NOT NULL)"
 	}
 	reg("has_ipv4_prefix", 2, 2, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		p, ok := a[1].isConstString()
@@ -67,6 +94,8 @@ func registerMoreFuncs(reg func(string, int, int, fnImpl)) {
 			for _, it := range items {
 				if prefix {
 					parts = append(parts, hasPrefix(c, s, it))
+				} else if !validIPv4(it) {
+					continue
 				} else {
 					re := `(?:^|` + ipBoundary + `)` + regexp.QuoteMeta(it) + `(?:$|` + ipBoundary + `|\.(?:$|[^0-9]))`
 					parts = append(parts, "regexp_matches("+s+", "+quoteString(re)+")")
@@ -185,7 +214,7 @@ func registerMoreFuncs(reg func(string, int, int, fnImpl)) {
 		n := a[0].sql
 		h := "lower(printf('%x', CAST(" + n + " AS BIGINT)))"
 		if a[0].t == kql.TInt {
-			h = "lower(printf('%x', CAST(" + n + " AS INTEGER)))"
+			h = "lower(printf('%x', CAST(" + n + " AS BIGINT) & 4294967295))"
 		}
 		if len(a) == 2 {
 			h = "lpad(" + h + ", CAST(greatest(" + a[1].sql + ", length(" + h + ")) AS INTEGER), '0')"
