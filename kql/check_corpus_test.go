@@ -206,6 +206,7 @@ func TestConformanceColumns(t *testing.T) {
 	sc.Buffer(make([]byte, 4<<20), 4<<20)
 	var total, namesOK, typesOK, parseFail, checkErr int
 	var rejected, rejectedByParse, rejectedByCheck int
+	schema := AdvancedHunting()
 	var accepted []string
 	var nameMiss []string
 	for sc.Scan() {
@@ -218,7 +219,7 @@ func TestConformanceColumns(t *testing.T) {
 			rejected++
 			if q, err := Parse(cs.KQL); err != nil {
 				rejectedByParse++
-			} else if _, err := Check(q, AdvancedHunting()); err != nil {
+			} else if _, err := Check(q, schema); err != nil {
 				rejectedByCheck++
 			} else if testing.Verbose() {
 				accepted = append(accepted, cs.ID)
@@ -234,7 +235,7 @@ func TestConformanceColumns(t *testing.T) {
 			parseFail++
 			continue
 		}
-		info, err := Check(q, AdvancedHunting())
+		info, err := Check(q, schema)
 		if err != nil {
 			checkErr++
 			nameMiss = append(nameMiss, fmt.Sprintf("%s: check error: %v", cs.ID, err))
@@ -332,4 +333,27 @@ func BenchmarkParseCheck(b *testing.B) {
 	b.ReportMetric(float64(durs[len(durs)/2].Nanoseconds())/1e3, "p50-µs/query")
 	b.ReportMetric(float64(durs[len(durs)*9/10].Nanoseconds())/1e3, "p90-µs/query")
 	b.ReportMetric(float64(ms1.Mallocs-ms0.Mallocs)/float64(len(durs)), "allocs/query")
+}
+
+// BenchmarkCheck checks every pre-parsed corpus query per iteration: the
+// checker's share of BenchmarkParseCheck.
+func BenchmarkCheck(b *testing.B) {
+	schema := AdvancedHunting()
+	var qs []*Query
+	for _, cq := range loadCorpusIndex(b) {
+		if q, err := Parse(cq.src); err == nil {
+			qs = append(qs, q)
+		}
+	}
+	if len(qs) == 0 {
+		b.Skip("nothing parses")
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, q := range qs {
+			_, _ = Check(q, schema)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(qs))/1e3, "µs/query")
 }

@@ -220,6 +220,9 @@ func (c *checker) call(call *CallExpr, row *rel) Type {
 		c.errorf(call.Func.Sp, didYouMean(suggest(name, cands)), "unknown function %q", name)
 		return TUnknown
 	}
+	if b.Window && row != nil && !row.serialized && !row.open {
+		c.errorf(call.Func.Sp, "sort the rows first (sort by ..., or serialize)", "function %q needs serialized rows", name)
+	}
 	if b.Agg && c.aggCtx == 0 {
 		c.errorf(call.Func.Sp, "", "aggregate function %q is only allowed in summarize, make-series or top-nested", name)
 	}
@@ -237,6 +240,12 @@ func (c *checker) call(call *CallExpr, row *rel) Type {
 	}
 	c.aggCtx = saved
 	switch name {
+	case "prev", "next":
+		// The default must be a constant (kusto-oracle rejects
+		// prev(t, 1, t)).
+		if n == 3 && !isConstant(call.Args[2]) {
+			c.errorf(call.Args[2].Span(), "", "the default value of %s() must be a constant", name)
+		}
 	case "extract", "extract_json", "extractjson":
 		if n > 0 {
 			if te, ok := call.Args[n-1].(*TypeExpr); ok {

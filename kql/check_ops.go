@@ -300,9 +300,13 @@ func (c *checker) join(o *JoinOp, in *rel) *rel {
 	kind := joinKind(o.Params, "innerunique")
 	switch kind {
 	case "leftsemi", "leftanti", "anti", "leftantisemi":
-		return in.clone()
+		r := in.clone()
+		r.serialized = false
+		return r
 	case "rightsemi", "rightanti", "rightantisemi":
-		return right.clone()
+		r := right.clone()
+		r.serialized = false
+		return r
 	}
 	out := &rel{cols: append([]Column(nil), in.cols...), open: in.open || right.open}
 	out.hidden = append(append([]Column(nil), in.hidden...), right.hidden...)
@@ -397,22 +401,22 @@ func unionColumns(parts []*rel) []Column {
 		typ  Type
 	}
 	var order []entry
-	types := map[string]map[Type]bool{}
+	seen := map[entry]bool{}
+	ntypes := map[string]int{} // distinct types per name
 	for _, p := range parts {
 		for _, col := range p.cols {
-			if types[col.Name] == nil {
-				types[col.Name] = map[Type]bool{}
-			}
-			if !types[col.Name][col.Type] {
-				types[col.Name][col.Type] = true
-				order = append(order, entry{col.Name, col.Type})
+			e := entry{col.Name, col.Type}
+			if !seen[e] {
+				seen[e] = true
+				ntypes[col.Name]++
+				order = append(order, e)
 			}
 		}
 	}
 	// Names of columns that keep their own name are taken first: a split
 	// column yields to them (x_long from one table, x:long split from
 	// another → x_long and x_long1).
-	split := func(e entry) bool { return len(types[e.name]) > 1 && e.typ != TUnknown }
+	split := func(e entry) bool { return ntypes[e.name] > 1 && e.typ != TUnknown }
 	taken := &rel{}
 	for _, e := range order {
 		if !split(e) {
@@ -439,7 +443,7 @@ func (c *checker) wildcardTables(pattern string) []*rel {
 	for _, name := range c.schema.TableNames() {
 		if wildcardMatch(pattern, name) {
 			t, _ := c.schema.Table(name)
-			out = append(out, &rel{cols: append([]Column(nil), t.Columns...), hidden: t.SentinelColumns})
+			out = append(out, c.schemaRel(t))
 		}
 	}
 	for _, name := range c.scope.allNames(bindTable) {
@@ -487,8 +491,10 @@ func (c *checker) mvExpand(params []*OpParam, cols []*MvExpandCol, limit Expr, i
 // input row's columns with the subquery's columns merged in.
 func (c *checker) mvApply(o *MvApplyOp, in *rel) *rel {
 	expanded := c.mvExpand(o.Params, o.Cols, o.Limit, in)
+	// The expanded rows of each input row keep the array's order.
+	expanded.serialized = true
 	sub := c.tab(o.Sub, expanded.clone())
-	r := &rel{open: in.open || sub.open, hidden: in.hidden}
+	r := &rel{open: in.open || sub.open, hidden: in.hidden, serialized: in.serialized}
 	expandedNames := map[string]bool{}
 	for _, mc := range o.Cols {
 		if mc == nil {

@@ -79,7 +79,7 @@ func (c *checker) tableRef(id *Ident) *rel {
 		}
 	}
 	if t, ok := c.schema.Table(id.Name); ok {
-		return schemaRel(t)
+		return c.schemaRel(t)
 	}
 	if now, ok := c.schema.Renamed[id.Name]; ok && len(now) > 0 {
 		quoted := make([]string, len(now))
@@ -90,8 +90,24 @@ func (c *checker) tableRef(id *Ident) *rel {
 		return openRel()
 	}
 	cands := append(c.schema.TableNames(), c.scope.allNames(bindTable, bindFunc)...)
-	c.errorf(id.Sp, didYouMean(suggest(id.Name, cands)), "unknown table %q", id.Name)
+	hint := didYouMean(suggest(id.Name, cands))
+	if hint == "" && logAnalyticsTables[id.Name] {
+		hint = id.Name + " is a Microsoft Sentinel (Log Analytics) table; the advanced-hunting schema does not have it"
+	}
+	c.errorf(id.Sp, hint, "unknown table %q", id.Name)
 	return openRel()
+}
+
+// logAnalyticsTables are Sentinel / Log Analytics tables that published
+// hunting queries use and advanced hunting does not have (corpus STATS).
+var logAnalyticsTables = map[string]bool{
+	"SigninLogs": true, "AADNonInteractiveUserSignInLogs": true, "AADUserRiskEvents": true,
+	"AADRiskyUsers": true, "AuditLogs": true, "SecurityEvent": true, "OfficeActivity": true,
+	"AWSCloudTrail": true, "AzureActivity": true, "AzureDiagnostics": true, "BehaviorAnalytics": true,
+	"CommonSecurityLog": true, "DnsEvents": true, "Anomalies": true, "Usage": true, "Heartbeat": true,
+	"IntuneDevices": true, "LAQueryLogs": true, "MicrosoftGraphActivityLogs": true,
+	"NetworkAccessTraffic": true, "SentinelAudit": true, "ThreatIntelligenceIndicator": true,
+	"ThreatIntelIndicators": true, "W3CIISLog": true, "Syslog": true, "Event": true, "Operation": true,
 }
 
 // logAnalyticsColumns are the standard columns every Log Analytics
@@ -121,8 +137,12 @@ var sentinelTableColumns = map[string][]Column{
 
 // schemaRel is the table value of a schema table: its advanced-hunting
 // columns, with the Sentinel and Log Analytics standard columns
-// resolvable but hidden.
-func schemaRel(t *Table) *rel {
+// resolvable but hidden. Column slices are shared, never changed in
+// place: operators that change columns work on a clone.
+func (c *checker) schemaRel(t *Table) *rel {
+	if r, ok := c.tables[t]; ok {
+		return r
+	}
 	extra := sentinelTableColumns[t.Name]
 	hidden := make([]Column, 0, len(t.SentinelColumns)+len(logAnalyticsColumns)+len(extra))
 	hidden = append(append(hidden, t.SentinelColumns...), logAnalyticsColumns...)
@@ -131,7 +151,13 @@ func schemaRel(t *Table) *rel {
 			hidden = append(hidden, col)
 		}
 	}
-	return &rel{cols: append([]Column(nil), t.Columns...), hidden: hidden}
+	cols := append([]Column(nil), t.Columns...)
+	r := &rel{cols: cols[:len(cols):len(cols)], hidden: hidden[:len(hidden):len(hidden)]}
+	if c.tables == nil {
+		c.tables = map[*Table]*rel{}
+	}
+	c.tables[t] = r
+	return r
 }
 
 // tabCall checks a call in table position: materialize(T), a user
@@ -158,7 +184,7 @@ func (c *checker) tabCall(call *CallExpr) *rel {
 				c.setType(lit, TString)
 				if name == "table" {
 					if t, ok := c.schema.Table(lit.Str); ok {
-						return schemaRel(t)
+						return c.schemaRel(t)
 					}
 					if b := c.scope.lookup(lit.Str); b != nil && b.kind == bindTable {
 						return b.rel.clone()
@@ -306,7 +332,7 @@ func (c *checker) op(o Operator, in *rel) *rel {
 				keep[name] = true
 			}
 		}
-		r = &rel{open: in.open}
+		r = &rel{open: in.open, serialized: in.serialized}
 		for _, col := range in.cols {
 			if keep[col.Name] {
 				r.cols = append(r.cols, col)
@@ -339,6 +365,8 @@ func (c *checker) op(o Operator, in *rel) *rel {
 	case *ExtendOp:
 		r = c.extend(o.Cols, in)
 	case *SerializeOp:
+		in = in.clone()
+		in.serialized = true
 		r = c.extend(o.Cols, in)
 	case *SummarizeOp:
 		r = c.summarize(o, in)
@@ -346,13 +374,15 @@ func (c *checker) op(o Operator, in *rel) *rel {
 		for _, k := range o.Keys {
 			c.sortKey(k, in)
 		}
-		r = in
+		r = in.clone()
+		r.serialized = true
 	case *TopOp:
 		c.scalar(o.N, nil)
 		for _, k := range o.Keys {
 			c.sortKey(k, in)
 		}
-		r = in
+		r = in.clone()
+		r.serialized = true
 	case *TakeOp:
 		c.scalar(o.N, nil)
 		r = in
@@ -421,7 +451,7 @@ func (c *checker) op(o Operator, in *rel) *rel {
 			r.cols = append(r.cols, Column{"approximate_count_" + name, TLong})
 		}
 	case *GetSchemaOp:
-		r = &rel{cols: []Column{{"ColumnName", TString}, {"ColumnOrdinal", TInt}, {"DataType", TString}, {"ColumnType", TString}}}
+		r = &rel{serialized: true, cols: []Column{{"ColumnName", TString}, {"ColumnOrdinal", TInt}, {"DataType", TString}, {"ColumnType", TString}}}
 	case *EvaluateOp:
 		r = c.evaluate(o, in)
 	case *RenderOp:
@@ -535,7 +565,7 @@ func (c *checker) op(o Operator, in *rel) *rel {
 		if o.Name != nil {
 			name = o.Name.Name
 		}
-		r = &rel{cols: []Column{{name, t}}}
+		r = &rel{cols: []Column{{name, t}}, serialized: true}
 	default:
 		c.errorf(o.Span(), "", "operator not supported by the checker")
 		r = openRel()
@@ -576,7 +606,7 @@ func (c *checker) column(id *Ident, row *rel) (Column, bool) {
 		c.setType(id, col.Type)
 		return col, true
 	}
-	if !row.open {
+	if row == nil || !row.open {
 		c.errorf(id.Sp, didYouMean(suggest(id.Name, row.names())), "unknown column %q", id.Name)
 	}
 	c.setType(id, TUnknown)
@@ -754,7 +784,7 @@ func (c *checker) assign(r *rel, ce *ColumnExpr, t Type, fallback string) {
 }
 
 func (c *checker) project(cols []*ColumnExpr, in *rel) *rel {
-	r := &rel{open: in.open}
+	r := &rel{open: in.open, serialized: in.serialized}
 	for _, ce := range cols {
 		if ce == nil {
 			continue
@@ -787,7 +817,7 @@ func (c *checker) extend(cols []*ColumnExpr, in *rel) *rel {
 }
 
 func (c *checker) reorder(o *ProjectReorderOp, in *rel) *rel {
-	r := &rel{hidden: in.hidden, open: in.open}
+	r := &rel{hidden: in.hidden, open: in.open, serialized: in.serialized}
 	used := map[string]bool{}
 	for _, k := range o.Cols {
 		if k == nil {

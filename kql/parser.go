@@ -16,6 +16,8 @@ type parser struct {
 	i    int
 	errs ErrorList
 
+	depth int // expression nesting, bounded by maxDepth
+
 	// searchDepth > 0 while parsing a search predicate, where Col:"v"
 	// means Col has "v".
 	searchDepth int
@@ -26,7 +28,14 @@ type bailout struct{}
 
 // Parse parses a query text into its syntax tree. The error, if any, is an
 // ErrorList of positioned errors.
-func Parse(src string) (q *Query, err error) {
+func Parse(src string) (*Query, error) {
+	return parseWith(src, (*parser).parseQuery)
+}
+
+// parseWith runs a parse function over src, turning a bailout into the
+// collected errors and any other panic into an internal error that names
+// the input.
+func parseWith(src string, parse func(*parser) *Query) (q *Query, err error) {
 	toks, lexErrs := lex(src)
 	if len(lexErrs) > 0 {
 		return nil, lexErrs
@@ -46,7 +55,7 @@ func Parse(src string) (q *Query, err error) {
 			}}
 		}
 	}()
-	return p.parseQuery(), nil
+	return parse(p), nil
 }
 
 // quoteShort quotes the start of a query text for an error message.
@@ -174,20 +183,76 @@ func (p *parser) parseQuery() *Query {
 		if p.tok().kind == tEOF {
 			break
 		}
-		st := p.parseStatement()
-		q.Stmts = append(q.Stmts, st)
-		if p.tok().kind == tEOF {
-			break
+		if st := p.tryStatement(); st != nil {
+			q.Stmts = append(q.Stmts, st)
 		}
-		if !p.accept(";") {
-			p.unexpectedAfterStatement(st)
-		}
+	}
+	if len(p.errs) > 0 {
+		panic(bailout{})
 	}
 	q.Sp = Span{0, len(p.src)}
 	if len(q.Stmts) == 0 {
 		p.failAt(Span{0, len(p.src)}, "", "empty query: expected a statement")
 	}
 	return q
+}
+
+// tryStatement parses one statement and its terminating ";" (or the end
+// of the query). After an error it skips to the next ";" outside brackets
+// and returns nil, so one query text can report an error per statement.
+func (p *parser) tryStatement() (st Statement) {
+	start := p.i
+	defer func() {
+		if r := recover(); r != nil {
+			if _, ok := r.(bailout); !ok {
+				panic(r)
+			}
+			st = nil
+			p.depth, p.searchDepth = 0, 0
+			p.skipStatement(start)
+		}
+	}()
+	st = p.parseStatement()
+	if p.tok().kind != tEOF && !p.accept(";") {
+		p.unexpectedAfterStatement(st)
+	}
+	return st
+}
+
+// skipStatement moves past the statement that began at token index start:
+// through the first ";" outside its brackets at or after the error, or,
+// when the brackets never balance, the first ";" after the error.
+func (p *parser) skipStatement(start int) {
+	errAt := p.i
+	fallback := -1
+	depth := 0
+	for j := start; j < len(p.toks); j++ {
+		t := p.toks[j]
+		switch {
+		case t.kind == tEOF:
+			if fallback >= 0 {
+				p.i = fallback + 1
+			} else {
+				p.i = j
+			}
+			return
+		case t.kind != tPunct:
+		case p.isPunct(t, "(") || p.isPunct(t, "[") || p.isPunct(t, "{"):
+			depth++
+		case p.isPunct(t, ")") || p.isPunct(t, "]") || p.isPunct(t, "}"):
+			if depth > 0 {
+				depth--
+			}
+		case p.isPunct(t, ";") && j >= errAt:
+			if depth == 0 {
+				p.i = j + 1
+				return
+			}
+			if fallback < 0 {
+				fallback = j
+			}
+		}
+	}
 }
 
 func (p *parser) unexpectedAfterStatement(st Statement) {
@@ -289,6 +354,8 @@ func (p *parser) parseFuncLiteral(start int, view bool) *FuncExpr {
 
 // parseBody parses `{ statements }`.
 func (p *parser) parseBody() *Body {
+	p.enter()
+	defer func() { p.depth-- }()
 	open := p.expect("{")
 	b := &Body{}
 	for {
@@ -506,6 +573,8 @@ func (p *parser) parseSourceOp() Expr {
 // a full pipeline when the parentheses start with something that is not an
 // operator (a context-free subquery).
 func (p *parser) parseSubPipeline() Expr {
+	p.enter()
+	defer func() { p.depth-- }()
 	open := p.expect("(")
 	lead := p.accept("|")
 	var x Expr
@@ -706,7 +775,27 @@ func (p *parser) parseInList(op string, opTok token) []Expr {
 	return list
 }
 
+// maxDepth bounds expression nesting, so hostile input cannot exhaust the
+// stack.
+const maxDepth = 1000
+
 func (p *parser) parseUnary() Expr {
+	p.enter()
+	x := p.parseUnary1()
+	p.depth--
+	return x
+}
+
+// enter counts one level of nesting; the caller decrements p.depth when
+// done (a bailout resets it).
+func (p *parser) enter() {
+	p.depth++
+	if p.depth > maxDepth {
+		p.failAt(p.tok().span(), "", "query nested too deeply (more than %d levels)", maxDepth)
+	}
+}
+
+func (p *parser) parseUnary1() Expr {
 	t := p.tok()
 	if p.isPunct(t, "-") || p.isPunct(t, "+") {
 		if lit := p.negativeLiteral(); lit != nil {
@@ -719,12 +808,12 @@ func (p *parser) parseUnary() Expr {
 	return p.parsePostfix(p.parsePrimary())
 }
 
-// negativeLiteral folds a minus sign and the number or timespan after it
-// into one literal, so -9223372036854775808 is a long; nil when the minus
+// negativeLiteral folds a minus sign and the number or timespan right
+// after it (no space between) into one literal, so -9223372036854775808 is a long; nil when the minus
 // is not followed by one.
 func (p *parser) negativeLiteral() *Literal {
 	t, n := p.tok(), p.peek(1)
-	if !p.isPunct(t, "-") {
+	if !p.isPunct(t, "-") || !adjacent(t, n) {
 		return nil
 	}
 	var lit *Literal

@@ -93,12 +93,6 @@ func (p *parser) parseOperator() Operator {
 			"%q cannot follow \"|\": it has no input", name)
 	}
 	if !ok {
-		// A hyphenated name may be an operator followed by a minus.
-		if c2, ok2 := opKeywords[p.text(t)]; ok2 {
-			c, j, name, ok = c2, p.i+1, p.text(t), true
-		}
-	}
-	if !ok {
 		hint := ""
 		if s := suggestOp(name); s != "" {
 			hint = fmt.Sprintf("did you mean %q?", s)

@@ -405,6 +405,7 @@ func TestParseErrors(t *testing.T) {
 		{"T | summarise count()", "summarise", `unknown tabular operator "summarise"`, `did you mean "summarize"?`},
 		{"T | projct a", "projct", `unknown tabular operator "projct"`, `did you mean "project"?`},
 		{"T | mv-expnd a", "mv-expnd", `unknown tabular operator "mv-expnd"`, `did you mean "mv-expand"?`},
+		{"T | project-awy a", "project-awy", `unknown tabular operator "project-awy"`, `did you mean "project-away"?`},
 		{"T | frobnicate", "frobnicate", `unknown tabular operator "frobnicate"`, ""},
 		{`T | where x == "abc`, `"abc`, "unterminated string literal", `close the string with "`},
 		{"T | where (x == 1", "", `expected ")", found end of query`, `is not closed`},
@@ -546,5 +547,61 @@ func TestTextForms(t *testing.T) {
 		if ok != tt.ok || ok && got != tt.want {
 			t.Errorf("ParseTimespanText(%q) = %d, %v; want %d, %v", tt.s, got, ok, tt.want, tt.ok)
 		}
+	}
+}
+
+func TestInternalErrorIsRecovered(t *testing.T) {
+	q, err := parseWith("T | take 1", func(p *parser) *Query {
+		var ops []Operator
+		_ = ops[p.i+5] // an out-of-range index: a bug, not a syntax error
+		return nil
+	})
+	if q != nil {
+		t.Errorf("got a tree %v, want nil", q)
+	}
+	el, ok := err.(ErrorList)
+	if !ok || len(el) != 1 {
+		t.Fatalf("err = %v, want one internal error", err)
+	}
+	if !strings.Contains(el[0].Msg, `internal error parsing "T | take 1"`) {
+		t.Errorf("message %q does not name the input", el[0].Msg)
+	}
+}
+
+func TestParseReportsAnErrorPerStatement(t *testing.T) {
+	src := "let a = T | summarise x;\nlet b = (1 + ;\nT | projct y"
+	_, err := Parse(src)
+	el, ok := err.(ErrorList)
+	if !ok || len(el) != 3 {
+		t.Fatalf("got %v, want three errors", err)
+	}
+	for i, want := range []string{"summarise", ";\nT", "projct"} {
+		if at := strings.Index(src, want); el[i].Span.Start != at {
+			t.Errorf("error %d at %d (%s), want %d", i, el[i].Span.Start, el[i].Msg, at)
+		}
+	}
+}
+
+func TestParseRecoversAfterAnErrorInABody(t *testing.T) {
+	src := "let f = (x:long) { let y = ; x }; T | projct a"
+	_, err := Parse(src)
+	el, ok := err.(ErrorList)
+	if !ok || len(el) != 2 {
+		t.Fatalf("got %v, want two errors", err)
+	}
+	if at := strings.Index(src, "projct"); el[1].Span.Start != at {
+		t.Errorf("second error at %d (%s), want %d", el[1].Span.Start, el[1].Msg, at)
+	}
+}
+
+func TestParseBoundsNesting(t *testing.T) {
+	src := "print " + strings.Repeat("(", 5000) + "1" + strings.Repeat(")", 5000)
+	_, err := Parse(src)
+	if err == nil || !strings.Contains(err.Error(), "nested too deeply") {
+		t.Errorf("got %v, want a nesting error", err)
+	}
+	ok := "print " + strings.Repeat("(", 200) + "1" + strings.Repeat(")", 200)
+	if _, err := Parse(ok); err != nil {
+		t.Errorf("200 levels: %v", err)
 	}
 }

@@ -358,8 +358,9 @@ func (p *printer) expr(x Expr) {
 		p.operand(x.Y, prec+1)
 	case *UnaryExpr:
 		p.str(x.Op)
-		if u, ok := x.X.(*UnaryExpr); ok && u != nil {
-			p.str(" ")
+		switch x.X.(type) {
+		case *UnaryExpr, *Literal:
+			p.str(" ") // -5 would read back as one negative literal
 		}
 		p.operand(x.X, precMul+1)
 	case *InExpr:

@@ -82,22 +82,50 @@ func clampSpan(sp kql.Span, n int) kql.Span {
 //
 // and reports whether err held any. At most maxDiagnostics are shown.
 func writeDiagnostics(w io.Writer, file, src string, err error) bool {
-	ds := diagnostics(file, src, err)
+	return writeDiagnosticsPrefix(w, "kqlhunt: "+file+":", src, err)
+}
+
+// writeDiagnosticsPrefix is writeDiagnostics with the text before
+// LINE:COL given: "kqlhunt: FILE:" on stderr, nothing where the file is
+// named elsewhere.
+func writeDiagnosticsPrefix(w io.Writer, prefix, src string, err error) bool {
+	ds := diagnostics("", src, err)
 	if len(ds) == 0 {
 		return false
 	}
 	for i, d := range ds {
 		if i == maxDiagnostics {
-			fmt.Fprintf(w, "kqlhunt: %s: and %d more errors\n", file, len(ds)-i)
+			fmt.Fprintf(w, "%s and %d more errors\n", prefix, len(ds)-i)
 			break
 		}
-		fmt.Fprintf(w, "kqlhunt: %s:%d:%d: %s\n", file, d.Line, d.Col, d.Message)
+		fmt.Fprintf(w, "%s%d:%d: %s\n", prefix, d.Line, d.Col, d.Message)
 		writeCaret(w, src, d.span)
 		if d.Hint != "" {
 			fmt.Fprintf(w, "hint: %s\n", d.Hint)
 		}
 	}
 	return true
+}
+
+// diagnosticError is a query's positioned errors rendered as text
+// (LINE:COL: message, the source line, a caret, a hint), for reports that
+// name the file themselves.
+type diagnosticError struct {
+	text string
+	err  error
+}
+
+func (d *diagnosticError) Error() string { return d.text }
+func (d *diagnosticError) Unwrap() error { return d.err }
+
+// withPositions returns err as a diagnosticError when it has positions in
+// src, and as it is otherwise.
+func withPositions(src string, err error) error {
+	var b strings.Builder
+	if !writeDiagnosticsPrefix(&b, "", src, err) {
+		return err
+	}
+	return &diagnosticError{text: strings.TrimRight(b.String(), "\n"), err: err}
 }
 
 // writeCaret prints the source line holding sp.Start, and under it a caret

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/kqlhunt/kqlhunt/render"
 )
@@ -45,21 +46,19 @@ Exit status: 0 success, 1 a query or data error, 2 a usage error,
 		SilenceUsage:      true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error { return g.validate() },
 		// A bare "kqlhunt" prints help; unknown words are usage errors.
-		Args: cobra.NoArgs,
+		Args: unknownCommand,
 		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
-	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return &usageError{err}
-	})
+	root.SetFlagErrorFunc(flagError)
 
 	pf := root.PersistentFlags()
-	pf.StringVar(&g.data, "data", "", "dataset: a directory of TABLE.csv/.json/.jsonl/.parquet files or a .duckdb file (default: the embedded sample dataset)")
-	pf.StringVar(&g.nowText, "now", "", "pin now() and ago() to this time (RFC 3339, e.g. 2024-05-01T12:00:00Z)")
-	pf.StringVar(&g.format, "format", "table", "output format: "+strings.Join(render.Formats, "|"))
+	pf.StringVar(&g.data, "data", "", "dataset at `PATH`: a directory of TABLE.csv/.json/.jsonl/.parquet files or a .duckdb file (default: the embedded sample dataset)")
+	pf.StringVar(&g.nowText, "now", "", "pin now() and ago() to `TIME` (RFC 3339, e.g. 2024-05-01T12:00:00Z)")
+	pf.StringVar(&g.format, "format", "table", "output `FORMAT`: "+strings.Join(render.Formats, "|"))
 	pf.StringVarP(&g.output, "output", "o", "", "write the output to `FILE` (atomically) instead of standard output")
-	pf.DurationVar(&g.timeout, "timeout", 0, "stop a query that runs longer than this (e.g. 30s; 0 means no limit)")
-	pf.StringVar(&g.maxMemory, "max-memory", "", "DuckDB memory limit (e.g. 2GB, 512MiB)")
+	pf.DurationVar(&g.timeout, "timeout", 0, "stop a query that runs longer than `DURATION` (e.g. 30s; 0 means no limit)")
+	pf.StringVar(&g.maxMemory, "max-memory", "", "DuckDB memory limit, a `SIZE` such as 2GB or 512MiB")
 
 	root.AddCommand(
 		newFmtCmd(g),
@@ -68,8 +67,43 @@ Exit status: 0 success, 1 a query or data error, 2 a usage error,
 		newSQLCmd(g),
 		newRunCmd(g),
 		newSchemaCmd(g),
+		newTestCmd(g),
+		newFixturesCmd(g),
 	)
 	return root
+}
+
+// unknownCommand is the Args check of a command that only groups others:
+// any word is an unknown command, with the closest one as a hint.
+func unknownCommand(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	u := &usageError{err: fmt.Errorf("unknown command %q for %q", args[0], cmd.CommandPath())}
+	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+		u.hint = fmt.Sprintf("did you mean %q?", s[0])
+	}
+	return u
+}
+
+// flagError makes a flag parsing error a usage error, with the closest
+// flag name as a hint for an unknown one.
+func flagError(cmd *cobra.Command, err error) error {
+	u := &usageError{err: err}
+	name, ok := strings.CutPrefix(err.Error(), "unknown flag: --")
+	if !ok {
+		return u
+	}
+	best, bestD := "", 3
+	cmd.Flags().VisitAll(func(f *pflag.Flag) {
+		if d := editDistance(name, f.Name); d < bestD {
+			best, bestD = f.Name, d
+		}
+	})
+	if best != "" {
+		u.hint = fmt.Sprintf("did you mean --%s?", best)
+	}
+	return u
 }
 
 var sizeRE = regexp.MustCompile(`^\d+(\.\d+)?\s*([KMGT]i?B|B)?$`)
