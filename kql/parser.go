@@ -16,6 +16,8 @@ type parser struct {
 	i    int
 	errs ErrorList
 
+	depth int // expression nesting, bounded by maxDepth
+
 	// searchDepth > 0 while parsing a search predicate, where Col:"v"
 	// means Col has "v".
 	searchDepth int
@@ -181,20 +183,76 @@ func (p *parser) parseQuery() *Query {
 		if p.tok().kind == tEOF {
 			break
 		}
-		st := p.parseStatement()
-		q.Stmts = append(q.Stmts, st)
-		if p.tok().kind == tEOF {
-			break
+		if st := p.tryStatement(); st != nil {
+			q.Stmts = append(q.Stmts, st)
 		}
-		if !p.accept(";") {
-			p.unexpectedAfterStatement(st)
-		}
+	}
+	if len(p.errs) > 0 {
+		panic(bailout{})
 	}
 	q.Sp = Span{0, len(p.src)}
 	if len(q.Stmts) == 0 {
 		p.failAt(Span{0, len(p.src)}, "", "empty query: expected a statement")
 	}
 	return q
+}
+
+// tryStatement parses one statement and its terminating ";" (or the end
+// of the query). After an error it skips to the next ";" outside brackets
+// and returns nil, so one query text can report an error per statement.
+func (p *parser) tryStatement() (st Statement) {
+	start := p.i
+	defer func() {
+		if r := recover(); r != nil {
+			if _, ok := r.(bailout); !ok {
+				panic(r)
+			}
+			st = nil
+			p.depth, p.searchDepth = 0, 0
+			p.skipStatement(start)
+		}
+	}()
+	st = p.parseStatement()
+	if p.tok().kind != tEOF && !p.accept(";") {
+		p.unexpectedAfterStatement(st)
+	}
+	return st
+}
+
+// skipStatement moves past the statement that began at token index start:
+// through the first ";" outside its brackets at or after the error, or,
+// when the brackets never balance, the first ";" after the error.
+func (p *parser) skipStatement(start int) {
+	errAt := p.i
+	fallback := -1
+	depth := 0
+	for j := start; j < len(p.toks); j++ {
+		t := p.toks[j]
+		switch {
+		case t.kind == tEOF:
+			if fallback >= 0 {
+				p.i = fallback + 1
+			} else {
+				p.i = j
+			}
+			return
+		case t.kind != tPunct:
+		case p.isPunct(t, "(") || p.isPunct(t, "[") || p.isPunct(t, "{"):
+			depth++
+		case p.isPunct(t, ")") || p.isPunct(t, "]") || p.isPunct(t, "}"):
+			if depth > 0 {
+				depth--
+			}
+		case p.isPunct(t, ";") && j >= errAt:
+			if depth == 0 {
+				p.i = j + 1
+				return
+			}
+			if fallback < 0 {
+				fallback = j
+			}
+		}
+	}
 }
 
 func (p *parser) unexpectedAfterStatement(st Statement) {
@@ -296,6 +354,8 @@ func (p *parser) parseFuncLiteral(start int, view bool) *FuncExpr {
 
 // parseBody parses `{ statements }`.
 func (p *parser) parseBody() *Body {
+	p.enter()
+	defer func() { p.depth-- }()
 	open := p.expect("{")
 	b := &Body{}
 	for {
@@ -513,6 +573,8 @@ func (p *parser) parseSourceOp() Expr {
 // a full pipeline when the parentheses start with something that is not an
 // operator (a context-free subquery).
 func (p *parser) parseSubPipeline() Expr {
+	p.enter()
+	defer func() { p.depth-- }()
 	open := p.expect("(")
 	lead := p.accept("|")
 	var x Expr
@@ -713,7 +775,27 @@ func (p *parser) parseInList(op string, opTok token) []Expr {
 	return list
 }
 
+// maxDepth bounds expression nesting, so hostile input cannot exhaust the
+// stack.
+const maxDepth = 1000
+
 func (p *parser) parseUnary() Expr {
+	p.enter()
+	x := p.parseUnary1()
+	p.depth--
+	return x
+}
+
+// enter counts one level of nesting; the caller decrements p.depth when
+// done (a bailout resets it).
+func (p *parser) enter() {
+	p.depth++
+	if p.depth > maxDepth {
+		p.failAt(p.tok().span(), "", "query nested too deeply (more than %d levels)", maxDepth)
+	}
+}
+
+func (p *parser) parseUnary1() Expr {
 	t := p.tok()
 	if p.isPunct(t, "-") || p.isPunct(t, "+") {
 		if lit := p.negativeLiteral(); lit != nil {

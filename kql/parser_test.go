@@ -567,3 +567,41 @@ func TestInternalErrorIsRecovered(t *testing.T) {
 		t.Errorf("message %q does not name the input", el[0].Msg)
 	}
 }
+
+func TestParseReportsAnErrorPerStatement(t *testing.T) {
+	src := "let a = T | summarise x;\nlet b = (1 + ;\nT | projct y"
+	_, err := Parse(src)
+	el, ok := err.(ErrorList)
+	if !ok || len(el) != 3 {
+		t.Fatalf("got %v, want three errors", err)
+	}
+	for i, want := range []string{"summarise", ";\nT", "projct"} {
+		if at := strings.Index(src, want); el[i].Span.Start != at {
+			t.Errorf("error %d at %d (%s), want %d", i, el[i].Span.Start, el[i].Msg, at)
+		}
+	}
+}
+
+func TestParseRecoversAfterAnErrorInABody(t *testing.T) {
+	src := "let f = (x:long) { let y = ; x }; T | projct a"
+	_, err := Parse(src)
+	el, ok := err.(ErrorList)
+	if !ok || len(el) != 2 {
+		t.Fatalf("got %v, want two errors", err)
+	}
+	if at := strings.Index(src, "projct"); el[1].Span.Start != at {
+		t.Errorf("second error at %d (%s), want %d", el[1].Span.Start, el[1].Msg, at)
+	}
+}
+
+func TestParseBoundsNesting(t *testing.T) {
+	src := "print " + strings.Repeat("(", 5000) + "1" + strings.Repeat(")", 5000)
+	_, err := Parse(src)
+	if err == nil || !strings.Contains(err.Error(), "nested too deeply") {
+		t.Errorf("got %v, want a nesting error", err)
+	}
+	ok := "print " + strings.Repeat("(", 200) + "1" + strings.Repeat(")", 200)
+	if _, err := Parse(ok); err != nil {
+		t.Errorf("200 levels: %v", err)
+	}
+}
