@@ -29,9 +29,12 @@ type Info struct {
 // schema, an unknown function) turns off column checks downstream rather
 // than producing an error the engine would not give.
 func Check(q *Query, s *Schema) (info *Info, err error) {
+	// Size the maps from the text length (comments included): roughly one
+	// expression per 16 bytes of query text and one tabular result per 64.
+	n := q.Span().End
 	c := &checker{
 		schema: s,
-		info:   &Info{Types: map[Expr]Type{}, Results: map[Node][]Column{}, Open: map[Node]bool{}},
+		info:   &Info{Types: make(map[Expr]Type, n/16), Results: make(map[Node][]Column, n/64), Open: map[Node]bool{}},
 		scope:  &scope{},
 		seen:   map[errKey]bool{},
 	}
@@ -200,6 +203,8 @@ type checker struct {
 	// errors were already reported at its definition.
 	quiet int
 	depth int // function call nesting, against runaway recursion
+	// tables caches the value of each schema table referenced.
+	tables map[*Table]*rel
 	// aggCtx > 0 where aggregate functions may be called: summarize's
 	// aggregates, make-series, top-nested's by.
 	aggCtx int

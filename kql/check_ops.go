@@ -218,9 +218,12 @@ func (c *checker) joinKeys(conds []Expr, left, right *rel) (lk, rk []string) {
 		case *Ident:
 			c.setType(e, TUnknown)
 			lc, lok := c.column(e, left)
-			_, rok := c.column(e, right)
+			rc, rok := c.column(e, right)
 			if lok {
 				c.setType(e, lc.Type)
+			}
+			if lok && rok && !joinTypesMatch(lc.Type, rc.Type) {
+				c.errorf(e.Sp, "convert one side, e.g. tostring() or tolong()", "join keys have different types: %s and %s", lc.Type, rc.Type)
 			}
 			if lok || rok || left.open || right.open {
 				lk = append(lk, e.Name)
@@ -238,6 +241,9 @@ func (c *checker) joinKeys(conds []Expr, left, right *rel) (lk, rk []string) {
 			case "==":
 				l, lside := c.sideRef(e.X, left, right)
 				r, rside := c.sideRef(e.Y, left, right)
+				if tl, tr := c.info.Types[e.X], c.info.Types[e.Y]; !joinTypesMatch(tl, tr) {
+					c.errorf(e.Sp, "convert one side, e.g. tostring() or tolong()", "join keys have different types: %s and %s", tl, tr)
+				}
 				if lside == "right" || rside == "left" {
 					l, r = r, l
 				}
@@ -401,22 +407,22 @@ func unionColumns(parts []*rel) []Column {
 		typ  Type
 	}
 	var order []entry
-	types := map[string]map[Type]bool{}
+	seen := map[entry]bool{}
+	ntypes := map[string]int{} // distinct types per name
 	for _, p := range parts {
 		for _, col := range p.cols {
-			if types[col.Name] == nil {
-				types[col.Name] = map[Type]bool{}
-			}
-			if !types[col.Name][col.Type] {
-				types[col.Name][col.Type] = true
-				order = append(order, entry{col.Name, col.Type})
+			e := entry{col.Name, col.Type}
+			if !seen[e] {
+				seen[e] = true
+				ntypes[col.Name]++
+				order = append(order, e)
 			}
 		}
 	}
 	// Names of columns that keep their own name are taken first: a split
 	// column yields to them (x_long from one table, x:long split from
 	// another → x_long and x_long1).
-	split := func(e entry) bool { return len(types[e.name]) > 1 && e.typ != TUnknown }
+	split := func(e entry) bool { return ntypes[e.name] > 1 && e.typ != TUnknown }
 	taken := &rel{}
 	for _, e := range order {
 		if !split(e) {
@@ -443,7 +449,7 @@ func (c *checker) wildcardTables(pattern string) []*rel {
 	for _, name := range c.schema.TableNames() {
 		if wildcardMatch(pattern, name) {
 			t, _ := c.schema.Table(name)
-			out = append(out, &rel{cols: append([]Column(nil), t.Columns...), hidden: t.SentinelColumns})
+			out = append(out, c.schemaRel(t))
 		}
 	}
 	for _, name := range c.scope.allNames(bindTable) {
@@ -639,4 +645,10 @@ func (c *checker) containsAgg(e Expr) bool {
 		return c.containsAgg(e.X) || c.containsAgg(e.Lo) || c.containsAgg(e.Hi)
 	}
 	return false
+}
+
+// joinTypesMatch tells whether two join key types can be equated: the
+// same type, two numbers, or one side unknown.
+func joinTypesMatch(a, b Type) bool {
+	return a == b || a == TUnknown || b == TUnknown || (isNumeric(a) && isNumeric(b))
 }

@@ -79,7 +79,7 @@ func (c *checker) tableRef(id *Ident) *rel {
 		}
 	}
 	if t, ok := c.schema.Table(id.Name); ok {
-		return schemaRel(t)
+		return c.schemaRel(t)
 	}
 	if now, ok := c.schema.Renamed[id.Name]; ok && len(now) > 0 {
 		quoted := make([]string, len(now))
@@ -90,8 +90,24 @@ func (c *checker) tableRef(id *Ident) *rel {
 		return openRel()
 	}
 	cands := append(c.schema.TableNames(), c.scope.allNames(bindTable, bindFunc)...)
-	c.errorf(id.Sp, didYouMean(suggest(id.Name, cands)), "unknown table %q", id.Name)
+	hint := didYouMean(suggest(id.Name, cands))
+	if hint == "" && logAnalyticsTables[id.Name] {
+		hint = id.Name + " is a Microsoft Sentinel (Log Analytics) table; the advanced-hunting schema does not have it"
+	}
+	c.errorf(id.Sp, hint, "unknown table %q", id.Name)
 	return openRel()
+}
+
+// logAnalyticsTables are Sentinel / Log Analytics tables that published
+// hunting queries use and advanced hunting does not have (corpus STATS).
+var logAnalyticsTables = map[string]bool{
+	"SigninLogs": true, "AADNonInteractiveUserSignInLogs": true, "AADUserRiskEvents": true,
+	"AADRiskyUsers": true, "AuditLogs": true, "SecurityEvent": true, "OfficeActivity": true,
+	"AWSCloudTrail": true, "AzureActivity": true, "AzureDiagnostics": true, "BehaviorAnalytics": true,
+	"CommonSecurityLog": true, "DnsEvents": true, "Anomalies": true, "Usage": true, "Heartbeat": true,
+	"IntuneDevices": true, "LAQueryLogs": true, "MicrosoftGraphActivityLogs": true,
+	"NetworkAccessTraffic": true, "SentinelAudit": true, "ThreatIntelligenceIndicator": true,
+	"ThreatIntelIndicators": true, "W3CIISLog": true, "Syslog": true, "Event": true, "Operation": true,
 }
 
 // logAnalyticsColumns are the standard columns every Log Analytics
@@ -121,8 +137,12 @@ var sentinelTableColumns = map[string][]Column{
 
 // schemaRel is the table value of a schema table: its advanced-hunting
 // columns, with the Sentinel and Log Analytics standard columns
-// resolvable but hidden.
-func schemaRel(t *Table) *rel {
+// resolvable but hidden. Column slices are shared, never changed in
+// place: operators that change columns work on a clone.
+func (c *checker) schemaRel(t *Table) *rel {
+	if r, ok := c.tables[t]; ok {
+		return r
+	}
 	extra := sentinelTableColumns[t.Name]
 	hidden := make([]Column, 0, len(t.SentinelColumns)+len(logAnalyticsColumns)+len(extra))
 	hidden = append(append(hidden, t.SentinelColumns...), logAnalyticsColumns...)
@@ -131,7 +151,13 @@ func schemaRel(t *Table) *rel {
 			hidden = append(hidden, col)
 		}
 	}
-	return &rel{cols: append([]Column(nil), t.Columns...), hidden: hidden}
+	cols := append([]Column(nil), t.Columns...)
+	r := &rel{cols: cols[:len(cols):len(cols)], hidden: hidden[:len(hidden):len(hidden)]}
+	if c.tables == nil {
+		c.tables = map[*Table]*rel{}
+	}
+	c.tables[t] = r
+	return r
 }
 
 // tabCall checks a call in table position: materialize(T), a user
@@ -158,7 +184,7 @@ func (c *checker) tabCall(call *CallExpr) *rel {
 				c.setType(lit, TString)
 				if name == "table" {
 					if t, ok := c.schema.Table(lit.Str); ok {
-						return schemaRel(t)
+						return c.schemaRel(t)
 					}
 					if b := c.scope.lookup(lit.Str); b != nil && b.kind == bindTable {
 						return b.rel.clone()
@@ -561,9 +587,11 @@ func firstName(ce *ColumnExpr) string {
 	return ""
 }
 
-// predicate checks a where/filter predicate.
+// predicate checks a where/filter predicate: it must be a bool.
 func (c *checker) predicate(e Expr, row *rel) {
-	c.scalar(e, row)
+	if t := c.scalar(e, row); t != TUnknown && t != TBool && t != TDynamic {
+		c.errorf(e.Span(), "compare it with something, e.g. isnotempty(x) or x == ...", "where needs a bool predicate, got %s", t)
+	}
 }
 
 func (c *checker) sortKey(k *SortKey, row *rel) {

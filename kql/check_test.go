@@ -8,13 +8,16 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
+// checkTestSchema is shared by the tests; Check does not change it.
+var checkTestSchema = AdvancedHunting()
+
 func checkText(t *testing.T, src string) (*Query, *Info, ErrorList) {
 	t.Helper()
 	q, err := Parse(src)
 	if err != nil {
 		t.Fatalf("Parse(%q): %v", src, err)
 	}
-	info, err := Check(q, AdvancedHunting())
+	info, err := Check(q, checkTestSchema)
 	var list ErrorList
 	if err != nil && !errors.As(err, &list) {
 		t.Fatalf("Check error is %T, want ErrorList", err)
@@ -120,6 +123,7 @@ func TestCheckDiagnostics(t *testing.T) {
 		{`DeviceProcessEvents | where devicename == "x"`, "devicename", `unknown column "devicename"`, `did you mean "DeviceName"?`},
 		{`DeviceProcesEvents | take 1`, "DeviceProcesEvents", `unknown table "DeviceProcesEvents"`, `did you mean "DeviceProcessEvents"?`},
 		{`let Procs = DeviceProcessEvents; Proc | take 1`, "Proc", `unknown table "Proc"`, `did you mean "Procs"?`},
+		{`SigninLogs | take 1`, "SigninLogs", `unknown table "SigninLogs"`, `SigninLogs is a Microsoft Sentinel (Log Analytics) table; the advanced-hunting schema does not have it`},
 		{`DeviceAlertEvents | take 1`, "DeviceAlertEvents", `table "DeviceAlertEvents" was renamed`, `use "AlertInfo" or "AlertEvidence" instead`},
 		{`DeviceInfo | where tostrin(DeviceName) == ""`, "tostrin", `unknown function "tostrin"`, `did you mean "tostring"?`},
 		{`print strlen("a", "b")`, `strlen("a", "b")`, `function "strlen" expects 1 argument, got 2`, ""},
@@ -136,6 +140,8 @@ func TestCheckDiagnostics(t *testing.T) {
 		{`DeviceInfo | summarize DeviceName`, "DeviceName", `summarize needs an aggregate function here`, `use it as a group key: summarize ... by DeviceName`},
 		// [D:window-functions]: prev/next need a serialized row set
 		{`datatable(t:long)[1] | sort by t asc | extend gap = t - prev(t, 1, t)`, "t", `the default value of prev() must be a constant`, ""},
+		{`DeviceInfo | where DeviceName`, "DeviceName", `where needs a bool predicate, got string`, `compare it with something, e.g. isnotempty(x) or x == ...`},
+		{`DeviceInfo | join (DeviceNetworkInfo) on $left.Timestamp == $right.DeviceId`, "$left.Timestamp == $right.DeviceId", `join keys have different types: datetime and string`, `convert one side, e.g. tostring() or tolong()`},
 		{`DeviceInfo | extend p = prev(DeviceName)`, "prev", `function "prev" needs serialized rows`, `sort the rows first (sort by ..., or serialize)`},
 	}
 	for _, tt := range tests {
@@ -171,6 +177,7 @@ func TestCheckNoFalseErrors(t *testing.T) {
 		`union isfuzzy=true DeviceInfo, SomeTableThatMayNotExist | take 1`,
 		`DeviceInfo | serialize n = row_number() | where n < 5 | extend p = prev(DeviceName)`,
 		`DeviceInfo | sort by Timestamp asc | project DeviceName | extend p = prev(DeviceName, 1, "")`,
+		`DeviceInfo | order by DeviceId, Timestamp desc | extend f = prev(Timestamp, 1, now(1d)) - Timestamp > 16m`,
 		`range x from 1 to 5 step 1 | extend c = row_cumsum(x)`,
 		`DeviceInfo | summarize s = make_set(Timestamp) by DeviceId | mv-apply s to typeof(datetime) on (extend n = next(s))`,
 		`print toscalar(1) + 1`,
@@ -180,11 +187,41 @@ func TestCheckNoFalseErrors(t *testing.T) {
 		`DeviceInfo | summarize n = count() by bin(Hour = Timestamp, 1h) | project Hour, n`,
 		`IdentityInfo | summarize arg_max(Timestamp, *) by AccountObjectId | project AccountUPN, RiskState`,
 		`DeviceInfo | where _IsBillable == "True" | summarize sum(_BilledSize)`,
+		`DeviceInfo | join kind=inner (DeviceNetworkInfo | extend n = 1) on $left.DeviceId == $right.DeviceId`,
 	} {
 		t.Run(src, func(t *testing.T) {
 			if _, _, errs := checkText(t, src); errs != nil {
 				t.Errorf("unexpected diagnostics: %v", errs)
 			}
 		})
+	}
+}
+
+// Info records the columns after every operator, which results are open,
+// and the type of every expression.
+func TestCheckInfo(t *testing.T) {
+	src := `DeviceInfo | project DeviceName, Timestamp | extend age = now() - Timestamp, d = parse_json("{}") | evaluate bag_unpack(d)`
+	q, info, errs := checkText(t, src)
+	if errs != nil {
+		t.Fatalf("unexpected diagnostics: %v", errs)
+	}
+	p := q.Stmts[0].(*ExprStmt).X.(*PipeExpr)
+	project, extend, evaluate := p.Ops[0], p.Ops[1], p.Ops[2]
+	if diff := cmp.Diff([]Column{{"DeviceName", TString}, {"Timestamp", TDatetime}}, info.Results[project]); diff != "" {
+		t.Errorf("project (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]Column{{"DeviceName", TString}, {"Timestamp", TDatetime}, {"age", TTimespan}, {"d", TDynamic}}, info.Results[extend]); diff != "" {
+		t.Errorf("extend (-want +got):\n%s", diff)
+	}
+	// bag_unpack removes d and adds columns that depend on the data.
+	if diff := cmp.Diff([]Column{{"DeviceName", TString}, {"Timestamp", TDatetime}, {"age", TTimespan}}, info.Results[evaluate]); diff != "" {
+		t.Errorf("evaluate (-want +got):\n%s", diff)
+	}
+	if !info.Open[evaluate] || info.Open[extend] || !info.Open[p] {
+		t.Errorf("open: evaluate %v extend %v pipe %v, want true false true", info.Open[evaluate], info.Open[extend], info.Open[p])
+	}
+	age := extend.(*ExtendOp).Cols[0].X.(*BinaryExpr)
+	if info.Types[age] != TTimespan || info.Types[age.X] != TDatetime || info.Types[age.Y] != TDatetime {
+		t.Errorf("types of now() - Timestamp: %q, %q, %q", info.Types[age], info.Types[age.X], info.Types[age.Y])
 	}
 }

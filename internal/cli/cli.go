@@ -68,18 +68,25 @@ func run(ctx context.Context, args []string, e *env) int {
 	root.SetIn(e.stdin)
 	root.SetOut(e.stdout)
 	root.SetErr(e.stderr)
-	err := root.ExecuteContext(ctx)
-	return exitCode(ctx, e.stderr, err)
+	cmd, err := root.ExecuteContextC(ctx)
+	if cmd == nil {
+		cmd = root
+	}
+	return exitCode(ctx, e.stderr, cmd.CommandPath(), err)
 }
 
-// usageError is a mistake in how the command was called: exit 2.
-type usageError struct{ err error }
+// usageError is a mistake in how the command was called: exit 2. Hint,
+// when set, is a suggestion shown on its own line.
+type usageError struct {
+	err  error
+	hint string
+}
 
 func (u *usageError) Error() string { return u.err.Error() }
 func (u *usageError) Unwrap() error { return u.err }
 
 func usagef(format string, args ...any) error {
-	return &usageError{fmt.Errorf(format, args...)}
+	return &usageError{err: fmt.Errorf(format, args...)}
 }
 
 // reportedError is a failure whose details the command already printed
@@ -96,8 +103,9 @@ func (r *runError) Error() string { return r.err.Error() }
 func (r *runError) Unwrap() error { return r.err }
 
 // exitCode is the one place where errors become exit codes and where the
-// last error line is printed.
-func exitCode(ctx context.Context, stderr io.Writer, err error) int {
+// last error line is printed. cmdPath names the command that ran, for the
+// pointer to its help.
+func exitCode(ctx context.Context, stderr io.Writer, cmdPath string, err error) int {
 	if err == nil {
 		return ExitOK
 	}
@@ -115,7 +123,10 @@ func exitCode(ctx context.Context, stderr io.Writer, err error) int {
 		return rep.code
 	case errors.As(err, &usage) || !errors.As(err, &re):
 		fmt.Fprintf(stderr, "kqlhunt: %v\n", err)
-		fmt.Fprintln(stderr, "Run 'kqlhunt --help' for usage.")
+		if usage != nil && usage.hint != "" {
+			fmt.Fprintf(stderr, "hint: %s\n", usage.hint)
+		}
+		fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", cmdPath)
 		return ExitUsage
 	case errors.Is(err, context.DeadlineExceeded):
 		fmt.Fprintln(stderr, "kqlhunt: query timed out (--timeout)")

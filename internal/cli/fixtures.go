@@ -10,7 +10,7 @@ func newFixturesCmd(g *globalOptions) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "fixtures",
 		Short: "Work with datasets (generate a large one for benchmarks)",
-		Args:  cobra.NoArgs,
+		Args:  unknownCommand,
 		RunE:  func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
 	cmd.AddCommand(newFixturesGenerateCmd(g))

@@ -25,6 +25,8 @@ func newFmtCmd(g *globalOptions) *cobra.Command {
 		Long: `Parse each FILE (standard input when none) and print it in canonical form.
 
 With -w, files that are not canonical are rewritten in place (atomically).
+The canonical form keeps no // comments, so -w refuses to rewrite a file
+that has them (exit status 1) rather than lose them.
 With --check, the names of files that are not canonical are printed and the
 exit status is 1. A file that does not parse gets its diagnostics on standard
 error and exit status 1; the other files are still processed.`,
@@ -105,6 +107,17 @@ func (o *fmtOptions) run(files []string) error {
 			failed = true
 		}
 		if o.write {
+			if cs := kql.Comments(src); changed && len(cs) > 0 {
+				// The canonical form has no comments: rewriting would
+				// lose them.
+				writeDiagnostics(stderr, displayName(file), src, &kql.Error{
+					Span: cs[0],
+					Msg:  "not rewritten: the canonical form would drop this comment",
+					Hint: "fmt keeps no comments; format a copy, or move the notes out of the query",
+				})
+				failed = true
+				continue
+			}
 			if changed {
 				if err := writeFileAtomic(file, []byte(out), 0o644); err != nil {
 					fmt.Fprintf(stderr, "kqlhunt: %v\n", err)

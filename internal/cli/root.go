@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/kqlhunt/kqlhunt/render"
 )
@@ -45,13 +46,11 @@ Exit status: 0 success, 1 a query or data error, 2 a usage error,
 		SilenceUsage:      true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error { return g.validate() },
 		// A bare "kqlhunt" prints help; unknown words are usage errors.
-		Args: cobra.NoArgs,
+		Args: unknownCommand,
 		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
-	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return &usageError{err}
-	})
+	root.SetFlagErrorFunc(flagError)
 
 	pf := root.PersistentFlags()
 	pf.StringVar(&g.data, "data", "", "dataset at `PATH`: a directory of TABLE.csv/.json/.jsonl/.parquet files or a .duckdb file (default: the embedded sample dataset)")
@@ -72,6 +71,39 @@ Exit status: 0 success, 1 a query or data error, 2 a usage error,
 		newFixturesCmd(g),
 	)
 	return root
+}
+
+// unknownCommand is the Args check of a command that only groups others:
+// any word is an unknown command, with the closest one as a hint.
+func unknownCommand(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	u := &usageError{err: fmt.Errorf("unknown command %q for %q", args[0], cmd.CommandPath())}
+	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+		u.hint = fmt.Sprintf("did you mean %q?", s[0])
+	}
+	return u
+}
+
+// flagError makes a flag parsing error a usage error, with the closest
+// flag name as a hint for an unknown one.
+func flagError(cmd *cobra.Command, err error) error {
+	u := &usageError{err: err}
+	name, ok := strings.CutPrefix(err.Error(), "unknown flag: --")
+	if !ok {
+		return u
+	}
+	best, bestD := "", 3
+	cmd.Flags().VisitAll(func(f *pflag.Flag) {
+		if d := editDistance(name, f.Name); d < bestD {
+			best, bestD = f.Name, d
+		}
+	})
+	if best != "" {
+		u.hint = fmt.Sprintf("did you mean --%s?", best)
+	}
+	return u
 }
 
 var sizeRE = regexp.MustCompile(`^\d+(\.\d+)?\s*([KMGT]i?B|B)?$`)
@@ -153,6 +185,9 @@ func (g *globalOptions) readSource(args []string, file string) (name, src string
 			return "", "", err
 		}
 		return file, string(b), nil
+	}
+	if g.env.isTerminal(g.env.stdin) {
+		fmt.Fprintln(g.env.stderr, "kqlhunt: reading the query from standard input; end it with Ctrl-D")
 	}
 	b, err := io.ReadAll(g.env.stdin)
 	if err != nil {
