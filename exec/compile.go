@@ -27,6 +27,12 @@ type Program struct {
 	Ordered bool
 }
 
+// The range of KQL datetimes in ticks since the Unix epoch.
+const (
+	minDatetimeTicks = "-621355968000000000"
+	maxDatetimeTicks = "2534023007999999999"
+)
+
 // ordCol is the hidden column that carries a relation's row order. It is
 // not a valid KQL identifier, so it cannot clash with a user's column.
 const ordCol = `"$ord"`
@@ -217,6 +223,9 @@ func (c *compiler) finish(r *rel) *Program {
 		switch col.Type {
 		case kql.TDynamic:
 			b.WriteString("CAST(" + q + " AS VARCHAR) AS " + q)
+		case kql.TDatetime:
+			// KQL datetimes span 0001-01-01 .. 9999-12-31; beyond is null
+			b.WriteString("(CASE WHEN " + q + " BETWEEN " + minDatetimeTicks + " AND " + maxDatetimeTicks + " THEN " + q + " END) AS " + q)
 		default:
 			b.WriteString(q)
 		}

@@ -4,9 +4,10 @@ import (
 	"github.com/kqlhunt/kqlhunt/kql"
 )
 
-// dtText formats a TIMESTAMP_NS as KQL does: ISO 8601, 7 fraction digits, Z.
+// dtText formats datetime ticks as KQL does: ISO 8601, 7 fraction digits, Z.
 func dtText(sql string) string {
-	return "(substr(strftime(" + sql + ", '%Y-%m-%dT%H:%M:%S.%n'), 1, 27) || 'Z')"
+	ts := asTS(sql)
+	return "(lpad(CAST(year(" + ts + ") AS VARCHAR), 4, '0') || strftime(" + ts + ", '-%m-%dT%H:%M:%S.') || lpad(CAST(((" + sql + ") % 10000000 + 10000000) % 10000000 AS VARCHAR), 7, '0') || 'Z')"
 }
 
 // tsText formats timespan ticks as [-][d.]hh:mm:ss[.fffffff].
@@ -101,21 +102,21 @@ func parseBoolSQL(s string) string {
 	return "(CASE WHEN " + t + " IN ('true', '1') THEN TRUE WHEN " + t + " IN ('false', '0') THEN FALSE ELSE NULL END)"
 }
 
-// parseDatetimeSQL parses KQL datetime text: ISO 8601 (with T, Z or an
-// offset) and 'yyyy-mm-dd hh:mm:ss[.f]'.
+// parseDatetimeSQL parses KQL datetime text to ticks: ISO 8601 (with T, Z
+// or an offset), 'yyyy-mm-dd hh:mm:ss[.f]', and m/d/yyyy [h:mm[:ss]].
 func parseDatetimeSQL(s string) string {
 	t := "trim(" + s + ")"
-	return "(CASE WHEN regexp_matches(" + t + ", '^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([ T][0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?)?Z?$') " +
-		"THEN TRY_CAST(rtrim(replace(" + t + ", 'T', ' '), 'Z') AS TIMESTAMP_NS) " +
-		"WHEN regexp_matches(" + t + ", '^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[ T][0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?\\s*[+-][0-9]{2}:?[0-9]{2}$') " +
-		"THEN make_timestamp_ns(epoch_ns(TRY_CAST(regexp_extract(" + t + ", '^(.*?)\\s*[+-][0-9]{2}:?[0-9]{2}$', 1) AS TIMESTAMP_NS)) - " +
-		"(CASE WHEN regexp_extract(" + t + ", '([+-])[0-9]{2}:?[0-9]{2}$', 1) = '-' THEN -1 ELSE 1 END) * " +
-		"(CAST(regexp_extract(" + t + ", '[+-]([0-9]{2}):?[0-9]{2}$', 1) AS BIGINT) * 3600 + CAST(regexp_extract(" + t + ", '[+-][0-9]{2}:?([0-9]{2})$', 1) AS BIGINT) * 60) * 1000000000) " +
-		"WHEN regexp_matches(" + t + ", '^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}( [0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?)?$') " +
-		"THEN TRY_CAST(strptime(" + t + ", ['%m/%d/%Y %H:%M:%S', '%m/%d/%Y %H:%M', '%m/%d/%Y']) AS TIMESTAMP_NS) " +
-		"WHEN regexp_matches(" + t + ", '^[0-9]{1,2}-[0-9]{1,2}-[0-9]{4}$') " +
-		"THEN TRY_CAST(try_strptime(" + t + ", '%m-%d-%Y') AS TIMESTAMP_NS) " +
-		"ELSE NULL END)"
+	re := "'^([0-9]{4}-[0-9]{1,2}-[0-9]{1,2})(?:[ T]([0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)(?:\\.([0-9]+))?)?\\s*(Z|[+-][0-9]{2}:?[0-9]{2})?$'"
+	g := func(i string) string { return "regexp_extract(" + t + ", " + re + ", " + i + ")" }
+	base := "TRY_CAST(" + g("1") + " || ' ' || coalesce(nullif(" + g("2") + ", ''), '00:00:00') AS TIMESTAMP)"
+	frac := "coalesce(TRY_CAST(nullif(substr(rpad(" + g("3") + ", 7, '0'), 1, 7), '') AS BIGINT), 0)"
+	off := "(CASE WHEN " + g("4") + " IN ('', 'Z') THEN 0 ELSE (CASE WHEN substr(" + g("4") + ", 1, 1) = '-' THEN -1 ELSE 1 END) * " +
+		"(CAST(substr(" + g("4") + ", 2, 2) AS BIGINT) * 36000000000 + CAST(right(" + g("4") + ", 2) AS BIGINT) * 600000000) END)"
+	iso := "(" + tsTicks(base) + " - ((" + tsTicks(base) + ") % 10000000 + 10000000) % 10000000 + " + frac + " - " + off + ")"
+	us := "(CASE WHEN regexp_matches(" + t + ", '^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}( [0-9]{1,2}:[0-9]{2}(:[0-9]{2})?)?$') " +
+		"THEN " + tsTicks("try_strptime("+t+", ['%m/%d/%Y %H:%M:%S', '%m/%d/%Y %H:%M', '%m/%d/%Y'])") + " " +
+		"WHEN regexp_matches(" + t + ", '^[0-9]{1,2}-[0-9]{1,2}-[0-9]{4}$') THEN " + tsTicks("try_strptime("+t+", '%m-%d-%Y')") + " END)"
+	return "(CASE WHEN regexp_matches(" + t + ", " + re + ") THEN " + iso + " ELSE " + us + " END)"
 }
 
 // parseTimespanSQL parses [-][d.]hh:mm[:ss[.fffffff]] and KQL literals
@@ -191,7 +192,7 @@ func (c *compiler) convert(v val, t kql.Type) val {
 		case kql.TString:
 			return val{sql: parseLongSQL(src.sql), t: t}
 		case kql.TDatetime:
-			return val{sql: dtTicks(src.sql), t: t}
+			return val{sql: "(" + src.sql + " + 621355968000000000)", t: t}
 		case kql.TTimespan:
 			return val{sql: src.sql, t: t}
 		}
@@ -202,7 +203,7 @@ func (c *compiler) convert(v val, t kql.Type) val {
 		case kql.TString:
 			return val{sql: parseRealSQL(src.sql), t: t}
 		case kql.TDatetime:
-			return val{sql: "CAST(" + dtTicks(src.sql) + " AS DOUBLE)", t: t}
+			return val{sql: "CAST(" + src.sql + " + 621355968000000000 AS DOUBLE)", t: t}
 		case kql.TTimespan:
 			return val{sql: "CAST(" + src.sql + " AS DOUBLE)", t: t}
 		}
@@ -218,7 +219,7 @@ func (c *compiler) convert(v val, t kql.Type) val {
 		case kql.TString:
 			return val{sql: parseDatetimeSQL(src.sql), t: t}
 		case kql.TInt, kql.TLong:
-			return val{sql: ticksToDt(src.sql), t: t}
+			return val{sql: "(" + src.sql + " - 621355968000000000)", t: t}
 		}
 	case kql.TTimespan:
 		switch src.t {

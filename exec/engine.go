@@ -223,6 +223,11 @@ func convertValue(t kql.Type, v any) (any, error) {
 		if tm, ok := v.(time.Time); ok {
 			return tm.UTC(), nil
 		}
+		i, err := toInt64(v)
+		if err != nil {
+			return nil, err
+		}
+		return ticksToTime(i.(int64)), nil
 	case kql.TTimespan:
 		i, err := toInt64(v)
 		if err != nil {

@@ -26,8 +26,12 @@ func dtArg(c *compiler, call *kql.CallExpr, a []val, i int) (string, error) {
 }
 
 // floorDiv writes floor(a / b) for BIGINTs.
-func floorDiv(a, b string) string {
-	return "CAST(floor(CAST(" + a + " AS DOUBLE) / " + b + ") AS BIGINT)"
+func floorDiv(a, b string) string { return floorDivI(a, b) }
+
+// monthsAdd adds n calendar months to datetime ticks (month ends clamp).
+func monthsAdd(dt, n string) string {
+	sub := "(((" + dt + ") % 10 + 10) % 10)"
+	return "(" + tsTicks("("+asTS(dt)+" + to_months(CAST("+n+" AS INTEGER)))") + " + " + sub + ")"
 }
 
 // startOf returns SQL for the start of the period containing dt, shifted by
@@ -41,9 +45,9 @@ func startOf(unit, dt, n string) string {
 		// weeks start on Sunday; 1970-01-01 was a Thursday (4 days after Sunday)
 		return ticksToDt("((" + floorDiv(t+" + 4 * "+tickDay, "(7 * "+tickDay+")") + " + " + n + ") * 7 - 4) * " + tickDay)
 	case "month":
-		return "CAST(date_trunc('month', " + dt + ") + to_months(CAST(" + n + " AS INTEGER)) AS TIMESTAMP_NS)"
+		return tsTicks("(date_trunc('month', " + asTS(dt) + ") + to_months(CAST(" + n + " AS INTEGER)))")
 	case "year":
-		return "CAST(date_trunc('year', " + dt + ") + to_years(CAST(" + n + " AS INTEGER)) AS TIMESTAMP_NS)"
+		return tsTicks("(date_trunc('year', " + asTS(dt) + ") + to_years(CAST(" + n + " AS INTEGER)))")
 	}
 	return ""
 }
@@ -80,7 +84,7 @@ func registerDatetimeFuncs(reg func(string, int, int, fnImpl)) {
 			if err != nil {
 				return val{}, err
 			}
-			return val{sql: "CAST(" + sqlPart + "(" + dt + ") AS BIGINT)", t: kql.TInt}, nil
+			return val{sql: "CAST(" + sqlPart + "(" + asTS(dt) + ") AS BIGINT)", t: kql.TInt}, nil
 		})
 	}
 	part("getyear", "year")
@@ -93,14 +97,14 @@ func registerDatetimeFuncs(reg func(string, int, int, fnImpl)) {
 		if err != nil {
 			return val{}, err
 		}
-		return val{sql: "CAST(weekofyear(" + dt + ") AS BIGINT)", t: kql.TInt}, nil
+		return val{sql: "CAST(weekofyear(" + asTS(dt) + ") AS BIGINT)", t: kql.TInt}, nil
 	})
 	reg("dayofweek", 1, 1, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		dt, err := dtArg(c, call, a, 0)
 		if err != nil {
 			return val{}, err
 		}
-		return val{sql: "(CAST(dayofweek(" + dt + ") AS BIGINT) * " + tickDay + ")", t: kql.TTimespan}, nil
+		return val{sql: "((((" + floorDiv(dt, tickDay) + " + 4) % 7) + 7) % 7 * " + tickDay + ")", t: kql.TTimespan}, nil
 	})
 	reg("datetime_add", 3, 3, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		p, ok := a[0].isConstString()
@@ -115,11 +119,11 @@ func registerDatetimeFuncs(reg func(string, int, int, fnImpl)) {
 		var s string
 		switch strings.ToLower(p) {
 		case "year":
-			s = "CAST(" + dt + " + to_months(CAST(" + n + " * 12 AS INTEGER)) AS TIMESTAMP_NS)"
+			s = monthsAdd(dt, n+" * 12")
 		case "quarter":
-			s = "CAST(" + dt + " + to_months(CAST(" + n + " * 3 AS INTEGER)) AS TIMESTAMP_NS)"
+			s = monthsAdd(dt, n+" * 3")
 		case "month":
-			s = "CAST(" + dt + " + to_months(CAST(" + n + " AS INTEGER)) AS TIMESTAMP_NS)"
+			s = monthsAdd(dt, n)
 		default:
 			mul, ok := tickUnits[strings.ToLower(p)]
 			if !ok {
@@ -147,6 +151,8 @@ func registerDatetimeFuncs(reg func(string, int, int, fnImpl)) {
 			return val{}, err
 		}
 		var s string
+		xt, yt := x, y
+		x, y = asTS(x), asTS(y)
 		switch strings.ToLower(p) {
 		case "year":
 			s = "(year(" + x + ") - year(" + y + "))"
@@ -155,15 +161,15 @@ func registerDatetimeFuncs(reg func(string, int, int, fnImpl)) {
 		case "month":
 			s = "((year(" + x + ") * 12 + month(" + x + ")) - (year(" + y + ") * 12 + month(" + y + ")))"
 		case "week":
-			s = "((" + dtTicks(startOf("week", x, "0")) + " - " + dtTicks(startOf("week", y, "0")) + ") // (7 * " + tickDay + "))"
+			s = "((" + startOf("week", xt, "0") + " - " + startOf("week", yt, "0") + ") // (7 * " + tickDay + "))"
 		case "nanosecond":
-			s = "((" + dtTicks(x) + " - " + dtTicks(y) + ") * 100)"
+			s = "((" + xt + " - " + yt + ") * 100)"
 		default:
 			mul, ok := tickUnits[strings.ToLower(p)]
 			if !ok || mul == "ns" {
 				return val{}, errAt(call.Args[0], "datetime_diff: unknown part %q", p)
 			}
-			s = "(" + floorDiv(dtTicks(x), mul) + " - " + floorDiv(dtTicks(y), mul) + ")"
+			s = "(" + floorDiv(xt, mul) + " - " + floorDiv(yt, mul) + ")"
 		}
 		return val{sql: "CAST(" + s + " AS BIGINT)", t: kql.TLong}, nil
 	})
@@ -177,7 +183,8 @@ func registerDatetimeFuncs(reg func(string, int, int, fnImpl)) {
 			return val{}, err
 		}
 		var s string
-		t := dtTicks(dt)
+		t := dt
+		dt = asTS(dt)
 		switch strings.ToLower(p) {
 		case "year":
 			s = "year(" + dt + ")"
@@ -223,7 +230,7 @@ func registerDatetimeFuncs(reg func(string, int, int, fnImpl)) {
 			return val{}, errAt(call, "make_datetime needs at least year, month and day")
 		}
 		base := "make_timestamp(CAST(" + parts[0] + " AS BIGINT), CAST(" + parts[1] + " AS BIGINT), CAST(" + parts[2] + " AS BIGINT), CAST(" + parts[3] + " AS BIGINT), CAST(" + parts[4] + " AS BIGINT), 0)"
-		s := ticksToDt("epoch_us(" + base + ") * 10 + CAST(round(" + sec + " * 10000000) AS BIGINT)")
+		s := "(" + tsTicks(base) + " + CAST(round(" + sec + " * 10000000) AS BIGINT))"
 		return val{sql: "(CASE WHEN " + parts[1] + " BETWEEN 1 AND 12 AND " + parts[2] + " BETWEEN 1 AND 31 THEN " + s + " END)", t: kql.TDatetime}, nil
 	})
 	reg("make_timespan", 1, 5, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
@@ -293,9 +300,10 @@ func (e fmtErr) Error() string { return string(e) }
 
 // formatDatetimeSQL translates a .NET-style format to SQL string pieces.
 func formatDatetimeSQL(dt, f string) (string, error) {
-	t := dtTicks(dt)
+	t := dt
+	dt = asTS(dt)
 	pad := func(expr string, n int) string {
-		return "lpad(CAST(" + expr + " AS VARCHAR), " + strconv.Itoa(n) + ", '0')"
+		return "lpad(CAST(" + expr + " AS VARCHAR), CAST(greatest(" + strconv.Itoa(n) + ", length(CAST(" + expr + " AS VARCHAR))) AS INTEGER), '0')"
 	}
 	var parts []string
 	lit := func(s string) { parts = append(parts, quoteString(s)) }
@@ -381,7 +389,7 @@ func formatDatetimeSQL(dt, f string) (string, error) {
 func formatTimespanSQL(ts, f string) (string, error) {
 	a := "abs(" + ts + ")"
 	pad := func(expr string, n int) string {
-		return "lpad(CAST(" + expr + " AS VARCHAR), " + strconv.Itoa(n) + ", '0')"
+		return "lpad(CAST(" + expr + " AS VARCHAR), CAST(greatest(" + strconv.Itoa(n) + ", length(CAST(" + expr + " AS VARCHAR))) AS INTEGER), '0')"
 	}
 	var parts []string
 	for i := 0; i < len(f); {

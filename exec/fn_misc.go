@@ -127,9 +127,6 @@ func registerMiscFuncs(reg func(string, int, int, fnImpl)) {
 		}
 		return val{sql: "(CASE WHEN " + n + " IS NULL THEN '' ELSE " + ipv4Text(n) + " || '/' || CAST(" + p + " AS VARCHAR) END)", t: kql.TString}, nil
 	})
-	reg("url_encode url_encode_component", 1, 1, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
-		return val{}, errAt(call, "%s is not supported", call.Func.Name)
-	})
 }
 
 // restartGroup adds a helper column numbering the runs that a restart

@@ -47,14 +47,23 @@ func init() {
 	reg("todecimal", 1, 1, conv(kql.TReal))
 	reg("tobool toboolean", 1, 1, conv(kql.TBool))
 	reg("todatetime", 1, 1, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
-		if isNumeric(a[0].t) {
-			return val{}, errAt(call.Args[0], "todatetime() takes a string or dynamic value, found %s", typeName(a[0].t))
+		if s, ok := a[0].isConstString(); ok {
+			if ticks, ok := kql.ParseDatetimeText(s); ok {
+				return val{sql: sqlDatetime(ticks), t: kql.TDatetime}, nil
+			}
 		}
 		return c.convert(a[0], kql.TDatetime), nil
 	})
-	reg("totimespan totime", 1, 1, conv(kql.TTimespan))
+	reg("totimespan totime", 1, 1, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
+		if s, ok := a[0].isConstString(); ok {
+			if ticks, ok := kql.ParseTimespanText(s); ok {
+				return val{sql: sqlLong(ticks), t: kql.TTimespan}, nil
+			}
+		}
+		return c.convert(a[0], kql.TTimespan), nil
+	})
 	reg("toguid", 1, 1, conv(kql.TGuid))
-	reg("todynamic toobject parse_json", 1, 1, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
+	reg("todynamic toobject parse_json parsejson", 1, 1, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		v := a[0]
 		if v.t != kql.TString {
 			return c.toDynamic(v), nil
@@ -403,6 +412,7 @@ func init() {
 	registerDatetimeFuncs(reg)
 	registerDynamicFuncs(reg)
 	registerMiscFuncs(reg)
+	registerMoreFuncs(reg)
 	registerWindowFuncs(regRaw)
 }
 

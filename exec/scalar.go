@@ -105,8 +105,22 @@ func typeName(t kql.Type) string {
 	return string(t)
 }
 
-func dtTicks(sql string) string   { return "(epoch_ns(" + sql + ") // 100)" }
-func ticksToDt(sql string) string { return "make_timestamp_ns((" + sql + ") * 100)" }
+// Datetimes are BIGINT ticks (100 ns) since 1970-01-01 inside a query, so
+// that all of 0001..9999 fits and arithmetic stays integral; table columns
+// stored as TIMESTAMP_NS are converted when read (see table).
+func dtTicks(sql string) string   { return sql }
+func ticksToDt(sql string) string { return sql }
+
+// floorDivI is floor(a / b) for integers (b > 0).
+func floorDivI(a, b string) string {
+	return "((" + a + " - (((" + a + ") % " + b + ") + " + b + ") % " + b + ") // " + b + ")"
+}
+
+// asTS converts datetime ticks to a µs TIMESTAMP for calendar functions.
+func asTS(t string) string { return "make_timestamp(" + floorDivI(t, "10") + ")" }
+
+// tsTicks converts a TIMESTAMP back to ticks.
+func tsTicks(ts string) string { return "(epoch_us(" + ts + ") * 10)" }
 
 func (c *compiler) scalar(e kql.Expr, ev *env) (val, error) {
 	c.depth++

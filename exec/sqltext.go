@@ -40,6 +40,8 @@ func sqlReal(f float64) string {
 	return "CAST(" + strconv.FormatFloat(f, 'e', -1, 64) + " AS DOUBLE)"
 }
 
+func itoa(n int) string { return strconv.Itoa(n) }
+
 func sqlLong(n int64) string {
 	if n == math.MinInt64 {
 		return "CAST('-9223372036854775808' AS BIGINT)"
@@ -50,15 +52,9 @@ func sqlLong(n int64) string {
 	return "CAST(" + strconv.FormatInt(n, 10) + " AS BIGINT)"
 }
 
-// sqlDatetime writes a TIMESTAMP_NS literal for ticks since the epoch.
+// sqlDatetime writes a datetime constant: ticks since the epoch.
 func sqlDatetime(ticks int64) string {
-	t := ticksToTime(ticks)
-	s := t.Format("2006-01-02 15:04:05.0000000")
-	if t.Year() < 1678 || t.Year() > 2261 {
-		// Outside TIMESTAMP_NS range: only reachable with extreme literals.
-		return "CAST(NULL AS TIMESTAMP_NS)"
-	}
-	return "TIMESTAMP_NS '" + s + "'"
+	return sqlLong(ticks)
 }
 
 // ticksToTime converts 100 ns ticks since the epoch to a UTC time.
@@ -82,7 +78,7 @@ func sqlType(t kql.Type) string {
 	case "real", "decimal":
 		return "DOUBLE"
 	case "datetime":
-		return "TIMESTAMP_NS"
+		return "BIGINT"
 	case "timespan":
 		return "BIGINT"
 	case "dynamic":

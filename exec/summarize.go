@@ -284,8 +284,6 @@ func aggName(call *kql.CallExpr) string {
 		arg = autoName(call.Args[0])
 	}
 	switch name {
-	case "count", "countif":
-		return ad.prefix
 	case "take_any":
 		if arg != "" {
 			return arg

@@ -95,6 +95,18 @@ func (c *compiler) table(n kql.Node, name string) (*rel, error) {
 		return nil, errAt(n, "unknown table or tabular expression %q", name)
 	}
 	cols := append([]kql.Column(nil), t.Columns...)
+	var conv []string
+	for _, col := range cols {
+		if col.Type == kql.TDatetime {
+			// stored as TIMESTAMP_NS; queries work on ticks
+			conv = append(conv, "epoch_ns("+quoteIdent(col.Name)+") // 100 AS "+quoteIdent(col.Name))
+		}
+	}
+	if len(conv) > 0 {
+		r := c.addCTE("SELECT * REPLACE ("+strings.Join(conv, ", ")+") FROM "+quoteIdent(t.Name), cols, false, false)
+		r.name = name
+		return r, nil
+	}
 	return &rel{from: quoteIdent(t.Name), cols: cols, name: name}, nil
 }
 
@@ -320,6 +332,8 @@ func (c *compiler) op(r *rel, op kql.Operator, sc *scope) (*rel, error) {
 		return c.makeSeries(r, op, sc)
 	case *kql.SearchOp:
 		return c.search(r, op, sc)
+	case *kql.ParseKVOp:
+		return c.parseKV(r, op, sc)
 	case *kql.GenericOp:
 		return nil, errAt(op, "operator %q is not supported", op.Name)
 	}
@@ -451,7 +465,7 @@ func (c *compiler) project(r *rel, cols []*kql.ColumnExpr, sc *scope, keepAll bo
 
 // reservedNames cannot be assigned to without brackets (Kusto rejects
 // `extend first = ...`; ['first'] is fine).
-var reservedNames = map[string]bool{"first": true, "last": true, "asc": true, "desc": true, "has": true, "where": true, "by": true}
+var reservedNames = map[string]bool{"first": true, "last": true, "asc": true, "desc": true, "has": true, "where": true, "by": true, "true": true, "false": true}
 
 func checkName(id *kql.Ident) error {
 	if id != nil && reservedNames[id.Name] && id.Sp.End-id.Sp.Start == len(id.Name) {

@@ -101,7 +101,7 @@ func runCase(ctx context.Context, eng *exec.Engine, c testCase) result {
 
 // runAll runs every case and writes the result lines to w.
 func runAll(ctx context.Context, cases []testCase, w io.Writer) error {
-	eng, err := exec.Open(ctx, exec.Options{Now: fixedNow, Threads: 1})
+	eng, err := exec.Open(ctx, exec.Options{Now: fixedNow, Threads: 1, MaxMemory: "1GB"})
 	if err != nil {
 		return err
 	}
