@@ -15,6 +15,10 @@ type CompileOptions struct {
 	// Now is the value of now() and the origin of ago(); the zero time
 	// means the time of the call. One value serves the whole query.
 	Now time.Time
+	// Probe runs a query over the data while compiling; operators whose
+	// output columns depend on the data (evaluate bag_unpack) need it.
+	// Nil means such operators are rejected.
+	Probe func(sql string) ([][]any, error)
 }
 
 // Program is a compiled query: one DuckDB statement and the KQL columns of
