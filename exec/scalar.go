@@ -421,14 +421,13 @@ func (c *compiler) arith(e *kql.BinaryExpr, x, y val) (val, error) {
 		t := kql.TLong
 		if real {
 			t = kql.TReal
-		} else if x.t == kql.TInt && y.t == kql.TInt {
-			t = kql.TInt
 		}
 		if real {
 			xs, ys := "CAST("+x.sql+" AS DOUBLE)", "CAST("+y.sql+" AS DOUBLE)"
 			switch op {
 			case "%":
-				return val{sql: "(" + xs + " - " + ys + " * floor(" + xs + " / " + ys + "))", t: t}, nil
+				// never negative: x - |y| * floor(x / |y|)
+				return val{sql: "(" + xs + " - abs(" + ys + ") * floor(" + xs + " / abs(" + ys + ")))", t: t}, nil
 			case "/":
 				return val{sql: "(" + xs + " / " + ys + ")", t: t}, nil
 			}
@@ -508,6 +507,23 @@ func (c *compiler) compare(e *kql.BinaryExpr, x, y val) (val, error) {
 		x = val{sql: "CAST(" + x.sql + " AS VARCHAR)", t: kql.TString}
 		y = val{sql: "CAST(" + y.sql + " AS VARCHAR)", t: kql.TString}
 	}
+	if (x.t == kql.TReal || y.t == kql.TReal) && !x.null && !y.null {
+		// IEEE: NaN compares unequal to everything (DuckDB sorts NaN last and
+		// calls it equal to itself)
+		inner, err := c.compareNoNaN(e, x, y)
+		if err != nil {
+			return val{}, err
+		}
+		res := "FALSE"
+		if e.Op == "!=" {
+			res = "TRUE"
+		}
+		return val{sql: "(CASE WHEN isnan(CAST(" + x.sql + " AS DOUBLE)) OR isnan(CAST(" + y.sql + " AS DOUBLE)) THEN " + res + " ELSE " + inner.sql + " END)", t: kql.TBool}, nil
+	}
+	return c.compareNoNaN(e, x, y)
+}
+
+func (c *compiler) compareNoNaN(e *kql.BinaryExpr, x, y val) (val, error) {
 	switch e.Op {
 	case "==", "!=":
 		neq := e.Op == "!="
