@@ -97,6 +97,8 @@ type compiler struct {
 	// part is the hidden column that partitions rows while compiling an
 	// mv-apply subquery ("" otherwise): operators work per partition.
 	part string
+	// recursive is set when a stage is a recursive CTE (scan).
+	recursive bool
 }
 
 // pcols is colList plus the partition column.
@@ -210,6 +212,9 @@ func (c *compiler) finish(r *rel) *Program {
 	var b strings.Builder
 	if len(c.ctes) > 0 {
 		b.WriteString("WITH ")
+		if c.recursive {
+			b.WriteString("RECURSIVE ")
+		}
 		for i, s := range c.ctes {
 			if i > 0 {
 				b.WriteString(",\n")

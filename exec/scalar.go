@@ -39,6 +39,8 @@ type env struct {
 	// pre collects helper columns computed in stages before this one
 	// (window functions over window functions); nil where not allowed.
 	pre *preStages
+	// stepVars resolves Step.Var inside scan: the previous state.
+	stepVars map[string]map[string]val
 }
 
 // preStages are helper columns by nesting level: level 0 is computed from
@@ -846,6 +848,15 @@ func jsonPointer(key string) string {
 func (c *compiler) member(e *kql.MemberExpr, ev *env) (val, error) {
 	if id, ok := e.X.(*kql.Ident); ok && ev.sides != nil && (id.Name == "$left" || id.Name == "$right") {
 		return ev.sides.ref(id.Name, e.Name)
+	}
+	if id, ok := e.X.(*kql.Ident); ok && ev.stepVars != nil {
+		if vars, ok := ev.stepVars[id.Name]; ok {
+			v, ok := vars[e.Name.Name]
+			if !ok {
+				return val{}, errAt(e.Name, "scan: %q is not a declared variable", e.Name.Name)
+			}
+			return v, nil
+		}
 	}
 	x, err := c.scalar(e.X, ev)
 	if err != nil {
