@@ -241,9 +241,9 @@ func (c *checker) call(call *CallExpr, row *rel) Type {
 	c.aggCtx = saved
 	switch name {
 	case "prev", "next":
-		// The default must be a constant (kusto-oracle rejects
-		// prev(t, 1, t)).
-		if n == 3 && !isConstant(call.Args[2]) {
+		// The default must be a constant: no column (kusto-oracle rejects
+		// prev(t, 1, t); now(1d) is fine).
+		if n == 3 && refersToColumn(call.Args[2], row) {
 			c.errorf(call.Args[2].Span(), "", "the default value of %s() must be a constant", name)
 		}
 	case "extract", "extract_json", "extractjson":
@@ -270,4 +270,31 @@ func (c *checker) call(call *CallExpr, row *rel) Type {
 		}
 	}
 	return b.Result(args)
+}
+
+// refersToColumn tells whether e reads a column of row.
+func refersToColumn(e Expr, row *rel) bool {
+	switch e := e.(type) {
+	case *Ident:
+		return row.has(e.Name)
+	case *CallExpr:
+		for _, a := range e.Args {
+			if refersToColumn(a, row) {
+				return true
+			}
+		}
+	case *BinaryExpr:
+		return refersToColumn(e.X, row) || refersToColumn(e.Y, row)
+	case *UnaryExpr:
+		return refersToColumn(e.X, row)
+	case *ParenExpr:
+		return refersToColumn(e.X, row)
+	case *MemberExpr:
+		return refersToColumn(e.X, row)
+	case *IndexExpr:
+		return refersToColumn(e.X, row) || refersToColumn(e.Index, row)
+	case *NamedArg:
+		return refersToColumn(e.Value, row)
+	}
+	return false
 }

@@ -218,9 +218,12 @@ func (c *checker) joinKeys(conds []Expr, left, right *rel) (lk, rk []string) {
 		case *Ident:
 			c.setType(e, TUnknown)
 			lc, lok := c.column(e, left)
-			_, rok := c.column(e, right)
+			rc, rok := c.column(e, right)
 			if lok {
 				c.setType(e, lc.Type)
+			}
+			if lok && rok && !joinTypesMatch(lc.Type, rc.Type) {
+				c.errorf(e.Sp, "convert one side, e.g. tostring() or tolong()", "join keys have different types: %s and %s", lc.Type, rc.Type)
 			}
 			if lok || rok || left.open || right.open {
 				lk = append(lk, e.Name)
@@ -238,6 +241,9 @@ func (c *checker) joinKeys(conds []Expr, left, right *rel) (lk, rk []string) {
 			case "==":
 				l, lside := c.sideRef(e.X, left, right)
 				r, rside := c.sideRef(e.Y, left, right)
+				if tl, tr := c.info.Types[e.X], c.info.Types[e.Y]; !joinTypesMatch(tl, tr) {
+					c.errorf(e.Sp, "convert one side, e.g. tostring() or tolong()", "join keys have different types: %s and %s", tl, tr)
+				}
 				if lside == "right" || rside == "left" {
 					l, r = r, l
 				}
@@ -639,4 +645,10 @@ func (c *checker) containsAgg(e Expr) bool {
 		return c.containsAgg(e.X) || c.containsAgg(e.Lo) || c.containsAgg(e.Hi)
 	}
 	return false
+}
+
+// joinTypesMatch tells whether two join key types can be equated: the
+// same type, two numbers, or one side unknown.
+func joinTypesMatch(a, b Type) bool {
+	return a == b || a == TUnknown || b == TUnknown || (isNumeric(a) && isNumeric(b))
 }

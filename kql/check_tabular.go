@@ -587,9 +587,11 @@ func firstName(ce *ColumnExpr) string {
 	return ""
 }
 
-// predicate checks a where/filter predicate.
+// predicate checks a where/filter predicate: it must be a bool.
 func (c *checker) predicate(e Expr, row *rel) {
-	c.scalar(e, row)
+	if t := c.scalar(e, row); t != TUnknown && t != TBool && t != TDynamic {
+		c.errorf(e.Span(), "compare it with something, e.g. isnotempty(x) or x == ...", "where needs a bool predicate, got %s", t)
+	}
 }
 
 func (c *checker) sortKey(k *SortKey, row *rel) {

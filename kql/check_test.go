@@ -140,6 +140,8 @@ func TestCheckDiagnostics(t *testing.T) {
 		{`DeviceInfo | summarize DeviceName`, "DeviceName", `summarize needs an aggregate function here`, `use it as a group key: summarize ... by DeviceName`},
 		// [D:window-functions]: prev/next need a serialized row set
 		{`datatable(t:long)[1] | sort by t asc | extend gap = t - prev(t, 1, t)`, "t", `the default value of prev() must be a constant`, ""},
+		{`DeviceInfo | where DeviceName`, "DeviceName", `where needs a bool predicate, got string`, `compare it with something, e.g. isnotempty(x) or x == ...`},
+		{`DeviceInfo | join (DeviceNetworkInfo) on $left.Timestamp == $right.DeviceId`, "$left.Timestamp == $right.DeviceId", `join keys have different types: datetime and string`, `convert one side, e.g. tostring() or tolong()`},
 		{`DeviceInfo | extend p = prev(DeviceName)`, "prev", `function "prev" needs serialized rows`, `sort the rows first (sort by ..., or serialize)`},
 	}
 	for _, tt := range tests {
@@ -175,6 +177,7 @@ func TestCheckNoFalseErrors(t *testing.T) {
 		`union isfuzzy=true DeviceInfo, SomeTableThatMayNotExist | take 1`,
 		`DeviceInfo | serialize n = row_number() | where n < 5 | extend p = prev(DeviceName)`,
 		`DeviceInfo | sort by Timestamp asc | project DeviceName | extend p = prev(DeviceName, 1, "")`,
+		`DeviceInfo | order by DeviceId, Timestamp desc | extend f = prev(Timestamp, 1, now(1d)) - Timestamp > 16m`,
 		`range x from 1 to 5 step 1 | extend c = row_cumsum(x)`,
 		`DeviceInfo | summarize s = make_set(Timestamp) by DeviceId | mv-apply s to typeof(datetime) on (extend n = next(s))`,
 		`print toscalar(1) + 1`,
@@ -184,6 +187,7 @@ func TestCheckNoFalseErrors(t *testing.T) {
 		`DeviceInfo | summarize n = count() by bin(Hour = Timestamp, 1h) | project Hour, n`,
 		`IdentityInfo | summarize arg_max(Timestamp, *) by AccountObjectId | project AccountUPN, RiskState`,
 		`DeviceInfo | where _IsBillable == "True" | summarize sum(_BilledSize)`,
+		`DeviceInfo | join kind=inner (DeviceNetworkInfo | extend n = 1) on $left.DeviceId == $right.DeviceId`,
 	} {
 		t.Run(src, func(t *testing.T) {
 			if _, _, errs := checkText(t, src); errs != nil {

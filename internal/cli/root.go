@@ -186,6 +186,9 @@ func (g *globalOptions) readSource(args []string, file string) (name, src string
 		}
 		return file, string(b), nil
 	}
+	if g.env.isTerminal(g.env.stdin) {
+		fmt.Fprintln(g.env.stderr, "kqlhunt: reading the query from standard input; end it with Ctrl-D")
+	}
 	b, err := io.ReadAll(g.env.stdin)
 	if err != nil {
 		return "", "", fmt.Errorf("reading standard input: %w", err)

@@ -109,6 +109,11 @@ func (o *runOptions) run(ctx context.Context, files []string) error {
 func (o *runOptions) runFile(ctx context.Context, eng *exec.Engine, file string, out *output, i int) runSummary {
 	s := runSummary{file: file}
 	fail := func(err error) runSummary {
+		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			// Interrupted: the caller stops and reports that once.
+			s.err = err.Error()
+			return s
+		}
 		reportError(o.env.stderr, err)
 		s.err = summaryError(err)
 		return s
