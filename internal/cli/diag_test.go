@@ -95,4 +95,3 @@ func TestWriteDiagnosticsNotKQL(t *testing.T) {
 		t.Errorf("a plain error was rendered as a diagnostic: %q", buf.String())
 	}
 }
-
