@@ -3,7 +3,7 @@ GO      ?= go
 PKGS    ?= ./...
 STATICCHECK_VERSION ?= v0.8.2
 
-.PHONY: build test bench fuzz golden lint conformance
+.PHONY: build test bench fuzz golden lint conformance hunts
 
 build:
 	$(GO) build -o kqlhunt ./cmd/kqlhunt
@@ -12,6 +12,11 @@ build:
 test:
 	$(GO) vet $(PKGS)
 	$(GO) test -count=1 $(PKGS)
+
+# The hunting queries of hunts/ against the sample dataset, through
+# `kqlhunt test` (make test runs them too, in internal/cli's scripts).
+hunts:
+	$(GO) run ./cmd/kqlhunt test hunts
 
 # Benchmarks: parse/check over the corpus, compile, and the DuckDB ratios.
 bench:

@@ -81,6 +81,8 @@ func (c *checker) scalarType(e Expr, row *rel) Type {
 	case *InExpr:
 		c.scalar(e.X, row)
 		if len(e.List) == 1 && c.isTabular(e.List[0]) {
+			// Kusto compares with the first column; published queries
+			// rely on that, so more columns are not an error.
 			c.tab(e.List[0], nil)
 		} else {
 			for _, x := range e.List {

@@ -524,7 +524,7 @@ func (c *checker) op(o Operator, in *rel) *rel {
 		}
 		for _, v := range o.Values {
 			c.scalar(v, nil)
-			if !isConstant(v) {
+			if v != nil && !isConstant(v) {
 				c.errorf(v.Span(), "", "datatable values must be literals")
 			}
 		}

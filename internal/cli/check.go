@@ -88,9 +88,17 @@ func (o *checkOptions) run(cmd *cobra.Command, files []string) error {
 		if all == nil {
 			all = []diagnostic{}
 		}
-		enc := json.NewEncoder(o.env.stdout)
+		out, err := o.openOutput("json")
+		if err != nil {
+			return err
+		}
+		defer out.abort()
+		enc := json.NewEncoder(out)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(all); err != nil {
+			return err
+		}
+		if err := out.commit(); err != nil {
 			return err
 		}
 	}

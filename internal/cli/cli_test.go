@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"testing"
 
@@ -18,15 +19,26 @@ func TestMain(m *testing.M) {
 	})
 }
 
-// TestScripts runs testdata/script/*.txtar. Besides testscript's own
-// commands, a script can use
+// TestScripts runs testdata/script/*.txtar, with $HUNTS set to the
+// project's hunts folder. Besides testscript's own commands, a script can
+// use
 //
 //	exitcode N PROGRAM ARGS...
 //
 // which runs PROGRAM like exec and fails unless it exits with status N.
 func TestScripts(t *testing.T) {
+	hunts, err := filepath.Abs("../../hunts")
+	if err != nil {
+		t.Fatal(err)
+	}
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
+		Setup: func(env *testscript.Env) error {
+			// The project's hunting queries, for scripts that run them
+			// read-only.
+			env.Setenv("HUNTS", hunts)
+			return nil
+		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"exitcode": cmdExitCode,
 		},
