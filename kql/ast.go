@@ -388,7 +388,9 @@ type DistinctOp struct {
 
 // JoinOp is `join [params] (Right) on conditions`. Each On entry is an
 // *Ident (same-named key), or a BinaryExpr `$left.A == $right.B`; several
-// entries are ANDed.
+// entries are ANDed. An entry may also be an "and" BinaryExpr of such
+// comparisons, as written (`on $left.A == $right.B and $left.C == $right.D`).
+// Right is usually a *ParenExpr around a pipeline, or a bare table name.
 type JoinOp struct {
 	Sp     Span
 	Params []*OpParam

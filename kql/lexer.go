@@ -2,6 +2,7 @@ package kql
 
 import (
 	"fmt"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -134,7 +135,12 @@ func (lx *lexer) next() token {
 			return lx.ident()
 		}
 		lx.pos += n
-		lx.errorf(start, start+n, "", "unexpected character %q", r)
+		hint := ""
+		switch r {
+		case '“', '”', '„', '‘', '’', '‚':
+			hint = `use straight quotes " or '`
+		}
+		lx.errorf(start, start+n, hint, "unexpected character %q", r)
 		return token{kind: tError, start: int32(start), end: int32(lx.pos)}
 	}
 	return lx.punct()
@@ -244,7 +250,11 @@ func (lx *lexer) quoted(start, q int, verbatim bool) token {
 	if nl := indexFrom(src, q, "\n"); nl >= 0 && !verbatim {
 		end = nl
 	}
-	lx.errorf(start, end, fmt.Sprintf("close the string with %c", quote), "unterminated string literal")
+	hint := fmt.Sprintf("close the string with %c", quote)
+	if strings.ContainsAny(src[q:end], "’”") {
+		hint = fmt.Sprintf("a typographic quote does not close a string; use %c", quote)
+	}
+	lx.errorf(start, end, hint, "unterminated string literal")
 	lx.pos = end
 	return token{kind: tError, start: int32(start), end: int32(end)}
 }

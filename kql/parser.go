@@ -166,7 +166,8 @@ func (p *parser) expectClose(close string, open token) {
 		return
 	}
 	t := p.tok()
-	p.failAt(t.span(), fmt.Sprintf("the %q at offset %d is not closed", p.text(open), open.start),
+	line, col := LineCol(p.src, int(open.start))
+	p.failAt(t.span(), fmt.Sprintf("the %q at %d:%d is not closed", p.text(open), line, col),
 		"expected %q, found %s", close, p.describe(t))
 }
 
