@@ -119,8 +119,6 @@ func (c *checker) aggColumns(e Expr, in, out *rel, summarize bool) []Column {
 	t := c.scalar(call, in)
 	args := call.Args
 	switch b.naming {
-	case nameBare:
-		return []Column{{b.prefix + "_", t}}
 	case nameCountif:
 		if len(args) == 1 {
 			if id, ok := args[0].(*Ident); ok {
