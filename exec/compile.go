@@ -15,6 +15,10 @@ type CompileOptions struct {
 	// Now is the value of now() and the origin of ago(); the zero time
 	// means the time of the call. One value serves the whole query.
 	Now time.Time
+	// Probe runs a query over the data while compiling; operators whose
+	// output columns depend on the data (evaluate bag_unpack) need it.
+	// Nil means such operators are rejected.
+	Probe func(sql string) ([][]any, error)
 }
 
 // Program is a compiled query: one DuckDB statement and the KQL columns of
@@ -93,6 +97,8 @@ type compiler struct {
 	// part is the hidden column that partitions rows while compiling an
 	// mv-apply subquery ("" otherwise): operators work per partition.
 	part string
+	// recursive is set when a stage is a recursive CTE (scan).
+	recursive bool
 }
 
 // pcols is colList plus the partition column.
@@ -206,6 +212,9 @@ func (c *compiler) finish(r *rel) *Program {
 	var b strings.Builder
 	if len(c.ctes) > 0 {
 		b.WriteString("WITH ")
+		if c.recursive {
+			b.WriteString("RECURSIVE ")
+		}
 		for i, s := range c.ctes {
 			if i > 0 {
 				b.WriteString(",\n")

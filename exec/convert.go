@@ -84,22 +84,22 @@ func (c *compiler) toDynamic(v val) val {
 // Text → value parsers that never fail (null instead).
 
 func parseLongSQL(s string) string {
-	t := "trim(" + s + ")"
+	t := "trim(" + s + ", ' \t\n\r')"
 	return "(CASE WHEN regexp_matches(" + t + ", '^[+-]?[0-9]+$') THEN TRY_CAST(" + t + " AS BIGINT) " +
 		"WHEN regexp_matches(" + t + ", '^0[xX][0-9a-fA-F]+$') THEN TRY_CAST('0x' || substr(" + t + ", 3) AS BIGINT) ELSE NULL END)"
 }
 
 func parseRealSQL(s string) string {
-	t := "trim(" + s + ")"
+	t := "trim(" + s + ", ' \t\n\r')"
 	return "(CASE WHEN regexp_matches(" + t + ", '^[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?$') THEN TRY_CAST(" + t + " AS DOUBLE) " +
 		"WHEN " + t + " IN ('NaN', 'nan') THEN CAST('NaN' AS DOUBLE) WHEN " + t + " IN ('Infinity', '+Infinity', 'inf') THEN CAST('Infinity' AS DOUBLE) " +
-		"WHEN " + t + " IN ('-Infinity', '-inf') THEN CAST('-Infinity' AS DOUBLE) " +
-		"WHEN regexp_matches(" + t + ", '^0[xX][0-9a-fA-F]+$') THEN CAST(TRY_CAST('0x' || substr(" + t + ", 3) AS BIGINT) AS DOUBLE) ELSE NULL END)"
+		"WHEN " + t + " IN ('-Infinity', '-inf') THEN CAST('-Infinity' AS DOUBLE) ELSE NULL END)"
 }
 
 func parseBoolSQL(s string) string {
-	t := "lower(trim(" + s + "))"
-	return "(CASE WHEN " + t + " IN ('true', '1') THEN TRUE WHEN " + t + " IN ('false', '0') THEN FALSE ELSE NULL END)"
+	t := "lower(" + s + ")"
+	return "(CASE WHEN " + t + " = 'true' THEN TRUE WHEN " + t + " = 'false' THEN FALSE " +
+		"WHEN regexp_matches(" + s + ", '^[+-]?[0-9]+$') THEN TRY_CAST(" + s + " AS HUGEINT) <> 0 ELSE NULL END)"
 }
 
 // parseDatetimeSQL parses KQL datetime text to ticks: ISO 8601 (with T, Z

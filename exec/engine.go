@@ -112,6 +112,10 @@ func (e *Engine) Close() error { return e.db.Close() }
 
 // Compile parses and compiles src against the engine's schema.
 func (e *Engine) Compile(src string) (*Program, error) {
+	return e.compile(context.Background(), src)
+}
+
+func (e *Engine) compile(ctx context.Context, src string) (*Program, error) {
 	q, err := kql.Parse(src)
 	if err != nil {
 		return nil, err
@@ -120,13 +124,34 @@ func (e *Engine) Compile(src string) (*Program, error) {
 	if now.IsZero() {
 		now = time.Now()
 	}
-	return Compile(q, CompileOptions{Schema: e.Schema(), Now: now})
+	probe := func(sql string) ([][]any, error) {
+		rows, err := e.db.QueryContext(ctx, sql)
+		if err != nil {
+			return nil, runError(ctx, err)
+		}
+		defer rows.Close()
+		cols, _ := rows.Columns()
+		var out [][]any
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				return nil, err
+			}
+			out = append(out, vals)
+		}
+		return out, runError(ctx, rows.Err())
+	}
+	return Compile(q, CompileOptions{Schema: e.Schema(), Now: now, Probe: probe})
 }
 
 // Query parses, compiles and runs src. Cancelling ctx interrupts the
 // running DuckDB query.
 func (e *Engine) Query(ctx context.Context, src string) (*Result, error) {
-	p, err := e.Compile(src)
+	p, err := e.compile(ctx, src)
 	if err != nil {
 		return nil, err
 	}

@@ -270,9 +270,166 @@ func (c *compiler) parse(r *rel, op *kql.ParseOp, sc *scope) (*rel, error) {
 func (c *compiler) evaluate(r *rel, op *kql.EvaluateOp, sc *scope) (*rel, error) {
 	switch op.Plugin.Func.Name {
 	case "bag_unpack":
-		return nil, errAt(op.Plugin, "evaluate bag_unpack needs the column names at compile time; it is not supported yet")
+		return c.bagUnpack(r, op.Plugin, sc)
 	}
 	return nil, errAt(op.Plugin, "plugin %q is not supported", op.Plugin.Func.Name)
+}
+
+// withSQL is the statement that selects sel from the stages compiled so far.
+func (c *compiler) withSQL(sel string) string {
+	if len(c.ctes) == 0 {
+		return sel
+	}
+	return "WITH " + strings.Join(c.ctes, ",\n") + "\n" + sel
+}
+
+// bagUnpack compiles evaluate bag_unpack(col [, prefix] [, columnsConflict=..]
+// [, ignoredProperties=..]): one column per key (sorted by name), typed by
+// the values found, the source column removed. The keys come from the data,
+// through CompileOptions.Probe.
+func (c *compiler) bagUnpack(r *rel, call *kql.CallExpr, sc *scope) (*rel, error) {
+	if c.opts.Probe == nil {
+		return nil, errAt(call, "evaluate bag_unpack needs the data to find its columns; it runs only through the engine")
+	}
+	if len(call.Args) == 0 {
+		return nil, errAt(call, "bag_unpack needs a dynamic column")
+	}
+	src, ok := call.Args[0].(*kql.Ident)
+	if !ok {
+		return nil, errAt(call.Args[0], "bag_unpack needs a column name")
+	}
+	scol, ok := r.col(src.Name)
+	if !ok || scol.Type != kql.TDynamic {
+		return nil, errAt(src, "bag_unpack needs a dynamic column, %q is not one", src.Name)
+	}
+	prefix, conflict := "", "error"
+	ignored := map[string]bool{}
+	for _, a := range call.Args[1:] {
+		if na, ok := a.(*kql.NamedArg); ok {
+			v, err := c.scalar(na.Value, &env{c: c, sc: sc})
+			if err != nil {
+				return nil, err
+			}
+			switch na.Name.Name {
+			case "columnsConflict":
+				s, ok := v.isConstString()
+				if !ok {
+					return nil, errAt(na, "columnsConflict must be a string constant")
+				}
+				conflict = s
+			case "ignoredProperties":
+				l, ok := constStrings(v)
+				if !ok {
+					return nil, errAt(na, "ignoredProperties must be a constant dynamic array of strings")
+				}
+				for _, k := range l {
+					ignored[k] = true
+				}
+			default:
+				return nil, errAt(na, "bag_unpack has no parameter %q", na.Name.Name)
+			}
+			continue
+		}
+		v, err := c.scalar(a, &env{c: c, sc: sc})
+		if err != nil {
+			return nil, err
+		}
+		s, ok := v.isConstString()
+		if !ok {
+			return nil, errAt(a, "the bag_unpack prefix must be a string constant")
+		}
+		prefix = s
+	}
+	d := quoteIdent(src.Name)
+	probe := c.withSQL("SELECT k, list(DISTINCT json_type(json_extract(" + d + ", '/' || replace(replace(k, '~', '~0'), '/', '~1')))) FROM (SELECT " + d + ", unnest(json_keys(" + d + ")) AS k FROM " + r.from + " WHERE json_type(" + d + ") = 'OBJECT') GROUP BY k ORDER BY k")
+	rows, err := c.opts.Probe(probe)
+	if err != nil {
+		return nil, errAt(call, "bag_unpack: %v", err)
+	}
+	outs := relOuts(r)
+	srcIdx := -1
+	for i := range outs {
+		if outs[i].name == src.Name {
+			srcIdx = i
+		}
+	}
+	var added []outCol
+	for _, row := range rows {
+		key, _ := row[0].(string)
+		if ignored[key] {
+			continue
+		}
+		t := bagType(row[1])
+		name := prefix + key
+		el := val{sql: "json_extract(" + d + ", " + quoteString(jsonPointer(key)) + ")", t: kql.TDynamic}
+		if t != kql.TDynamic {
+			el = c.convertStrict(el, t)
+		}
+		idx := -1
+		for i := range outs {
+			if outs[i].name == name {
+				idx = i
+			}
+		}
+		switch {
+		case idx == srcIdx && idx >= 0:
+			// the key takes the place of the source column
+			outs[idx] = outCol{name, el.sql, t}
+			srcIdx = -1
+		case idx >= 0:
+			switch conflict {
+			case "replace_source":
+				outs[idx] = outCol{name, el.sql, t}
+			case "keep_source":
+			default:
+				return nil, hintAt(call, "use columnsConflict='replace_source' or 'keep_source'", "bag_unpack: column %q already exists", name)
+			}
+		default:
+			added = append(added, outCol{name, el.sql, t})
+		}
+	}
+	if srcIdx >= 0 {
+		outs = append(outs[:srcIdx], outs[srcIdx+1:]...)
+	}
+	return c.selectOuts(r, append(outs, added...)), nil
+}
+
+// bagType is the column type bag_unpack gives a key from the JSON types of
+// its values.
+func bagType(v any) kql.Type {
+	list, _ := v.([]any)
+	var t kql.Type
+	for _, x := range list {
+		s, _ := x.(string)
+		var k kql.Type
+		switch s {
+		case "NULL", "":
+			continue
+		case "BIGINT", "UBIGINT":
+			k = kql.TLong
+		case "DOUBLE":
+			k = kql.TReal
+		case "VARCHAR":
+			k = kql.TString
+		case "BOOLEAN":
+			k = kql.TBool
+		default:
+			return kql.TDynamic
+		}
+		switch {
+		case t == "":
+			t = k
+		case t == k:
+		case isNumeric(t) && isNumeric(k):
+			t = kql.TReal
+		default:
+			return kql.TDynamic
+		}
+	}
+	if t == "" {
+		return kql.TDynamic
+	}
+	return t
 }
 
 func (c *compiler) mvApply(r *rel, op *kql.MvApplyOp, sc *scope) (*rel, error) {

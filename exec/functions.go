@@ -40,7 +40,11 @@ func init() {
 	reg("tostring", 1, 1, conv(kql.TString))
 	reg("toint", 1, 1, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		v := c.convert(a[0], kql.TLong)
-		return val{sql: "(CASE WHEN " + v.sql + " BETWEEN -2147483648 AND 2147483647 THEN " + v.sql + " END)", t: kql.TInt}, nil
+		if a[0].t == kql.TString {
+			return val{sql: "(CASE WHEN " + v.sql + " BETWEEN -2147483648 AND 2147483647 THEN " + v.sql + " END)", t: kql.TInt}, nil
+		}
+		// numbers wrap to 32 bits like a .NET unchecked cast
+		return val{sql: "((((" + v.sql + ") % 4294967296) + 6442450944) % 4294967296 - 2147483648)", t: kql.TInt}, nil
 	})
 	reg("tolong", 1, 1, conv(kql.TLong))
 	reg("todouble toreal", 1, 1, conv(kql.TReal))
@@ -311,7 +315,7 @@ func init() {
 	reg("gettype", 1, 1, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		v := a[0]
 		if v.t == kql.TDynamic {
-			return val{sql: "coalesce(CASE json_type(" + v.sql + ") WHEN 'VARCHAR' THEN 'string' WHEN 'BIGINT' THEN 'long' WHEN 'UBIGINT' THEN 'long' WHEN 'DOUBLE' THEN 'real' WHEN 'BOOLEAN' THEN 'bool' WHEN 'ARRAY' THEN 'array' WHEN 'OBJECT' THEN 'dictionary' WHEN 'NULL' THEN 'null' END, 'null')", t: kql.TString}, nil
+			return val{sql: "coalesce(CASE json_type(" + v.sql + ") WHEN 'VARCHAR' THEN 'string' WHEN 'BIGINT' THEN 'long' WHEN 'UBIGINT' THEN 'long' WHEN 'DOUBLE' THEN 'double' WHEN 'BOOLEAN' THEN 'bool' WHEN 'ARRAY' THEN 'array' WHEN 'OBJECT' THEN 'dictionary' WHEN 'NULL' THEN 'null' END, 'null')", t: kql.TString}, nil
 		}
 		name := string(v.t)
 		if name == "" {
@@ -343,11 +347,7 @@ func init() {
 		return val{sql: "pow(CAST(" + a[0].sql + " AS DOUBLE), CAST(" + a[1].sql + " AS DOUBLE))", t: kql.TReal}, nil
 	})
 	reg("sign", 1, 1, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
-		t := a[0].t
-		if t == kql.TInt {
-			t = kql.TLong
-		}
-		return val{sql: "CAST(sign(" + a[0].sql + ") AS " + sqlType(t) + ")", t: t}, nil
+		return val{sql: "CAST(sign(" + c.convert(a[0], kql.TReal).sql + ") AS DOUBLE)", t: kql.TReal}, nil
 	})
 	reg("round", 1, 2, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		p := "0"

@@ -39,6 +39,8 @@ type env struct {
 	// pre collects helper columns computed in stages before this one
 	// (window functions over window functions); nil where not allowed.
 	pre *preStages
+	// stepVars resolves Step.Var inside scan: the previous state.
+	stepVars map[string]map[string]val
 }
 
 // preStages are helper columns by nesting level: level 0 is computed from
@@ -421,14 +423,13 @@ func (c *compiler) arith(e *kql.BinaryExpr, x, y val) (val, error) {
 		t := kql.TLong
 		if real {
 			t = kql.TReal
-		} else if x.t == kql.TInt && y.t == kql.TInt {
-			t = kql.TInt
 		}
 		if real {
 			xs, ys := "CAST("+x.sql+" AS DOUBLE)", "CAST("+y.sql+" AS DOUBLE)"
 			switch op {
 			case "%":
-				return val{sql: "(" + xs + " - " + ys + " * floor(" + xs + " / " + ys + "))", t: t}, nil
+				// never negative: x - |y| * floor(x / |y|)
+				return val{sql: "(" + xs + " - abs(" + ys + ") * floor(" + xs + " / abs(" + ys + ")))", t: t}, nil
 			case "/":
 				return val{sql: "(" + xs + " / " + ys + ")", t: t}, nil
 			}
@@ -508,6 +509,23 @@ func (c *compiler) compare(e *kql.BinaryExpr, x, y val) (val, error) {
 		x = val{sql: "CAST(" + x.sql + " AS VARCHAR)", t: kql.TString}
 		y = val{sql: "CAST(" + y.sql + " AS VARCHAR)", t: kql.TString}
 	}
+	if (x.t == kql.TReal || y.t == kql.TReal) && !x.null && !y.null {
+		// IEEE: NaN compares unequal to everything (DuckDB sorts NaN last and
+		// calls it equal to itself)
+		inner, err := c.compareNoNaN(e, x, y)
+		if err != nil {
+			return val{}, err
+		}
+		res := "FALSE"
+		if e.Op == "!=" {
+			res = "TRUE"
+		}
+		return val{sql: "(CASE WHEN isnan(CAST(" + x.sql + " AS DOUBLE)) OR isnan(CAST(" + y.sql + " AS DOUBLE)) THEN " + res + " ELSE " + inner.sql + " END)", t: kql.TBool}, nil
+	}
+	return c.compareNoNaN(e, x, y)
+}
+
+func (c *compiler) compareNoNaN(e *kql.BinaryExpr, x, y val) (val, error) {
 	switch e.Op {
 	case "==", "!=":
 		neq := e.Op == "!="
@@ -830,6 +848,15 @@ func jsonPointer(key string) string {
 func (c *compiler) member(e *kql.MemberExpr, ev *env) (val, error) {
 	if id, ok := e.X.(*kql.Ident); ok && ev.sides != nil && (id.Name == "$left" || id.Name == "$right") {
 		return ev.sides.ref(id.Name, e.Name)
+	}
+	if id, ok := e.X.(*kql.Ident); ok && ev.stepVars != nil {
+		if vars, ok := ev.stepVars[id.Name]; ok {
+			v, ok := vars[e.Name.Name]
+			if !ok {
+				return val{}, errAt(e.Name, "scan: %q is not a declared variable", e.Name.Name)
+			}
+			return v, nil
+		}
 	}
 	x, err := c.scalar(e.X, ev)
 	if err != nil {

@@ -334,6 +334,10 @@ func (c *compiler) op(r *rel, op kql.Operator, sc *scope) (*rel, error) {
 		return c.search(r, op, sc)
 	case *kql.ParseKVOp:
 		return c.parseKV(r, op, sc)
+	case *kql.TopNestedOp:
+		return c.topNested(r, op, sc)
+	case *kql.ScanOp:
+		return c.scan(r, op, sc)
 	case *kql.GenericOp:
 		return nil, errAt(op, "operator %q is not supported", op.Name)
 	}

@@ -136,6 +136,9 @@ func (c *checker) name(id *Ident, row *rel) Type {
 	}
 	cands := append(row.names(), c.scope.allNames(bindScalar)...)
 	hint := didYouMean(suggest(id.Name, cands))
+	if hint == "" && row != nil {
+		hint = c.droppedBy(id.Name)
+	}
 	if row == nil {
 		c.errorf(id.Sp, hint, "unknown name %q", id.Name)
 	} else {

@@ -1,0 +1,7 @@
+WITH "_s1" AS (
+  SELECT * FROM (VALUES (CAST(CAST(2 AS BIGINT) AS BIGINT), 1), (CAST(CAST(NULL AS BIGINT) AS BIGINT), 2), (CAST(CAST(1 AS BIGINT) AS BIGINT), 3), (CAST(CAST(3 AS BIGINT) AS BIGINT), 4)) AS t("x", "$ord")
+),
+"_s2" AS (
+  SELECT "x", row_number() OVER (ORDER BY "x" DESC NULLS LAST, "$ord" ASC) AS "$ord" FROM "_s1"
+)
+SELECT "x" FROM "_s2" ORDER BY "$ord"
