@@ -110,7 +110,7 @@ func init() {
 	reg("substring", 2, 3, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		s := c.asString(a[0]).sql
 		n := "length(" + s + ")"
-		start := "(CASE WHEN " + a[1].sql + " < 0 THEN greatest(" + n + " + " + a[1].sql + ", 0) ELSE least(" + a[1].sql + ", " + n + ") END)"
+		start := "(CASE WHEN " + a[1].sql + " < 0 THEN (CASE WHEN " + n + " + " + a[1].sql + " < 0 THEN " + n + " ELSE " + n + " + " + a[1].sql + " END) ELSE least(" + a[1].sql + ", " + n + ") END)"
 		if len(a) == 3 {
 			return val{sql: "coalesce(substr(" + s + ", " + start + " + 1, greatest(" + a[2].sql + ", 0)), '')", t: kql.TString}, nil
 		}
@@ -474,10 +474,10 @@ func trimFn(start, end bool) fnImpl {
 		}
 		out := s
 		if start {
-			out = "regexp_replace(" + out + ", '^(?:' || " + re.sql + " || ')+', '')"
+			out = "regexp_replace(" + out + ", '^(?:' || " + re.sql + " || ')', '')"
 		}
 		if end {
-			out = "regexp_replace(" + out + ", '(?:' || " + re.sql + " || ')+$', '')"
+			out = "regexp_replace(" + out + ", '(?:' || " + re.sql + " || ')$', '')"
 		}
 		return val{sql: "coalesce(" + out + ", '')", t: kql.TString}, nil
 	}
