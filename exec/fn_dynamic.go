@@ -139,7 +139,9 @@ func registerDynamicFuncs(reg func(string, int, int, fnImpl)) {
 	reg("bag_remove_keys", 2, 2, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		d := dynArg(c, a[0])
 		keys := "list_transform(" + jsonList(dynArg(c, a[1])) + ", e -> e->>'$')"
-		return val{sql: "(CASE WHEN json_type(" + d + ") = 'OBJECT' THEN coalesce((SELECT json_group_object(k, json_extract(" + d + ", '/' || replace(replace(k, '~', '~0'), '/', '~1'))) FROM (SELECT unnest(json_keys(" + d + ")) AS k) WHERE NOT list_contains(" + keys + ", k)), CAST('{}' AS JSON)) END)", t: kql.TDynamic}, nil
+		kept := "list_filter(json_keys(" + d + "), k -> NOT coalesce(list_contains(" + keys + ", k), false))"
+		obj := "to_json(map_from_entries(list_transform(" + kept + ", k -> struct_pack(k := k, v := json_extract(" + d + ", '/' || replace(replace(k, '~', '~0'), '/', '~1'))))))"
+		return val{sql: "(CASE WHEN json_type(" + d + ") = 'OBJECT' THEN (CASE WHEN len(" + kept + ") = 0 THEN CAST('{}' AS JSON) ELSE " + obj + " END) END)", t: kql.TDynamic}, nil
 	})
 	reg("set_has_element", 2, 2, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		l := jsonList(dynArg(c, a[0]))
