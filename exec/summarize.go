@@ -621,5 +621,7 @@ func (c *compiler) argPick(call *kql.CallExpr, ev *env, r *rel, keys []aggOut, c
 	if e.t == kql.TDynamic {
 		key = "TRY_CAST(" + e.sql + " AS DOUBLE)"
 	}
-	return f + "(struct_pack(" + strings.Join(fields, ", ") + "), " + key + ")", outs, nil
+	// rows whose key is null lose, unless every key of the group is null
+	st := "struct_pack(" + strings.Join(fields, ", ") + ")"
+	return "coalesce(" + f + "(" + st + ", " + key + "), first(" + st + "))", outs, nil
 }
