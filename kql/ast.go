@@ -52,6 +52,19 @@ type Statement interface {
 type Query struct {
 	Sp    Span
 	Stmts []Statement
+
+	// Comments are the query's `//` comments in source order. They are
+	// not part of any statement; Format prints each near the statement or
+	// pipeline operator it was written beside.
+	Comments []*Comment
+}
+
+// Comment is one `// ...` comment; Text includes the slashes, not the line
+// end. Trailing is layout, like Sp: the comment follows code on its line.
+type Comment struct {
+	Sp       Span
+	Text     string
+	Trailing bool
 }
 
 // ---------------------------------------------------------------- statements
@@ -388,7 +401,9 @@ type DistinctOp struct {
 
 // JoinOp is `join [params] (Right) on conditions`. Each On entry is an
 // *Ident (same-named key), or a BinaryExpr `$left.A == $right.B`; several
-// entries are ANDed.
+// entries are ANDed. An entry may also be an "and" BinaryExpr of such
+// comparisons, as written (`on $left.A == $right.B and $left.C == $right.D`).
+// Right is usually a *ParenExpr around a pipeline, or a bare table name.
 type JoinOp struct {
 	Sp     Span
 	Params []*OpParam

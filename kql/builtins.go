@@ -23,12 +23,12 @@ type builtin struct {
 type aggNaming int
 
 const (
-	nameFromArg    aggNaming = iota // prefix_X where X is the argument column ("sum_" when none)
-	nameCountif                     // countif_X only for a bare column argument, else countif_
-	nameBare                        // prefix_ (count())
-	nameKeep                        // the argument's own name (take_any)
-	nameArgMax                      // arg_max/arg_min: expands to several columns
-	namePercentile                  // percentile_X_P for each P
+	nameFromArg     aggNaming = iota // prefix_X where X is the argument column ("count_", "sum_" when none)
+	nameCountif                      // countif_X only for a bare column argument, else countif_
+	nameKeep                         // the argument's own name (take_any)
+	nameArgMax                       // arg_max/arg_min: expands to several columns
+	namePercentile                   // percentile_X_P for each P
+	namePercentileW                  // the same for the weighted family (weights are argument 2)
 )
 
 // Result returns the function's result type for the given argument types
@@ -89,8 +89,8 @@ func builtinNames() []string {
 //	avg                   real, or timespan/datetime for those arguments
 //
 // Aggregates carry a fifth field: the automatic-name prefix, optionally with
-// a naming rule after a colon (count:bare, countif:countif, take_any:keep,
-// arg_max:argmax, percentile:pct).
+// a naming rule after a colon (countif:countif, take_any:keep,
+// arg_max:argmax, percentile:pct, percentile:pctw).
 const scalarCatalog = `
 abs 1 1 a0
 acos 1 1 r
@@ -481,10 +481,6 @@ varianceif 2 2 r varianceif
 variancep 1 1 r variancep
 `
 
-// namePercentileW marks the weighted percentile family (the weight is the
-// second argument, the percentiles follow).
-const namePercentileW aggNaming = 100
-
 var builtins = buildCatalog()
 
 func buildCatalog() map[string]*builtin {
@@ -507,8 +503,6 @@ func buildCatalog() map[string]*builtin {
 				switch rule {
 				case "":
 					b.naming = nameFromArg
-				case "bare":
-					b.naming = nameBare
 				case "countif":
 					b.naming = nameCountif
 				case "keep":

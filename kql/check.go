@@ -203,6 +203,9 @@ type checker struct {
 	// errors were already reported at its definition.
 	quiet int
 	depth int // function call nesting, against runaway recursion
+	// pipes holds, for each pipeline being checked (innermost last), its
+	// operators so far with their inputs, to explain dropped columns.
+	pipes [][]stage
 	// tables caches the value of each schema table referenced.
 	tables map[*Table]*rel
 	// aggCtx > 0 where aggregate functions may be called: summarize's

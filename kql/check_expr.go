@@ -81,6 +81,8 @@ func (c *checker) scalarType(e Expr, row *rel) Type {
 	case *InExpr:
 		c.scalar(e.X, row)
 		if len(e.List) == 1 && c.isTabular(e.List[0]) {
+			// Kusto compares with the first column; published queries
+			// rely on that, so more columns are not an error.
 			c.tab(e.List[0], nil)
 		} else {
 			for _, x := range e.List {
@@ -134,6 +136,9 @@ func (c *checker) name(id *Ident, row *rel) Type {
 	}
 	cands := append(row.names(), c.scope.allNames(bindScalar)...)
 	hint := didYouMean(suggest(id.Name, cands))
+	if hint == "" && row != nil {
+		hint = c.droppedBy(id.Name)
+	}
 	if row == nil {
 		c.errorf(id.Sp, hint, "unknown name %q", id.Name)
 	} else {

@@ -22,9 +22,12 @@ func (c *checker) tab(e Expr, in *rel) *rel {
 		} else {
 			r = openRel()
 		}
+		c.pipes = append(c.pipes, nil)
 		for _, op := range e.Ops {
+			c.pipes[len(c.pipes)-1] = append(c.pipes[len(c.pipes)-1], stage{op, r})
 			r = c.op(op, r)
 		}
+		c.pipes = c.pipes[:len(c.pipes)-1]
 	case *ParenExpr:
 		r = c.tab(e.X, in)
 	case *Ident:
@@ -524,7 +527,7 @@ func (c *checker) op(o Operator, in *rel) *rel {
 		}
 		for _, v := range o.Values {
 			c.scalar(v, nil)
-			if !isConstant(v) {
+			if v != nil && !isConstant(v) {
 				c.errorf(v.Span(), "", "datatable values must be literals")
 			}
 		}
@@ -609,7 +612,11 @@ func (c *checker) column(id *Ident, row *rel) (Column, bool) {
 		return col, true
 	}
 	if row == nil || !row.open {
-		c.errorf(id.Sp, didYouMean(suggest(id.Name, row.names())), "unknown column %q", id.Name)
+		hint := didYouMean(suggest(id.Name, row.names()))
+		if hint == "" {
+			hint = c.droppedBy(id.Name)
+		}
+		c.errorf(id.Sp, hint, "unknown column %q", id.Name)
 	}
 	c.setType(id, TUnknown)
 	return Column{}, false
@@ -957,4 +964,65 @@ func isConstant(e Expr) bool {
 		}
 	}
 	return false
+}
+
+// stage is one operator of a pipeline being checked, with its input.
+type stage struct {
+	op Operator
+	in *rel
+}
+
+// droppedBy explains an unknown column that an earlier operator of the
+// current pipeline had as input and removed: "the summarize before this
+// point drops it", or "" when none did.
+func (c *checker) droppedBy(name string) string {
+	if len(c.pipes) == 0 {
+		return ""
+	}
+	stages := c.pipes[len(c.pipes)-1]
+	last := -1
+	for i, st := range stages {
+		if st.in.has(name) {
+			last = i
+		}
+	}
+	// The current operator's input has it: the name is unknown elsewhere
+	// (the other side of a join, say), not dropped.
+	if last < 0 || last == len(stages)-1 {
+		return ""
+	}
+	kw := operatorKeyword(stages[last].op)
+	if kw == "" {
+		return ""
+	}
+	return strconv.Quote(name) + " is dropped by the " + kw + " before this point"
+}
+
+// operatorKeyword names the operators that remove columns.
+func operatorKeyword(op Operator) string {
+	switch op.(type) {
+	case *ProjectOp:
+		return "project"
+	case *ProjectAwayOp:
+		return "project-away"
+	case *ProjectKeepOp:
+		return "project-keep"
+	case *ProjectRenameOp:
+		return "project-rename"
+	case *SummarizeOp:
+		return "summarize"
+	case *DistinctOp:
+		return "distinct"
+	case *CountOp:
+		return "count"
+	case *MakeSeriesOp:
+		return "make-series"
+	case *TopNestedOp:
+		return "top-nested"
+	case *JoinOp:
+		return "join"
+	case *EvaluateOp:
+		return "evaluate"
+	}
+	return ""
 }

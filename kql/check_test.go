@@ -127,8 +127,10 @@ func TestCheckDiagnostics(t *testing.T) {
 		{`DeviceAlertEvents | take 1`, "DeviceAlertEvents", `table "DeviceAlertEvents" was renamed`, `use "AlertInfo" or "AlertEvidence" instead`},
 		{`DeviceInfo | where tostrin(DeviceName) == ""`, "tostrin", `unknown function "tostrin"`, `did you mean "tostring"?`},
 		{`print strlen("a", "b")`, `strlen("a", "b")`, `function "strlen" expects 1 argument, got 2`, ""},
-		{`DeviceInfo | summarize count() by DeviceName | where DeviceId != ""`, "DeviceId", `unknown column "DeviceId"`, ""},
-		{`DeviceInfo | project DeviceName | project-away OSPlatform`, "OSPlatform", `unknown column "OSPlatform"`, ""},
+		{`DeviceInfo | summarize count() by DeviceName | where DeviceId != ""`, "DeviceId", `unknown column "DeviceId"`, `"DeviceId" is dropped by the summarize before this point`},
+		{`DeviceInfo | project DeviceName | project-away OSPlatform`, "OSPlatform", `unknown column "OSPlatform"`, `"OSPlatform" is dropped by the project before this point`},
+		{`DeviceInfo | summarize n = count() by DeviceId | where OSPlatform == "Windows10"`, "OSPlatform", `unknown column "OSPlatform"`, `"OSPlatform" is dropped by the summarize before this point`},
+		{`DeviceInfo | where Foo == 1`, "Foo", `unknown column "Foo"`, ""},
 		{`let f = (x:long) { x + 1 }; print f(1, 2)`, "f(1, 2)", `function "f" expects 1 arguments, got 2`, ""},
 		// Kusto rejects these (kusto-oracle rejected cases: no + on strings,
 		// no arithmetic on dynamic, no sort by dynamic, datatable constants).

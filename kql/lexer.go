@@ -2,6 +2,7 @@ package kql
 
 import (
 	"fmt"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -34,9 +35,19 @@ type lexer struct {
 	pos  int
 	toks []token
 	errs ErrorList
+
+	comments   []lexComment
+	codeOnLine bool // a token precedes the current position on its line
 }
 
-func lex(src string) ([]token, ErrorList) {
+// lexComment is a // comment's byte range and whether code precedes it on
+// its line.
+type lexComment struct {
+	start, end int
+	trailing   bool
+}
+
+func lex(src string) *lexer {
 	lx := &lexer{src: src, toks: make([]token, 0, len(src)/4+4)}
 	for {
 		t := lx.next()
@@ -44,8 +55,12 @@ func lex(src string) ([]token, ErrorList) {
 		if t.kind == tEOF {
 			break
 		}
+		lx.codeOnLine = true
+		if t.end > t.start && src[t.end-1] == '\n' {
+			lx.codeOnLine = false // a multi-line string ending a line
+		}
 	}
-	return lx.toks, lx.errs
+	return lx
 }
 
 func (lx *lexer) errorf(start, end int, hint, format string, args ...any) {
@@ -78,12 +93,21 @@ func (lx *lexer) skipSpace() {
 	for lx.pos < len(src) {
 		c := src[lx.pos]
 		switch {
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
+		case c == '\n':
+			lx.pos++
+			lx.codeOnLine = false
+		case c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v':
 			lx.pos++
 		case c == '/' && lx.pos+1 < len(src) && src[lx.pos+1] == '/':
+			start := lx.pos
 			for lx.pos < len(src) && src[lx.pos] != '\n' {
 				lx.pos++
 			}
+			end := lx.pos
+			if end > start && src[end-1] == '\r' {
+				end--
+			}
+			lx.comments = append(lx.comments, lexComment{start, end, lx.codeOnLine})
 		case c >= utf8.RuneSelf:
 			r, n := utf8.DecodeRuneInString(src[lx.pos:])
 			if !isSpaceRune(r) {
@@ -134,7 +158,12 @@ func (lx *lexer) next() token {
 			return lx.ident()
 		}
 		lx.pos += n
-		lx.errorf(start, start+n, "", "unexpected character %q", r)
+		hint := ""
+		switch r {
+		case '“', '”', '„', '‘', '’', '‚':
+			hint = `use straight quotes " or '`
+		}
+		lx.errorf(start, start+n, hint, "unexpected character %q", r)
 		return token{kind: tError, start: int32(start), end: int32(lx.pos)}
 	}
 	return lx.punct()
@@ -244,7 +273,11 @@ func (lx *lexer) quoted(start, q int, verbatim bool) token {
 	if nl := indexFrom(src, q, "\n"); nl >= 0 && !verbatim {
 		end = nl
 	}
-	lx.errorf(start, end, fmt.Sprintf("close the string with %c", quote), "unterminated string literal")
+	hint := fmt.Sprintf("close the string with %c", quote)
+	if strings.ContainsAny(src[q:end], "’”") {
+		hint = fmt.Sprintf("a typographic quote does not close a string; use %c", quote)
+	}
+	lx.errorf(start, end, hint, "unterminated string literal")
 	lx.pos = end
 	return token{kind: tError, start: int32(start), end: int32(end)}
 }

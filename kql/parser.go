@@ -36,11 +36,11 @@ func Parse(src string) (*Query, error) {
 // collected errors and any other panic into an internal error that names
 // the input.
 func parseWith(src string, parse func(*parser) *Query) (q *Query, err error) {
-	toks, lexErrs := lex(src)
-	if len(lexErrs) > 0 {
-		return nil, lexErrs
+	lx := lex(src)
+	if len(lx.errs) > 0 {
+		return nil, lx.errs
 	}
-	p := &parser{src: src, toks: toks}
+	p := &parser{src: src, toks: lx.toks}
 	defer func() {
 		if r := recover(); r != nil {
 			q = nil
@@ -55,7 +55,14 @@ func parseWith(src string, parse func(*parser) *Query) (q *Query, err error) {
 			}}
 		}
 	}()
-	return parse(p), nil
+	q = parse(p)
+	if q != nil && len(lx.comments) > 0 {
+		q.Comments = make([]*Comment, len(lx.comments))
+		for i, c := range lx.comments {
+			q.Comments[i] = &Comment{Sp: Span{c.start, c.end}, Text: src[c.start:c.end], Trailing: c.trailing}
+		}
+	}
+	return q, nil
 }
 
 // quoteShort quotes the start of a query text for an error message.
@@ -166,7 +173,8 @@ func (p *parser) expectClose(close string, open token) {
 		return
 	}
 	t := p.tok()
-	p.failAt(t.span(), fmt.Sprintf("the %q at offset %d is not closed", p.text(open), open.start),
+	line, col := LineCol(p.src, int(open.start))
+	p.failAt(t.span(), fmt.Sprintf("the %q at %d:%d is not closed", p.text(open), line, col),
 		"expected %q, found %s", close, p.describe(t))
 }
 

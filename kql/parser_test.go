@@ -408,7 +408,9 @@ func TestParseErrors(t *testing.T) {
 		{"T | project-awy a", "project-awy", `unknown tabular operator "project-awy"`, `did you mean "project-away"?`},
 		{"T | frobnicate", "frobnicate", `unknown tabular operator "frobnicate"`, ""},
 		{`T | where x == "abc`, `"abc`, "unterminated string literal", `close the string with "`},
-		{"T | where (x == 1", "", `expected ")", found end of query`, `is not closed`},
+		{"T | where (x == 1", "", `expected ")", found end of query`, `the "(" at 1:11 is not closed`},
+		{"T | where x == 'a’ // c", "'a", "unterminated string literal", "a typographic quote does not close a string; use '"},
+		{"T | where x == “a”", "“", `unexpected character '“'`, `use straight quotes`},
 		{"T | 5", "5", `expected a tabular operator after "|", found "5"`, ""},
 		{"let x = 1\nT", "T", `expected "|", ";" or end of query, found "T"`, `end each let statement with ";"`},
 		{"T | where x = 1", "= 1", `expected "|", ";" or end of query, found "="`, `use "==" to compare values`},
@@ -604,4 +606,20 @@ func TestParseBoundsNesting(t *testing.T) {
 	if _, err := Parse(ok); err != nil {
 		t.Errorf("200 levels: %v", err)
 	}
+}
+
+func TestFormatKeepsComments(t *testing.T) {
+	src := "// header\nlet x = 1; // one\nT // source\n// before where\n| where a > x // trailing\n    and b // inner\n| take 5\n// end\n"
+	want := "// header\nlet x = 1;  // one\nT  // source\n// before where\n| where a > x and b  // trailing\n// inner\n| take 5\n// end"
+	q, err := Parse(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(q.Comments) != 7 {
+		t.Fatalf("got %d comments, want 7", len(q.Comments))
+	}
+	if got := Format(q); got != want {
+		t.Errorf("Format =\n%s\nwant\n%s", got, want)
+	}
+	checkRoundTrip(t, "comments", q)
 }

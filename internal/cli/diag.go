@@ -25,7 +25,7 @@ type diagnostic struct {
 	EndLine int    `json:"end_line"`
 	EndCol  int    `json:"end_col"`
 	Message string `json:"message"`
-	Hint    string `json:"hint,omitempty"`
+	Hint    string `json:"hint"` // "" when there is none: every object has every key
 
 	span kql.Span
 }

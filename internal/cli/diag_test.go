@@ -2,11 +2,9 @@ package cli
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/kqlhunt/kqlhunt/kql"
 )
@@ -95,40 +93,5 @@ func TestWriteDiagnosticsNotKQL(t *testing.T) {
 	var buf bytes.Buffer
 	if writeDiagnostics(&buf, "f", "x", fmt.Errorf("plain")) || buf.Len() != 0 {
 		t.Errorf("a plain error was rendered as a diagnostic: %q", buf.String())
-	}
-}
-
-// testEnv runs kqlhunt in-process over buffers.
-func testEnv(stdin string) (*env, *bytes.Buffer, *bytes.Buffer) {
-	var stdout, stderr bytes.Buffer
-	return &env{
-		stdin:      strings.NewReader(stdin),
-		stdout:     &stdout,
-		stderr:     &stderr,
-		now:        func() time.Time { return time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC) },
-		isTerminal: func(any) bool { return false },
-	}, &stdout, &stderr
-}
-
-func TestInterruptedExits130(t *testing.T) {
-	e, _, stderr := testEnv("")
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel() // as Ctrl-C does through signal.NotifyContext
-	if code := run(ctx, []string{"query", "print 1"}, e); code != ExitInterrupted {
-		t.Errorf("exit code %d, want %d (stderr %q)", code, ExitInterrupted, stderr)
-	}
-	if !strings.Contains(stderr.String(), "interrupted") {
-		t.Errorf("stderr = %q", stderr)
-	}
-}
-
-func TestXLSXRefusesTerminal(t *testing.T) {
-	e, stdout, stderr := testEnv("")
-	e.isTerminal = func(any) bool { return true }
-	if code := run(context.Background(), []string{"query", "--format", "xlsx", "print 1"}, e); code != ExitUsage {
-		t.Errorf("exit code %d, want %d", code, ExitUsage)
-	}
-	if stdout.Len() != 0 || !strings.Contains(stderr.String(), "-o FILE") {
-		t.Errorf("stdout %q, stderr %q", stdout, stderr)
 	}
 }

@@ -59,6 +59,14 @@ func (o *runOptions) run(ctx context.Context, files []string) error {
 		return usagef("--format xlsx holds one result per workbook: use --out-dir DIR for several files")
 	}
 	if o.outDir != "" {
+		seen := map[string]string{}
+		for _, f := range files {
+			name := o.outName(f)
+			if prev, ok := seen[name]; ok {
+				return usagef("%s and %s would both write %s in --out-dir", prev, f, name)
+			}
+			seen[name] = f
+		}
 		if err := os.MkdirAll(o.outDir, 0o755); err != nil {
 			return err
 		}
@@ -132,7 +140,7 @@ func (o *runOptions) runFile(ctx context.Context, eng *exec.Engine, file string,
 	s.rows = len(res.Rows)
 
 	if o.outDir != "" {
-		path := filepath.Join(o.outDir, strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))+extension(o.format))
+		path := filepath.Join(o.outDir, o.outName(file))
 		var buf bytes.Buffer
 		if err := render.Write(&buf, res, o.format, render.Options{}); err != nil {
 			return fail(err)
@@ -146,6 +154,12 @@ func (o *runOptions) runFile(ctx context.Context, eng *exec.Engine, file string,
 		return fail(err)
 	}
 	return s
+}
+
+// outName is the name of a query file's result in --out-dir: the file's
+// base name with the format's extension.
+func (o *runOptions) outName(file string) string {
+	return strings.TrimSuffix(filepath.Base(file), filepath.Ext(file)) + extension(o.format)
 }
 
 // writeResult writes one of several results to the shared output. People
