@@ -31,7 +31,7 @@ func realText(sql string) string {
 // dynText is the string form of a dynamic value: a JSON string unquoted,
 // anything else as compact JSON; null → NULL.
 func dynText(sql string) string {
-	return "(CASE WHEN json_type(" + sql + ") = 'VARCHAR' THEN " + sql + "->>'$' WHEN json_type(" + sql + ") = 'NULL' THEN NULL ELSE CAST(" + sql + " AS VARCHAR) END)"
+	return "(CASE WHEN json_type(" + sql + ") = 'VARCHAR' THEN json_extract_string(" + sql + ", '$') WHEN json_type(" + sql + ") = 'NULL' THEN NULL ELSE CAST(" + sql + " AS VARCHAR) END)"
 }
 
 // toStringVal is tostring(): never null.
@@ -164,17 +164,17 @@ func (c *compiler) convert(v val, t kql.Type) val {
 			return val{sql: "(CASE WHEN json_type(" + v.sql + ") IN ('BIGINT', 'UBIGINT') THEN TRY_CAST(" + v.sql + " AS BIGINT) " +
 				"WHEN json_type(" + v.sql + ") = 'DOUBLE' THEN TRY_CAST(trunc(CAST(" + v.sql + " AS DOUBLE)) AS BIGINT) " +
 				"WHEN json_type(" + v.sql + ") = 'BOOLEAN' THEN CAST(CAST(" + v.sql + " AS BOOLEAN) AS BIGINT) " +
-				"WHEN json_type(" + v.sql + ") = 'VARCHAR' THEN " + parseLongSQL(v.sql+"->>'$'") + " END)", t: t}
+				"WHEN json_type(" + v.sql + ") = 'VARCHAR' THEN " + parseLongSQL("json_extract_string("+v.sql+", '$')") + " END)", t: t}
 		case kql.TReal, kql.TDecimal:
 			return val{sql: "(CASE WHEN json_type(" + v.sql + ") IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN TRY_CAST(" + v.sql + " AS DOUBLE) " +
 				"WHEN json_type(" + v.sql + ") = 'BOOLEAN' THEN CAST(CAST(" + v.sql + " AS BOOLEAN) AS DOUBLE) " +
-				"WHEN json_type(" + v.sql + ") = 'VARCHAR' THEN " + parseRealSQL(v.sql+"->>'$'") + " END)", t: t}
+				"WHEN json_type(" + v.sql + ") = 'VARCHAR' THEN " + parseRealSQL("json_extract_string("+v.sql+", '$')") + " END)", t: t}
 		case kql.TBool:
 			return val{sql: "(CASE WHEN json_type(" + v.sql + ") = 'BOOLEAN' THEN CAST(" + v.sql + " AS BOOLEAN) " +
 				"WHEN json_type(" + v.sql + ") IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN CAST(" + v.sql + " AS DOUBLE) <> 0 " +
-				"WHEN json_type(" + v.sql + ") = 'VARCHAR' THEN " + parseBoolSQL(v.sql+"->>'$'") + " END)", t: t}
+				"WHEN json_type(" + v.sql + ") = 'VARCHAR' THEN " + parseBoolSQL("json_extract_string("+v.sql+", '$')") + " END)", t: t}
 		}
-		src = val{sql: "(CASE WHEN json_type(" + v.sql + ") = 'VARCHAR' THEN " + v.sql + "->>'$' END)", t: kql.TString}
+		src = val{sql: "(CASE WHEN json_type(" + v.sql + ") = 'VARCHAR' THEN json_extract_string(" + v.sql + ", '$') END)", t: kql.TString}
 		if t == kql.TTimespan {
 			// a number in a dynamic is ticks
 			return val{sql: "(CASE WHEN json_type(" + v.sql + ") IN ('BIGINT', 'UBIGINT') THEN TRY_CAST(" + v.sql + " AS BIGINT) ELSE " + parseTimespanSQL(src.sql) + " END)", t: t}

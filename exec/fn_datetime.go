@@ -325,15 +325,23 @@ func formatDatetimeSQL(dt, f string) (string, error) {
 				parts = append(parts, pad("year("+dt+")", n))
 			}
 		case 'M':
-			if n > 2 {
-				return "", fmtErr("format_datetime: month names (MMM) are not supported")
+			switch {
+			case n == 3:
+				parts = append(parts, "strftime("+dt+", '%b')")
+			case n >= 4:
+				parts = append(parts, "strftime("+dt+", '%B')")
+			default:
+				parts = append(parts, pad("month("+dt+")", n))
 			}
-			parts = append(parts, pad("month("+dt+")", n))
 		case 'd':
-			if n > 2 {
-				return "", fmtErr("format_datetime: day names (ddd) are not supported")
+			switch {
+			case n == 3:
+				parts = append(parts, "strftime("+dt+", '%a')")
+			case n >= 4:
+				parts = append(parts, "strftime("+dt+", '%A')")
+			default:
+				parts = append(parts, pad("day("+dt+")", n))
 			}
-			parts = append(parts, pad("day("+dt+")", n))
 		case 'H':
 			parts = append(parts, pad("hour("+dt+")", n))
 		case 'h':

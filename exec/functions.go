@@ -630,6 +630,15 @@ func (c *compiler) call(e *kql.CallExpr, ev *env) (val, error) {
 	}
 	args := make([]val, len(e.Args))
 	for i, a := range e.Args {
+		if _, ok := a.(*kql.TypeExpr); ok {
+			// typeof(T) arguments are read from the syntax by the function
+			args[i] = val{sql: "NULL", t: kql.TDynamic, null: true}
+			continue
+		}
+		if call, ok := a.(*kql.CallExpr); ok && call.Func.Name == "typeof" {
+			args[i] = val{sql: "NULL", t: kql.TDynamic, null: true}
+			continue
+		}
 		v, err := c.scalar(a, ev)
 		if err != nil {
 			return val{}, err

@@ -337,6 +337,30 @@ func editDistance(a, b string) int {
 // ---------------------------------------------------------------- operators
 
 func (c *compiler) binary(e *kql.BinaryExpr, ev *env) (val, error) {
+	if _, ok := e.X.(*kql.Star); ok && strOps[strings.TrimPrefix(e.Op, "!")] {
+		// `* has "x"`: any column
+		lit, ok := e.Y.(*kql.Literal)
+		if !ok || lit.Kind != kql.LitString {
+			return val{}, errAt(e.Y, "* %s needs a string constant", e.Op)
+		}
+		y := literal(lit)
+		var parts []string
+		for _, col := range ev.cols {
+			v, err := c.stringOp(&kql.BinaryExpr{Sp: e.Sp, Op: strings.TrimPrefix(e.Op, "!")}, val{sql: ev.colRef(col.Name), t: col.Type}, y)
+			if err != nil {
+				return val{}, err
+			}
+			parts = append(parts, v.sql)
+		}
+		s := "FALSE"
+		if len(parts) > 0 {
+			s = "(" + strings.Join(parts, " OR ") + ")"
+		}
+		if strings.HasPrefix(e.Op, "!") {
+			s = "(NOT " + s + ")"
+		}
+		return val{sql: s, t: kql.TBool}, nil
+	}
 	x, err := c.scalar(e.X, ev)
 	if err != nil {
 		return val{}, err
@@ -796,7 +820,7 @@ func (c *compiler) inExpr(e *kql.InExpr, ev *env) (val, error) {
 	for _, d := range dynLists {
 		xs := c.toDynamic(x).sql
 		if ci {
-			conds = append(conds, "list_contains(list_transform(CAST("+d.sql+" AS JSON[]), e -> lower(CASE WHEN json_type(e) = 'VARCHAR' THEN e->>'$' ELSE CAST(e AS VARCHAR) END)), lower("+c.asString(x).sql+"))")
+			conds = append(conds, "list_contains(list_transform(CAST("+d.sql+" AS JSON[]), e -> lower(CASE WHEN json_type(e) = 'VARCHAR' THEN json_extract_string(e, '$') ELSE CAST(e AS VARCHAR) END)), lower("+c.asString(x).sql+"))")
 		} else {
 			conds = append(conds, "list_contains(list_transform(CAST("+d.sql+" AS JSON[]), e -> CAST(e AS VARCHAR)), CAST("+xs+" AS VARCHAR))")
 		}
