@@ -314,6 +314,11 @@ func formatDatetimeSQL(dt, f string) (string, error) {
 			j++
 		}
 		n := j - i
+		// two-letter specifiers repeat: "dddd" is "dd" "dd", "MMM" is "MM" "M"
+		if n > 2 && strings.IndexByte("dMHhms", ch) >= 0 {
+			j = i + 2
+			n = 2
+		}
 		switch ch {
 		case 'y':
 			switch {
@@ -325,23 +330,9 @@ func formatDatetimeSQL(dt, f string) (string, error) {
 				parts = append(parts, pad("year("+dt+")", n))
 			}
 		case 'M':
-			switch {
-			case n == 3:
-				parts = append(parts, "strftime("+dt+", '%b')")
-			case n >= 4:
-				parts = append(parts, "strftime("+dt+", '%B')")
-			default:
-				parts = append(parts, pad("month("+dt+")", n))
-			}
+			parts = append(parts, pad("month("+dt+")", n))
 		case 'd':
-			switch {
-			case n == 3:
-				parts = append(parts, "strftime("+dt+", '%a')")
-			case n >= 4:
-				parts = append(parts, "strftime("+dt+", '%A')")
-			default:
-				parts = append(parts, pad("day("+dt+")", n))
-			}
+			parts = append(parts, pad("day("+dt+")", n))
 		case 'H':
 			parts = append(parts, pad("hour("+dt+")", n))
 		case 'h':

@@ -574,7 +574,11 @@ func (c *compiler) extend(r *rel, cols []*kql.ColumnExpr, sc *scope) (*rel, erro
 		if !replaced {
 			outs = append(outs, outCol{name, v.sql, v.t})
 		}
-		batch[name] = true
+		// later expressions of the same extend see new columns; a
+		// reassigned input column still reads its input value
+		if _, existed := r.col(name); !existed {
+			batch[name] = true
+		}
 	}
 	return c.selectOuts(c.withPre(cur, pre), outs), nil
 }
