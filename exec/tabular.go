@@ -474,7 +474,7 @@ func (c *compiler) project(r *rel, cols []*kql.ColumnExpr, sc *scope, keepAll bo
 
 // reservedNames cannot be assigned to without brackets (Kusto rejects
 // `extend first = ...`; ['first'] is fine).
-var reservedNames = map[string]bool{"first": true, "last": true, "asc": true, "desc": true, "has": true, "where": true, "by": true, "true": true, "false": true}
+var reservedNames = map[string]bool{"first": true, "last": true, "asc": true, "desc": true, "has": true, "where": true, "by": true, "true": true, "false": true, "missing": true}
 
 func checkName(id *kql.Ident) error {
 	if id != nil && reservedNames[id.Name] && id.Sp.End-id.Sp.Start == len(id.Name) {
@@ -534,15 +534,11 @@ func (c *compiler) extend(r *rel, cols []*kql.ColumnExpr, sc *scope) (*rel, erro
 	cur := r
 	outs := relOuts(cur)
 	pre := &preStages{}
-	flush := func() {
-		cur = c.selectOuts(c.withPre(cur, pre), outs)
-		outs = relOuts(cur)
-		batch = map[string]bool{}
-		pre = &preStages{}
-	}
 	for _, ce := range cols {
 		if len(batch) > 0 && mentions(ce.X, batch) {
-			flush()
+			// Kusto resolves every expression of one extend against its
+			// input: a column made earlier in the same extend is unknown
+			return nil, hintAt(ce.X, "use a second extend", "a column defined in this extend cannot be used in the same extend")
 		}
 		ev := c.rowEnv(cur, sc)
 		ev.pre = pre
