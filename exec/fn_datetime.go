@@ -171,6 +171,9 @@ func registerDatetimeFuncs(reg func(string, int, int, fnImpl)) {
 			}
 			s = "(" + floorDiv(xt, mul) + " - " + floorDiv(yt, mul) + ")"
 		}
+		if strings.EqualFold(p, "week") {
+			return val{sql: "CAST(" + s + " AS DOUBLE)", t: kql.TReal}, nil
+		}
 		return val{sql: "CAST(" + s + " AS BIGINT)", t: kql.TLong}, nil
 	})
 	reg("datetime_part", 2, 2, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
