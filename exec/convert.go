@@ -28,6 +28,12 @@ func realText(sql string) string {
 		"WHEN " + sql + " = CAST('-Infinity' AS DOUBLE) THEN '-Infinity' ELSE replace(replace(CAST(" + sql + " AS VARCHAR), 'e+', 'E+'), 'e-', 'E-') END)"
 }
 
+// decimalText writes a decimal without trailing fraction zeros.
+func decimalText(sql string) string {
+	t := "CAST(" + sql + " AS VARCHAR)"
+	return "(CASE WHEN contains(" + t + ", '.') THEN rtrim(rtrim(" + t + ", '0'), '.') ELSE " + t + " END)"
+}
+
 // dynText is the string form of a dynamic value: a JSON string unquoted,
 // anything else as compact JSON; null → NULL.
 func dynText(sql string) string {
@@ -42,8 +48,10 @@ func (c *compiler) toStringVal(v val) val {
 		return v
 	case kql.TInt, kql.TLong:
 		s = "CAST(" + v.sql + " AS VARCHAR)"
-	case kql.TReal, kql.TDecimal:
+	case kql.TReal:
 		s = realText(v.sql)
+	case kql.TDecimal:
+		s = decimalText(v.sql)
 	case kql.TBool:
 		s = "(CASE WHEN " + v.sql + " THEN 'True' WHEN NOT " + v.sql + " THEN 'False' END)"
 	case kql.TDatetime:
@@ -197,6 +205,14 @@ func (c *compiler) convert(v val, t kql.Type) val {
 			return val{sql: src.sql, t: t}
 		}
 	case kql.TReal, kql.TDecimal:
+		if t == kql.TDecimal {
+			switch src.t {
+			case kql.TString:
+				return val{sql: "TRY_CAST(trim(" + src.sql + ") AS DECIMAL(38,18))", t: t}
+			case kql.TInt, kql.TLong, kql.TReal, kql.TBool:
+				return val{sql: "TRY_CAST(" + src.sql + " AS DECIMAL(38,18))", t: t}
+			}
+		}
 		switch src.t {
 		case kql.TInt, kql.TLong, kql.TReal, kql.TDecimal, kql.TBool:
 			return val{sql: "CAST(" + src.sql + " AS DOUBLE)", t: t}

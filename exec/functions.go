@@ -48,7 +48,7 @@ func init() {
 	})
 	reg("tolong", 1, 1, conv(kql.TLong))
 	reg("todouble toreal", 1, 1, conv(kql.TReal))
-	reg("todecimal", 1, 1, conv(kql.TReal))
+	reg("todecimal", 1, 1, conv(kql.TDecimal))
 	reg("tobool toboolean", 1, 1, conv(kql.TBool))
 	reg("todatetime", 1, 1, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		if s, ok := a[0].isConstString(); ok {

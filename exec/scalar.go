@@ -242,11 +242,11 @@ func literal(l *kql.Literal) val {
 		v.t = kql.TReal
 		v.sql = sqlReal(l.Real)
 	case kql.LitDecimal:
-		v.t = kql.TReal
-		if f, err := strconv.ParseFloat(l.Str, 64); err == nil {
-			v.sql = sqlReal(f)
+		v.t = kql.TDecimal
+		if _, err := strconv.ParseFloat(l.Str, 64); err == nil {
+			v.sql = "CAST(" + quoteString(l.Str) + " AS DECIMAL(38,18))"
 		} else {
-			v.sql = "CAST(NULL AS DOUBLE)"
+			v.sql = "CAST(NULL AS DECIMAL(38,18))"
 			v.null = true
 		}
 	case kql.LitDatetime:
@@ -443,6 +443,16 @@ func (c *compiler) arith(e *kql.BinaryExpr, x, y val) (val, error) {
 	}
 	switch {
 	case isNumeric(x.t) && isNumeric(y.t):
+		if (x.t == kql.TDecimal || y.t == kql.TDecimal) && x.t != kql.TReal && y.t != kql.TReal {
+			xs, ys := "CAST("+x.sql+" AS DECIMAL(38,18))", "CAST("+y.sql+" AS DECIMAL(38,18))"
+			switch op {
+			case "/":
+				return val{sql: "TRY_CAST(CAST(" + xs + " AS DOUBLE) / CAST(" + ys + " AS DOUBLE) AS DECIMAL(38,18))", t: kql.TDecimal}, nil
+			case "%":
+				return val{sql: "(" + xs + " - abs(" + ys + ") * floor(" + xs + " / abs(" + ys + ")))", t: kql.TDecimal}, nil
+			}
+			return val{sql: "TRY_CAST(" + xs + " " + op + " " + ys + " AS DECIMAL(38,18))", t: kql.TDecimal}, nil
+		}
 		real := x.t == kql.TReal || y.t == kql.TReal || x.t == kql.TDecimal || y.t == kql.TDecimal
 		t := kql.TLong
 		if real {

@@ -49,7 +49,7 @@ func init() {
 			case isIntegral(x.t):
 				return val{sql: "CAST(coalesce(sum(" + x.sql + ")" + f + ", 0) AS BIGINT)", t: kql.TLong}, nil
 			case x.t == kql.TReal || x.t == kql.TDecimal:
-				return val{sql: "coalesce(sum(" + x.sql + ")" + f + ", 0)", t: kql.TReal}, nil
+				return val{sql: "coalesce(sum(" + x.sql + ")" + f + ", 0)", t: x.t}, nil
 			case x.t == kql.TTimespan:
 				return val{sql: "CAST(coalesce(sum(" + x.sql + ")" + f + ", 0) AS BIGINT)", t: kql.TTimespan}, nil
 			}
