@@ -194,7 +194,8 @@ func (c *compiler) convert(v val, t kql.Type) val {
 		case kql.TInt, kql.TLong:
 			return val{sql: src.sql, t: t}
 		case kql.TReal, kql.TDecimal:
-			return val{sql: "TRY_CAST(trunc(" + src.sql + ") AS BIGINT)", t: t}
+			// out of range saturates, as the engine shows for 9.2233720368547758e18
+			return val{sql: "(CASE WHEN isinf(CAST(" + src.sql + " AS DOUBLE)) OR isnan(CAST(" + src.sql + " AS DOUBLE)) THEN NULL WHEN " + src.sql + " >= 9223372036854775807 THEN 9223372036854775807 WHEN " + src.sql + " <= -9223372036854775808 THEN -9223372036854775808 ELSE TRY_CAST(trunc(" + src.sql + ") AS BIGINT) END)", t: t}
 		case kql.TBool:
 			return val{sql: "CAST(" + src.sql + " AS BIGINT)", t: t}
 		case kql.TString:

@@ -110,6 +110,11 @@ func typeName(t kql.Type) string {
 // Datetimes are BIGINT ticks (100 ns) since 1970-01-01 inside a query, so
 // that all of 0001..9999 fits and arithmetic stays integral; table columns
 // stored as TIMESTAMP_NS are converted when read (see table).
+// wrap64 reduces a HUGEINT to BIGINT with two's complement wrap-around.
+func wrap64(h string) string {
+	return "CAST(((" + h + " + 9223372036854775808) % 18446744073709551616 + 18446744073709551616) % 18446744073709551616 - 9223372036854775808 AS BIGINT)"
+}
+
 func dtTicks(sql string) string   { return sql }
 func ticksToDt(sql string) string { return sql }
 
@@ -476,7 +481,8 @@ func (c *compiler) arith(e *kql.BinaryExpr, x, y val) (val, error) {
 		case "%":
 			return val{sql: "((" + xs + " % nullif(" + ys + ", 0) + abs(" + ys + ")) % abs(" + ys + "))", t: t}, nil
 		}
-		return val{sql: "(CAST(" + xs + " AS BIGINT) " + op + " " + ys + ")", t: t}, nil
+		// 64-bit two's complement wrap-around, as Kusto (unchecked .NET) does
+		return val{sql: wrap64("(CAST(" + xs + " AS HUGEINT) " + op + " " + ys + ")"), t: t}, nil
 	case x.t == kql.TDatetime && y.t == kql.TDatetime && op == "-":
 		return val{sql: "(" + dtTicks(x.sql) + " - " + dtTicks(y.sql) + ")", t: kql.TTimespan}, nil
 	case x.t == kql.TDatetime && y.t == kql.TTimespan && (op == "+" || op == "-"):
