@@ -134,6 +134,11 @@ func (c *compiler) callTabularFn(call *kql.CallExpr, b *binding, sc *scope) (*re
 	if out == nil {
 		return nil, errAt(call, "function %q has no tabular result", call.Func.Name)
 	}
+	if b.fn.View {
+		o := *out
+		o.name = call.Func.Name
+		out = &o
+	}
 	return out, nil
 }
 
@@ -806,7 +811,12 @@ func (c *compiler) sortOp(r *rel, keys []*kql.SortKey, sc *scope, limit string) 
 		terms = append(terms, ordCol+" ASC")
 	}
 	sel := "SELECT " + c.pcols(r.cols, false) + ", row_number() OVER (" + c.partBy() + "ORDER BY " + strings.Join(terms, ", ") + ") AS " + ordCol + " FROM " + r.from
-	if limit != "" {
+	if limit != "" && c.part == "" {
+		// ORDER BY ... LIMIT lets DuckDB use a top-N instead of numbering every row
+		top := "SELECT * FROM " + r.from + " ORDER BY " + strings.Join(terms, ", ") + " LIMIT " + limit
+		t := c.addCTE(top, r.cols, r.ord, false)
+		sel = "SELECT " + c.pcols(r.cols, false) + ", row_number() OVER (ORDER BY " + strings.Join(terms, ", ") + ") AS " + ordCol + " FROM " + t.from
+	} else if limit != "" {
 		sel = "SELECT * FROM (" + sel + ") WHERE " + ordCol + " <= " + limit
 	}
 	return c.addCTE(sel, r.cols, true, true), nil

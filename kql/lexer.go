@@ -269,7 +269,7 @@ func (lx *lexer) quoted(start, q int, verbatim bool) token {
 		}
 		i++
 	}
-	end := i
+	end := min(i, len(src))
 	if nl := indexFrom(src, q, "\n"); nl >= 0 && !verbatim {
 		end = nl
 	}

@@ -36,11 +36,7 @@ func Parse(src string) (*Query, error) {
 // collected errors and any other panic into an internal error that names
 // the input.
 func parseWith(src string, parse func(*parser) *Query) (q *Query, err error) {
-	lx := lex(src)
-	if len(lx.errs) > 0 {
-		return nil, lx.errs
-	}
-	p := &parser{src: src, toks: lx.toks}
+	p := &parser{src: src, toks: []token{{kind: tEOF}}}
 	defer func() {
 		if r := recover(); r != nil {
 			q = nil
@@ -55,6 +51,11 @@ func parseWith(src string, parse func(*parser) *Query) (q *Query, err error) {
 			}}
 		}
 	}()
+	lx := lex(src)
+	if len(lx.errs) > 0 {
+		return nil, lx.errs
+	}
+	p.toks = lx.toks
 	q = parse(p)
 	if q != nil && len(lx.comments) > 0 {
 		q.Comments = make([]*Comment, len(lx.comments))

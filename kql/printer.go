@@ -12,8 +12,10 @@ import (
 
 // Format prints a node as canonical KQL: one pipeline operator per line
 // after "| ", canonical operator spellings (take, where, sort by), strings
-// re-escaped, names bracketed only when needed. The output parses back to
-// the same tree (spans aside).
+// re-escaped, names bracketed only when needed. A Query's comments are
+// printed beside the statement or operator they were written next to (one
+// inside an expression goes to the end of its operator's line). The output
+// parses back to the same tree (spans and comment layout aside).
 func Format(n Node) string {
 	var p printer
 	p.node(n)
