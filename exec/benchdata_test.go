@@ -150,9 +150,9 @@ FROM range(%d) t(d)`, benchDevices),
 WITH g AS (
   SELECT i,
     hash(i) AS h1,
-    hash(i, 'p') AS h2,
-    hash(i, 'x') AS h3,
-    CAST(floor(pow((hash(i, 'd') %% 1000000) / 1000000.0, 2) * %[2]d) AS BIGINT) AS dev
+    hash(i + 1000000000000) AS h2,
+    hash(i + 2000000000000) AS h3,
+    CAST(floor(pow((hash(i + 3000000000000) %% 1000000) / 1000000.0, 2) * %[2]d) AS BIGINT) AS dev
   FROM range(%[1]d) t(i)
 ), p AS (
   SELECT *,
