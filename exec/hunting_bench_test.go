@@ -277,7 +277,7 @@ func TestHuntingBenchEquivalence(t *testing.T) {
 			if len(want) == 0 {
 				t.Fatalf("hand-written SQL returns no rows at %d rows; the data does not exercise the query", d.rows)
 			}
-						g, w := rowKeys(got), rowKeys(want)
+			g, w := rowKeys(got), rowKeys(want)
 			if !p.Ordered {
 				sort.Strings(g)
 				sort.Strings(w)
