@@ -103,8 +103,10 @@ func (c *compiler) table(n kql.Node, name string) (*rel, error) {
 		}
 	}
 	if len(conv) > 0 {
-		r := c.addCTE("SELECT * REPLACE ("+strings.Join(conv, ", ")+") FROM "+quoteIdent(t.Name), cols, false, false)
+		scan := "SELECT * REPLACE (" + strings.Join(conv, ", ") + ") FROM " + quoteIdent(t.Name)
+		r := c.addCTE(scan, cols, false, false)
 		r.name = name
+		r.scanTable, r.scanSQL = t, scan
 		return r, nil
 	}
 	return &rel{from: quoteIdent(t.Name), cols: cols, name: name}, nil
@@ -373,6 +375,13 @@ func (c *compiler) where(r *rel, op *kql.WhereOp, sc *scope) (*rel, error) {
 	}
 	if v.t == kql.TDynamic {
 		v = c.convert(v, kql.TBool)
+	}
+	if r.scanTable != nil && !r.ord && c.part == "" {
+		if w := c.timeWindowFilter(r, op.Pred, sc); w != "" {
+			name := r.name
+			r = c.addCTE(r.scanSQL+" WHERE "+w, r.cols, false, false)
+			r.name = name
+		}
 	}
 	return c.addCTE("SELECT * FROM "+r.from+" WHERE "+v.sql, r.cols, r.ord, r.sorted), nil
 }
@@ -805,7 +814,15 @@ func (c *compiler) sortOp(r *rel, keys []*kql.SortKey, sc *scope, limit string) 
 	if r.ord {
 		terms = append(terms, ordCol+" ASC")
 	}
-	sel := "SELECT " + c.pcols(r.cols, false) + ", row_number() OVER (" + c.partBy() + "ORDER BY " + strings.Join(terms, ", ") + ") AS " + ordCol + " FROM " + r.from
+	order := strings.Join(terms, ", ")
+	if limit != "" && c.part == "" {
+		// top: ORDER BY ... LIMIT lets DuckDB keep a heap of n rows
+		// instead of numbering every input row; the row numbers are
+		// then taken over the n survivors, in the same order.
+		inner := "(SELECT * FROM " + r.from + " ORDER BY " + order + " LIMIT " + limit + ")"
+		return c.addCTE("SELECT "+c.pcols(r.cols, false)+", row_number() OVER (ORDER BY "+order+") AS "+ordCol+" FROM "+inner, r.cols, true, true), nil
+	}
+	sel := "SELECT " + c.pcols(r.cols, false) + ", row_number() OVER (" + c.partBy() + "ORDER BY " + order + ") AS " + ordCol + " FROM " + r.from
 	if limit != "" {
 		sel = "SELECT * FROM (" + sel + ") WHERE " + ordCol + " <= " + limit
 	}
