@@ -174,3 +174,17 @@ func parseSQLLong(s string) (int64, bool) {
 	n, err := strconv.ParseInt(s, 10, 64)
 	return n, err == nil
 }
+
+// constCount reads the row count countArg writes for a constant:
+// greatest(coalesce(N, 0), 0).
+func constCount(sql string) (int64, bool) {
+	const pre, suf = "greatest(coalesce(", ", 0), 0)"
+	if !strings.HasPrefix(sql, pre) || !strings.HasSuffix(sql, suf) {
+		return 0, false
+	}
+	n, ok := parseSQLLong(strings.TrimSuffix(strings.TrimPrefix(sql, pre), suf))
+	if !ok {
+		return 0, false
+	}
+	return max(n, 0), true
+}

@@ -819,6 +819,11 @@ func (c *compiler) sortOp(r *rel, keys []*kql.SortKey, sc *scope, limit string) 
 		// top: ORDER BY ... LIMIT lets DuckDB keep a heap of n rows
 		// instead of numbering every input row; the row numbers are
 		// then taken over the n survivors, in the same order.
+		// A constant count, so that DuckDB plans a TOP_N (it sorts
+		// everything under an expression LIMIT).
+		if n, ok := constCount(limit); ok {
+			limit = strconv.FormatInt(n, 10)
+		}
 		inner := "(SELECT * FROM " + r.from + " ORDER BY " + order + " LIMIT " + limit + ")"
 		return c.addCTE("SELECT "+c.pcols(r.cols, false)+", row_number() OVER (ORDER BY "+order+") AS "+ordCol+" FROM "+inner, r.cols, true, true), nil
 	}
