@@ -298,7 +298,7 @@ func (c *compiler) let(st *kql.LetStmt, sc *scope) error {
 			return err
 		}
 		r2 := *r
-		r2.name = name
+		r2.name = ""
 		sc.m[name] = &binding{rel: &r2}
 		return nil
 	}

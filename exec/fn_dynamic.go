@@ -19,6 +19,11 @@ func elemText(e string) string {
 
 var jsonElemText = elemText("e")
 
+// distinctInOrder removes duplicates from a list, keeping first occurrences.
+func distinctInOrder(l string) string {
+	return "list_filter(" + l + ", (x, i) -> list_position(" + l + ", x) = i)"
+}
+
 func dynArg(c *compiler, a val) string {
 	if a.t != kql.TDynamic {
 		return c.toDynamic(a).sql
@@ -32,18 +37,16 @@ func registerDynamicFuncs(reg func(string, int, int, fnImpl)) {
 		return val{sql: "(CASE WHEN json_type(" + d + ") = 'ARRAY' THEN CAST(json_array_length(" + d + ") AS BIGINT) END)", t: kql.TLong}, nil
 	})
 	reg("array_concat", 1, 64, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
+		// arguments that are not arrays contribute nothing
 		var ls []string
-		var conds []string
 		for _, v := range a {
-			d := dynArg(c, v)
-			ls = append(ls, jsonList(d))
-			conds = append(conds, "json_type("+d+") = 'ARRAY'")
+			ls = append(ls, "coalesce("+jsonList(dynArg(c, v))+", CAST([] AS JSON[]))")
 		}
 		expr := ls[0]
 		for _, l := range ls[1:] {
 			expr = "list_concat(" + expr + ", " + l + ")"
 		}
-		return val{sql: "(CASE WHEN " + strings.Join(conds, " AND ") + " THEN to_json(" + expr + ") END)", t: kql.TDynamic}, nil
+		return val{sql: "to_json(" + expr + ")", t: kql.TDynamic}, nil
 	})
 	reg("array_slice", 3, 3, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		l := jsonList(dynArg(c, a[0]))
@@ -136,7 +139,9 @@ func registerDynamicFuncs(reg func(string, int, int, fnImpl)) {
 	reg("bag_remove_keys", 2, 2, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		d := dynArg(c, a[0])
 		keys := "list_transform(" + jsonList(dynArg(c, a[1])) + ", e -> e->>'$')"
-		return val{sql: "(CASE WHEN json_type(" + d + ") = 'OBJECT' THEN coalesce((SELECT json_group_object(k, json_extract(" + d + ", '/' || replace(replace(k, '~', '~0'), '/', '~1'))) FROM (SELECT unnest(json_keys(" + d + ")) AS k) WHERE NOT list_contains(" + keys + ", k)), CAST('{}' AS JSON)) END)", t: kql.TDynamic}, nil
+		kept := "list_filter(json_keys(" + d + "), k -> NOT coalesce(list_contains(" + keys + ", k), false))"
+		obj := "to_json(map_from_entries(list_transform(" + kept + ", k -> struct_pack(k := k, v := json_extract(" + d + ", '/' || replace(replace(k, '~', '~0'), '/', '~1'))))))"
+		return val{sql: "(CASE WHEN json_type(" + d + ") = 'OBJECT' THEN (CASE WHEN len(" + kept + ") = 0 THEN CAST('{}' AS JSON) ELSE " + obj + " END) END)", t: kql.TDynamic}, nil
 	})
 	reg("set_has_element", 2, 2, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		l := jsonList(dynArg(c, a[0]))
@@ -160,7 +165,7 @@ func registerDynamicFuncs(reg func(string, int, int, fnImpl)) {
 					expr = "list_filter(" + expr + ", x -> NOT list_contains(" + l + ", x))"
 				}
 			}
-			return val{sql: "to_json(list_transform(list_distinct(" + expr + "), x -> CAST(x AS JSON)))", t: kql.TDynamic}, nil
+			return val{sql: "to_json(list_transform(" + distinctInOrder(expr) + ", x -> CAST(x AS JSON)))", t: kql.TDynamic}, nil
 		})
 	}
 	setOp("set_union")

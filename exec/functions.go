@@ -110,7 +110,7 @@ func init() {
 	reg("substring", 2, 3, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		s := c.asString(a[0]).sql
 		n := "length(" + s + ")"
-		start := "(CASE WHEN " + a[1].sql + " < 0 THEN greatest(" + n + " + " + a[1].sql + ", 0) ELSE least(" + a[1].sql + ", " + n + ") END)"
+		start := "(CASE WHEN " + a[1].sql + " < 0 THEN (CASE WHEN " + n + " + " + a[1].sql + " < 0 THEN " + n + " ELSE " + n + " + " + a[1].sql + " END) ELSE least(" + a[1].sql + ", " + n + ") END)"
 		if len(a) == 3 {
 			return val{sql: "coalesce(substr(" + s + ", " + start + " + 1, greatest(" + a[2].sql + ", 0)), '')", t: kql.TString}, nil
 		}
@@ -474,10 +474,10 @@ func trimFn(start, end bool) fnImpl {
 		}
 		out := s
 		if start {
-			out = "regexp_replace(" + out + ", '^(?:' || " + re.sql + " || ')+', '')"
+			out = "regexp_replace(" + out + ", '^(?:' || " + re.sql + " || ')', '')"
 		}
 		if end {
-			out = "regexp_replace(" + out + ", '(?:' || " + re.sql + " || ')+$', '')"
+			out = "regexp_replace(" + out + ", '(?:' || " + re.sql + " || ')$', '')"
 		}
 		return val{sql: "coalesce(" + out + ", '')", t: kql.TString}, nil
 	}
@@ -572,7 +572,10 @@ func (c *compiler) bin(call *kql.CallExpr, x, size val, at *val) (val, error) {
 	}
 	switch {
 	case x.t == kql.TDatetime && size.t == kql.TTimespan:
-		origin := "0"
+		// bins count from 0001-01-01 (.NET tick 0), which the engine shows
+		// for spans that do not divide a day (bin(datetime(1955-11-05), 7d)
+		// is 1955-10-31)
+		origin := "-621355968000000000"
 		if at != nil {
 			if at.t != kql.TDatetime {
 				return val{}, errAt(call, "bin_at: the fixed point must be a datetime")
@@ -580,7 +583,7 @@ func (c *compiler) bin(call *kql.CallExpr, x, size val, at *val) (val, error) {
 			origin = dtTicks(at.sql)
 		}
 		t := dtTicks(x.sql)
-		return val{sql: ticksToDt("(" + origin + ") + floor((" + t + " - (" + origin + ")) / CAST(nullif(" + size.sql + ", 0) AS DOUBLE))::BIGINT * " + size.sql), t: kql.TDatetime}, nil
+		return val{sql: ticksToDt("(" + origin + ") + " + floorDivI("("+t+" - ("+origin+"))", "nullif("+size.sql+", 0)") + " * " + size.sql), t: kql.TDatetime}, nil
 	case x.t == kql.TTimespan && (size.t == kql.TTimespan || isIntegral(size.t)):
 		origin := "0"
 		if at != nil {

@@ -359,11 +359,6 @@ func (c *compiler) union(input *rel, op *kql.UnionOp, sc *scope) (*rel, error) {
 			}
 		}
 	}
-	type outC struct {
-		src  string
-		t    kql.Type
-		name string
-	}
 	var outs []outC
 	for _, n := range order {
 		ci := info[n]
@@ -383,7 +378,11 @@ func (c *compiler) union(input *rel, op *kql.UnionOp, sc *scope) (*rel, error) {
 			continue
 		}
 		for _, t := range ci.types {
-			outs = append(outs, outC{src: n, t: t, name: n + "_" + string(t)})
+			name := n + "_" + string(t)
+			for k := 1; info[name] != nil || usedName(outs, name); k++ {
+				name = n + "_" + string(t) + strconv.Itoa(k)
+			}
+			outs = append(outs, outC{src: n, t: t, name: name})
 		}
 	}
 	var cols []kql.Column
@@ -427,4 +426,19 @@ func (c *compiler) union(input *rel, op *kql.UnionOp, sc *scope) (*rel, error) {
 	}
 	u := c.addCTE(strings.Join(branches, "\nUNION ALL\n"), cols, false, false)
 	return c.addCTE("SELECT "+colList(cols, false)+", row_number() OVER (ORDER BY \"$branch\", \"$bord\") AS "+ordCol+" FROM "+u.from, cols, true, false), nil
+}
+
+type outC struct {
+	src  string
+	t    kql.Type
+	name string
+}
+
+func usedName(outs []outC, name string) bool {
+	for _, o := range outs {
+		if o.name == name {
+			return true
+		}
+	}
+	return false
 }

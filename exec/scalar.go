@@ -614,9 +614,6 @@ func (c *compiler) stringOp(e *kql.BinaryExpr, x, y val) (val, error) {
 		if str, ok := ys.isConstString(); ok {
 			if str == "" {
 				s = "TRUE"
-				if base == "has" {
-					s = "FALSE"
-				}
 				break
 			}
 			re := termRegex(str, base, cs)

@@ -157,14 +157,19 @@ func init() {
 					// arrays contribute their elements
 					elems = "flatten(list(CASE WHEN json_type(" + d + ") = 'ARRAY' THEN CAST(" + d + " AS JSON[]) ELSE [" + d + "] END" + order + ")" + where + ")"
 				}
-				s = "list_transform(list_distinct(list_transform(" + elems + ", e -> CAST(e AS VARCHAR))), e -> CAST(e AS JSON))"
+				s = "list_transform(" + distinctInOrder("list_transform("+elems+", e -> CAST(e AS VARCHAR))") + ", e -> CAST(e AS JSON))"
 			case "bag":
 				s = ""
 				obj := "list(" + d + order + ") FILTER (WHERE json_type(" + d + ") = 'OBJECT'" + strings.TrimPrefix(strings.Join(append([]string{""}, cond[min(1, len(cond)):]...), " AND "), "") + ")"
-				r := "coalesce(list_reduce(" + obj + ", (p, q) -> json_merge_patch(p, q)), CAST('{}' AS JSON))"
+				// the first value of a key wins
+				r := "coalesce(list_reduce(" + obj + ", (p, q) -> json_merge_patch(q, p)), CAST('{}' AS JSON))"
 				return val{sql: r, t: kql.TDynamic}, nil
 			default:
 				s = "list(coalesce(" + d + ", CAST('null' AS JSON))" + order + ")" + where
+				if x.t == kql.TDynamic {
+					// arrays contribute their elements
+					s = "flatten(list(CASE WHEN json_type(" + d + ") = 'ARRAY' THEN CAST(" + d + " AS JSON[]) ELSE [coalesce(" + d + ", CAST('null' AS JSON))] END" + order + ")" + where + ")"
+				}
 			}
 			if limit != "" {
 				s = "list_slice(" + s + ", 1, " + limit + ")"
@@ -616,5 +621,7 @@ func (c *compiler) argPick(call *kql.CallExpr, ev *env, r *rel, keys []aggOut, c
 	if e.t == kql.TDynamic {
 		key = "TRY_CAST(" + e.sql + " AS DOUBLE)"
 	}
-	return f + "(struct_pack(" + strings.Join(fields, ", ") + "), " + key + ")", outs, nil
+	// rows whose key is null lose, unless every key of the group is null
+	st := "struct_pack(" + strings.Join(fields, ", ") + ")"
+	return "coalesce(" + f + "(" + st + ", " + key + "), first(" + st + "))", outs, nil
 }

@@ -136,6 +136,11 @@ func (c *compiler) callTabularFn(call *kql.CallExpr, b *binding, sc *scope) (*re
 	if out == nil {
 		return nil, errAt(call, "function %q has no tabular result", call.Func.Name)
 	}
+	if b.fn.View {
+		o := *out
+		o.name = call.Func.Name
+		out = &o
+	}
 	return out, nil
 }
 
@@ -814,21 +819,18 @@ func (c *compiler) sortOp(r *rel, keys []*kql.SortKey, sc *scope, limit string) 
 	if r.ord {
 		terms = append(terms, ordCol+" ASC")
 	}
-	order := strings.Join(terms, ", ")
+	sel := "SELECT " + c.pcols(r.cols, false) + ", row_number() OVER (" + c.partBy() + "ORDER BY " + strings.Join(terms, ", ") + ") AS " + ordCol + " FROM " + r.from
 	if limit != "" && c.part == "" {
-		// top: ORDER BY ... LIMIT lets DuckDB keep a heap of n rows
-		// instead of numbering every input row; the row numbers are
-		// then taken over the n survivors, in the same order.
-		// A constant count, so that DuckDB plans a TOP_N (it sorts
-		// everything under an expression LIMIT).
+		// ORDER BY ... LIMIT lets DuckDB use a top-N instead of numbering
+		// every row; with a constant count, since DuckDB sorts everything
+		// under an expression LIMIT.
 		if n, ok := constCount(limit); ok {
 			limit = strconv.FormatInt(n, 10)
 		}
-		inner := "(SELECT * FROM " + r.from + " ORDER BY " + order + " LIMIT " + limit + ")"
-		return c.addCTE("SELECT "+c.pcols(r.cols, false)+", row_number() OVER (ORDER BY "+order+") AS "+ordCol+" FROM "+inner, r.cols, true, true), nil
-	}
-	sel := "SELECT " + c.pcols(r.cols, false) + ", row_number() OVER (" + c.partBy() + "ORDER BY " + order + ") AS " + ordCol + " FROM " + r.from
-	if limit != "" {
+		top := "SELECT * FROM " + r.from + " ORDER BY " + strings.Join(terms, ", ") + " LIMIT " + limit
+		t := c.addCTE(top, r.cols, r.ord, false)
+		sel = "SELECT " + c.pcols(r.cols, false) + ", row_number() OVER (ORDER BY " + strings.Join(terms, ", ") + ") AS " + ordCol + " FROM " + t.from
+	} else if limit != "" {
 		sel = "SELECT * FROM (" + sel + ") WHERE " + ordCol + " <= " + limit
 	}
 	return c.addCTE(sel, r.cols, true, true), nil

@@ -52,6 +52,19 @@ type Statement interface {
 type Query struct {
 	Sp    Span
 	Stmts []Statement
+
+	// Comments are the query's `//` comments in source order. They are
+	// not part of any statement; Format prints each near the statement or
+	// pipeline operator it was written beside.
+	Comments []*Comment
+}
+
+// Comment is one `// ...` comment; Text includes the slashes, not the line
+// end. Trailing is layout, like Sp: the comment follows code on its line.
+type Comment struct {
+	Sp       Span
+	Text     string
+	Trailing bool
 }
 
 // ---------------------------------------------------------------- statements

@@ -11,6 +11,14 @@ func (n *Query) Span() Span {
 }
 
 // Span returns the node's source span; the zero Span for a nil node.
+func (n *Comment) Span() Span {
+	if n == nil {
+		return Span{}
+	}
+	return n.Sp
+}
+
+// Span returns the node's source span; the zero Span for a nil node.
 func (n *LetStmt) Span() Span {
 	if n == nil {
 		return Span{}

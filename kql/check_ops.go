@@ -325,7 +325,9 @@ func (c *checker) lookup(o *LookupOp, in *rel) *rel {
 	for _, k := range rk {
 		skip[k] = true
 	}
-	out := &rel{cols: append([]Column(nil), in.cols...), open: in.open || right.open, hidden: in.hidden}
+	// lookup is documented as a join but keeps the left rows' order here
+	// (permissive: no window-function error after it).
+	out := &rel{cols: append([]Column(nil), in.cols...), open: in.open || right.open, hidden: in.hidden, serialized: in.serialized}
 	appendRight(out, right.cols, skip)
 	return out
 }

@@ -16,7 +16,7 @@ import (
 var astOpts = cmp.Options{
 	cmp.FilterPath(func(p cmp.Path) bool {
 		sf, ok := p.Last().(cmp.StructField)
-		return ok && sf.Name() == "Sp"
+		return ok && (sf.Name() == "Sp" || sf.Name() == "Trailing")
 	}, cmp.Ignore()),
 	cmpopts.EquateNaNs(),
 }

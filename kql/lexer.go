@@ -35,9 +35,19 @@ type lexer struct {
 	pos  int
 	toks []token
 	errs ErrorList
+
+	comments   []lexComment
+	codeOnLine bool // a token precedes the current position on its line
 }
 
-func lex(src string) ([]token, ErrorList) {
+// lexComment is a // comment's byte range and whether code precedes it on
+// its line.
+type lexComment struct {
+	start, end int
+	trailing   bool
+}
+
+func lex(src string) *lexer {
 	lx := &lexer{src: src, toks: make([]token, 0, len(src)/4+4)}
 	for {
 		t := lx.next()
@@ -45,8 +55,12 @@ func lex(src string) ([]token, ErrorList) {
 		if t.kind == tEOF {
 			break
 		}
+		lx.codeOnLine = true
+		if t.end > t.start && src[t.end-1] == '\n' {
+			lx.codeOnLine = false // a multi-line string ending a line
+		}
 	}
-	return lx.toks, lx.errs
+	return lx
 }
 
 func (lx *lexer) errorf(start, end int, hint, format string, args ...any) {
@@ -79,12 +93,21 @@ func (lx *lexer) skipSpace() {
 	for lx.pos < len(src) {
 		c := src[lx.pos]
 		switch {
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
+		case c == '\n':
+			lx.pos++
+			lx.codeOnLine = false
+		case c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v':
 			lx.pos++
 		case c == '/' && lx.pos+1 < len(src) && src[lx.pos+1] == '/':
+			start := lx.pos
 			for lx.pos < len(src) && src[lx.pos] != '\n' {
 				lx.pos++
 			}
+			end := lx.pos
+			if end > start && src[end-1] == '\r' {
+				end--
+			}
+			lx.comments = append(lx.comments, lexComment{start, end, lx.codeOnLine})
 		case c >= utf8.RuneSelf:
 			r, n := utf8.DecodeRuneInString(src[lx.pos:])
 			if !isSpaceRune(r) {
@@ -246,7 +269,7 @@ func (lx *lexer) quoted(start, q int, verbatim bool) token {
 		}
 		i++
 	}
-	end := i
+	end := min(i, len(src))
 	if nl := indexFrom(src, q, "\n"); nl >= 0 && !verbatim {
 		end = nl
 	}

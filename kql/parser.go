@@ -36,11 +36,7 @@ func Parse(src string) (*Query, error) {
 // collected errors and any other panic into an internal error that names
 // the input.
 func parseWith(src string, parse func(*parser) *Query) (q *Query, err error) {
-	toks, lexErrs := lex(src)
-	if len(lexErrs) > 0 {
-		return nil, lexErrs
-	}
-	p := &parser{src: src, toks: toks}
+	p := &parser{src: src, toks: []token{{kind: tEOF}}}
 	defer func() {
 		if r := recover(); r != nil {
 			q = nil
@@ -55,7 +51,19 @@ func parseWith(src string, parse func(*parser) *Query) (q *Query, err error) {
 			}}
 		}
 	}()
-	return parse(p), nil
+	lx := lex(src)
+	if len(lx.errs) > 0 {
+		return nil, lx.errs
+	}
+	p.toks = lx.toks
+	q = parse(p)
+	if q != nil && len(lx.comments) > 0 {
+		q.Comments = make([]*Comment, len(lx.comments))
+		for i, c := range lx.comments {
+			q.Comments[i] = &Comment{Sp: Span{c.start, c.end}, Text: src[c.start:c.end], Trailing: c.trailing}
+		}
+	}
+	return q, nil
 }
 
 // quoteShort quotes the start of a query text for an error message.

@@ -607,3 +607,19 @@ func TestParseBoundsNesting(t *testing.T) {
 		t.Errorf("200 levels: %v", err)
 	}
 }
+
+func TestFormatKeepsComments(t *testing.T) {
+	src := "// header\nlet x = 1; // one\nT // source\n// before where\n| where a > x // trailing\n    and b // inner\n| take 5\n// end\n"
+	want := "// header\nlet x = 1;  // one\nT  // source\n// before where\n| where a > x and b  // trailing\n// inner\n| take 5\n// end"
+	q, err := Parse(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(q.Comments) != 7 {
+		t.Fatalf("got %d comments, want 7", len(q.Comments))
+	}
+	if got := Format(q); got != want {
+		t.Errorf("Format =\n%s\nwant\n%s", got, want)
+	}
+	checkRoundTrip(t, "comments", q)
+}

@@ -12,8 +12,10 @@ import (
 
 // Format prints a node as canonical KQL: one pipeline operator per line
 // after "| ", canonical operator spellings (take, where, sort by), strings
-// re-escaped, names bracketed only when needed. The output parses back to
-// the same tree (spans aside).
+// re-escaped, names bracketed only when needed. A Query's comments are
+// printed beside the statement or operator they were written next to (one
+// inside an expression goes to the end of its operator's line). The output
+// parses back to the same tree (spans and comment layout aside).
 func Format(n Node) string {
 	var p printer
 	p.node(n)
@@ -26,14 +28,91 @@ func (q *Query) String() string { return Format(q) }
 type printer struct {
 	b      strings.Builder
 	indent int
+
+	// Comments of the query being printed: comments[next:] are not yet
+	// printed; pending ones go at the end of the current line.
+	comments []*Comment
+	next     int
+	pending  []*Comment
 }
 
 func (p *printer) str(s string) { p.b.WriteString(s) }
 
 func (p *printer) newline() {
+	p.flushPending()
 	p.b.WriteByte('\n')
+	p.writeIndent()
+}
+
+func (p *printer) writeIndent() {
 	for i := 0; i < p.indent; i++ {
 		p.b.WriteString("    ")
+	}
+}
+
+// flushPending ends the current line with the pending comments: the first
+// after the code, the others on lines of their own.
+func (p *printer) flushPending() {
+	for i, c := range p.pending {
+		if i == 0 {
+			p.str("  ")
+		} else {
+			p.b.WriteByte('\n')
+			p.writeIndent()
+		}
+		p.str(c.Text)
+	}
+	p.pending = p.pending[:0]
+}
+
+// leading prints, each on its own line, the comments that start before
+// pos: those written above the statement or operator at pos.
+func (p *printer) leading(pos int) {
+	if p.next >= len(p.comments) || p.comments[p.next].Sp.Start >= pos {
+		return
+	}
+	if len(p.pending) > 0 {
+		p.newline()
+	}
+	for p.next < len(p.comments) && p.comments[p.next].Sp.Start < pos {
+		p.str(p.comments[p.next].Text)
+		p.next++
+		p.newline()
+	}
+}
+
+// trailing queues, for the end of the line, the comments inside the
+// element that ended at end (they have no place within it) and a comment
+// written after it on the same line, before the next element at next.
+func (p *printer) trailing(end, next int) {
+	for p.next < len(p.comments) {
+		c := p.comments[p.next]
+		if c.Sp.Start >= end && !(c.Trailing && c.Sp.Start < next) {
+			return
+		}
+		p.pending = append(p.pending, c)
+		p.next++
+		if c.Sp.Start >= end {
+			return // only one comment can follow code on a line
+		}
+	}
+}
+
+// inside prints, each on its own line, the comments that start before
+// end: the last ones inside a construct that is about to close.
+func (p *printer) inside(end int) {
+	for p.next < len(p.comments) && p.comments[p.next].Sp.Start < end {
+		p.newline()
+		p.str(p.comments[p.next].Text)
+		p.next++
+	}
+}
+
+// skipComments drops the comments inside [start, end): a GenericOp's
+// source text already holds them.
+func (p *printer) skipComments(start, end int) {
+	for p.next < len(p.comments) && p.comments[p.next].Sp.Start >= start && p.comments[p.next].Sp.Start < end {
+		p.next++
 	}
 }
 
@@ -43,7 +122,17 @@ func (p *printer) node(n Node) {
 	}
 	switch n := n.(type) {
 	case *Query:
+		p.comments = n.Comments
 		p.stmts(n.Stmts)
+		p.flushPending()
+		for ; p.next < len(p.comments); p.next++ {
+			if p.b.Len() > 0 {
+				p.newline()
+			}
+			p.str(p.comments[p.next].Text)
+		}
+	case *Comment:
+		p.str(n.Text)
 	case Statement:
 		p.stmt(n)
 	case Expr:
@@ -82,10 +171,16 @@ func (p *printer) stmts(ss []Statement) {
 		if i > 0 {
 			p.newline()
 		}
+		p.leading(s.Span().Start)
 		p.stmt(s)
 		if _, isExpr := s.(*ExprStmt); !isExpr || i < len(ss)-1 {
 			p.str(";")
 		}
+		next := math.MaxInt
+		if i+1 < len(ss) {
+			next = ss[i+1].Span().Start
+		}
+		p.trailing(s.Span().End, next)
 	}
 }
 
@@ -128,6 +223,8 @@ func (p *printer) body(b *Body) {
 	p.indent++
 	p.newline()
 	p.stmts(b.Stmts)
+	p.inside(b.Sp.End)
+	p.flushPending()
 	p.indent--
 	p.newline()
 	p.str("}")
@@ -438,21 +535,32 @@ func (p *printer) expr(x Expr) {
 }
 
 func (p *printer) pipe(x *PipeExpr) {
+	nextStart := func(i int) int {
+		if i+1 < len(x.Ops) && x.Ops[i+1] != nil {
+			return x.Ops[i+1].Span().Start
+		}
+		return x.Span().End
+	}
 	if x.Source != nil {
 		p.expr(x.Source)
-		for _, op := range x.Ops {
-			p.newline()
-			p.str("| ")
-			p.op(op)
+		if len(x.Ops) > 0 && x.Ops[0] != nil {
+			p.trailing(x.Source.Span().End, x.Ops[0].Span().Start)
 		}
-		return
 	}
 	for i, op := range x.Ops {
-		if i > 0 {
+		if i > 0 || x.Source != nil {
 			p.newline()
+			if op != nil {
+				p.leading(op.Span().Start)
+			}
 			p.str("| ")
+		} else if op != nil {
+			p.leading(op.Span().Start)
 		}
 		p.op(op)
+		if op != nil {
+			p.trailing(op.Span().End, nextStart(i))
+		}
 	}
 }
 
@@ -1086,6 +1194,7 @@ func (p *printer) op(o Operator) {
 		p.str(")")
 	case *GenericOp:
 		p.str(o.Text)
+		p.skipComments(o.Sp.Start, o.Sp.End)
 	case *DatatableOp:
 		p.str("datatable(")
 		for i, c := range o.Cols {

@@ -25,8 +25,8 @@ func newFmtCmd(g *globalOptions) *cobra.Command {
 		Long: `Parse each FILE (standard input when none) and print it in canonical form.
 
 With -w, files that are not canonical are rewritten in place (atomically).
-The canonical form keeps no // comments, so -w refuses to rewrite a file
-that has them (exit status 1) rather than lose them.
+The canonical form keeps // comments beside the statement or operator they
+were written next to.
 With --check, the names of files that are not canonical are printed and the
 exit status is 1. A file that does not parse gets its diagnostics on standard
 error and exit status 1; the other files are still processed.`,
@@ -107,13 +107,13 @@ func (o *fmtOptions) run(files []string) error {
 			failed = true
 		}
 		if o.write {
-			if cs := kql.Comments(src); changed && len(cs) > 0 {
-				// The canonical form has no comments: rewriting would
-				// lose them.
+			if cs := kql.Comments(src); changed && len(kql.Comments(out)) < len(cs) {
+				// A safety net: the canonical form keeps comments, so
+				// losing one is a bug; never rewrite the file then.
 				writeDiagnostics(stderr, displayName(file), src, &kql.Error{
 					Span: cs[0],
-					Msg:  "not rewritten: the canonical form would drop this comment",
-					Hint: "fmt keeps no comments; format a copy, or move the notes out of the query",
+					Msg:  "not rewritten: the canonical form would drop a comment",
+					Hint: "this is a bug in kqlhunt fmt; please report it with the file",
 				})
 				failed = true
 				continue

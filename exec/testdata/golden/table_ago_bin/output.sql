@@ -8,7 +8,7 @@ WITH "_s1" AS (
   SELECT * FROM "_s2" WHERE (("Timestamp" > CAST(17092872000000000 AS BIGINT)) AND (lower("FileName") = 'cmd.exe'))
 ),
 "_s4" AS (
-  SELECT (0) + floor(("Timestamp" - (0)) / CAST(nullif(CAST(36000000000 AS BIGINT), 0) AS DOUBLE))::BIGINT * CAST(36000000000 AS BIGINT) AS "Timestamp", count(*) AS "n" FROM "_s3" GROUP BY 1
+  SELECT (-621355968000000000) + ((("Timestamp" - (-621355968000000000)) - (((("Timestamp" - (-621355968000000000))) % nullif(CAST(36000000000 AS BIGINT), 0)) + nullif(CAST(36000000000 AS BIGINT), 0)) % nullif(CAST(36000000000 AS BIGINT), 0)) // nullif(CAST(36000000000 AS BIGINT), 0)) * CAST(36000000000 AS BIGINT) AS "Timestamp", count(*) AS "n" FROM "_s3" GROUP BY 1
 ),
 "_s5" AS (
   SELECT "Timestamp", "n", row_number() OVER (ORDER BY "Timestamp" ASC NULLS FIRST) AS "$ord" FROM "_s4"
