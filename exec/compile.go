@@ -52,6 +52,11 @@ type rel struct {
 	sorted bool
 	// name is the source name used by union withsource (table, let or as).
 	name string
+	// scanTable and scanSQL are set on the plain read of a stored table
+	// (scanSQL without a WHERE), so that a following where can add a
+	// time-window filter on the stored columns (see pushdown.go).
+	scanTable *kql.Table
+	scanSQL   string
 }
 
 func (r *rel) col(name string) (kql.Column, bool) {

@@ -103,8 +103,10 @@ func (c *compiler) table(n kql.Node, name string) (*rel, error) {
 		}
 	}
 	if len(conv) > 0 {
-		r := c.addCTE("SELECT * REPLACE ("+strings.Join(conv, ", ")+") FROM "+quoteIdent(t.Name), cols, false, false)
+		scan := "SELECT * REPLACE (" + strings.Join(conv, ", ") + ") FROM " + quoteIdent(t.Name)
+		r := c.addCTE(scan, cols, false, false)
 		r.name = name
+		r.scanTable, r.scanSQL = t, scan
 		return r, nil
 	}
 	return &rel{from: quoteIdent(t.Name), cols: cols, name: name}, nil
@@ -378,6 +380,13 @@ func (c *compiler) where(r *rel, op *kql.WhereOp, sc *scope) (*rel, error) {
 	}
 	if v.t == kql.TDynamic {
 		v = c.convert(v, kql.TBool)
+	}
+	if r.scanTable != nil && !r.ord && c.part == "" {
+		if w := c.timeWindowFilter(r, op.Pred, sc); w != "" {
+			name := r.name
+			r = c.addCTE(r.scanSQL+" WHERE "+w, r.cols, false, false)
+			r.name = name
+		}
 	}
 	return c.addCTE("SELECT * FROM "+r.from+" WHERE "+v.sql, r.cols, r.ord, r.sorted), nil
 }
@@ -812,7 +821,12 @@ func (c *compiler) sortOp(r *rel, keys []*kql.SortKey, sc *scope, limit string) 
 	}
 	sel := "SELECT " + c.pcols(r.cols, false) + ", row_number() OVER (" + c.partBy() + "ORDER BY " + strings.Join(terms, ", ") + ") AS " + ordCol + " FROM " + r.from
 	if limit != "" && c.part == "" {
-		// ORDER BY ... LIMIT lets DuckDB use a top-N instead of numbering every row
+		// ORDER BY ... LIMIT lets DuckDB use a top-N instead of numbering
+		// every row; with a constant count, since DuckDB sorts everything
+		// under an expression LIMIT.
+		if n, ok := constCount(limit); ok {
+			limit = strconv.FormatInt(n, 10)
+		}
 		top := "SELECT * FROM " + r.from + " ORDER BY " + strings.Join(terms, ", ") + " LIMIT " + limit
 		t := c.addCTE(top, r.cols, r.ord, false)
 		sel = "SELECT " + c.pcols(r.cols, false) + ", row_number() OVER (ORDER BY " + strings.Join(terms, ", ") + ") AS " + ordCol + " FROM " + t.from
