@@ -52,6 +52,11 @@ type rel struct {
 	sorted bool
 	// name is the source name used by union withsource (table, let or as).
 	name string
+	// scanTable and scanSQL are set on the plain read of a stored table
+	// (scanSQL without a WHERE), so that a following where can add a
+	// time-window filter on the stored columns (see pushdown.go).
+	scanTable *kql.Table
+	scanSQL   string
 }
 
 func (r *rel) col(name string) (kql.Column, bool) {
@@ -232,6 +237,8 @@ func (c *compiler) finish(r *rel) *Program {
 		switch col.Type {
 		case kql.TDynamic:
 			b.WriteString("CAST(" + q + " AS VARCHAR) AS " + q)
+		case kql.TDecimal:
+			b.WriteString(decimalText(q) + " AS " + q)
 		case kql.TDatetime:
 			// KQL datetimes span 0001-01-01 .. 9999-12-31; beyond is null
 			b.WriteString("(CASE WHEN " + q + " BETWEEN " + minDatetimeTicks + " AND " + maxDatetimeTicks + " THEN " + q + " END) AS " + q)

@@ -122,7 +122,7 @@ func (c *compiler) mvExpand(r *rel, op *kql.MvExpandOp, sc *scope) (*rel, error)
 func (c *compiler) convertStrict(v val, t kql.Type) val {
 	switch t {
 	case kql.TString:
-		return val{sql: "coalesce(CASE WHEN json_type(" + v.sql + ") = 'VARCHAR' THEN " + v.sql + "->>'$' ELSE " + dynText(v.sql) + " END, '')", t: t}
+		return val{sql: "coalesce(CASE WHEN json_type(" + v.sql + ") = 'VARCHAR' THEN json_extract_string(" + v.sql + ", '$') ELSE " + dynText(v.sql) + " END, '')", t: t}
 	}
 	return c.convert(v, t)
 }

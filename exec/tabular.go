@@ -103,8 +103,10 @@ func (c *compiler) table(n kql.Node, name string) (*rel, error) {
 		}
 	}
 	if len(conv) > 0 {
-		r := c.addCTE("SELECT * REPLACE ("+strings.Join(conv, ", ")+") FROM "+quoteIdent(t.Name), cols, false, false)
+		scan := "SELECT * REPLACE (" + strings.Join(conv, ", ") + ") FROM " + quoteIdent(t.Name)
+		r := c.addCTE(scan, cols, false, false)
 		r.name = name
+		r.scanTable, r.scanSQL = t, scan
 		return r, nil
 	}
 	return &rel{from: quoteIdent(t.Name), cols: cols, name: name}, nil
@@ -379,6 +381,13 @@ func (c *compiler) where(r *rel, op *kql.WhereOp, sc *scope) (*rel, error) {
 	if v.t == kql.TDynamic {
 		v = c.convert(v, kql.TBool)
 	}
+	if r.scanTable != nil && !r.ord && c.part == "" {
+		if w := c.timeWindowFilter(r, op.Pred, sc); w != "" {
+			name := r.name
+			r = c.addCTE(r.scanSQL+" WHERE "+w, r.cols, false, false)
+			r.name = name
+		}
+	}
 	return c.addCTE("SELECT * FROM "+r.from+" WHERE "+v.sql, r.cols, r.ord, r.sorted), nil
 }
 
@@ -474,7 +483,7 @@ func (c *compiler) project(r *rel, cols []*kql.ColumnExpr, sc *scope, keepAll bo
 
 // reservedNames cannot be assigned to without brackets (Kusto rejects
 // `extend first = ...`; ['first'] is fine).
-var reservedNames = map[string]bool{"first": true, "last": true, "asc": true, "desc": true, "has": true, "where": true, "by": true, "true": true, "false": true}
+var reservedNames = map[string]bool{"first": true, "last": true, "asc": true, "desc": true, "has": true, "where": true, "by": true, "true": true, "false": true, "missing": true}
 
 func checkName(id *kql.Ident) error {
 	if id != nil && reservedNames[id.Name] && id.Sp.End-id.Sp.Start == len(id.Name) {
@@ -534,15 +543,11 @@ func (c *compiler) extend(r *rel, cols []*kql.ColumnExpr, sc *scope) (*rel, erro
 	cur := r
 	outs := relOuts(cur)
 	pre := &preStages{}
-	flush := func() {
-		cur = c.selectOuts(c.withPre(cur, pre), outs)
-		outs = relOuts(cur)
-		batch = map[string]bool{}
-		pre = &preStages{}
-	}
 	for _, ce := range cols {
 		if len(batch) > 0 && mentions(ce.X, batch) {
-			flush()
+			// Kusto resolves every expression of one extend against its
+			// input: a column made earlier in the same extend is unknown
+			return nil, hintAt(ce.X, "use a second extend", "a column defined in this extend cannot be used in the same extend")
 		}
 		ev := c.rowEnv(cur, sc)
 		ev.pre = pre
@@ -574,7 +579,11 @@ func (c *compiler) extend(r *rel, cols []*kql.ColumnExpr, sc *scope) (*rel, erro
 		if !replaced {
 			outs = append(outs, outCol{name, v.sql, v.t})
 		}
-		batch[name] = true
+		// later expressions of the same extend see new columns; a
+		// reassigned input column still reads its input value
+		if _, existed := r.col(name); !existed {
+			batch[name] = true
+		}
 	}
 	return c.selectOuts(c.withPre(cur, pre), outs), nil
 }
@@ -812,7 +821,12 @@ func (c *compiler) sortOp(r *rel, keys []*kql.SortKey, sc *scope, limit string) 
 	}
 	sel := "SELECT " + c.pcols(r.cols, false) + ", row_number() OVER (" + c.partBy() + "ORDER BY " + strings.Join(terms, ", ") + ") AS " + ordCol + " FROM " + r.from
 	if limit != "" && c.part == "" {
-		// ORDER BY ... LIMIT lets DuckDB use a top-N instead of numbering every row
+		// ORDER BY ... LIMIT lets DuckDB use a top-N instead of numbering
+		// every row; with a constant count, since DuckDB sorts everything
+		// under an expression LIMIT.
+		if n, ok := constCount(limit); ok {
+			limit = strconv.FormatInt(n, 10)
+		}
 		top := "SELECT * FROM " + r.from + " ORDER BY " + strings.Join(terms, ", ") + " LIMIT " + limit
 		t := c.addCTE(top, r.cols, r.ord, false)
 		sel = "SELECT " + c.pcols(r.cols, false) + ", row_number() OVER (ORDER BY " + strings.Join(terms, ", ") + ") AS " + ordCol + " FROM " + t.from
