@@ -85,7 +85,7 @@ func registerDynamicFuncs(reg func(string, int, int, fnImpl)) {
 			}
 			num := "list_bool_and(list_transform(" + l + ", e -> json_type(e) IN ('BIGINT', 'UBIGINT', 'DOUBLE', 'NULL')))"
 			return val{sql: "(CASE WHEN " + l + " IS NULL THEN NULL WHEN len(" + l + ") = 0 THEN CAST('[]' AS JSON) WHEN " + num + " THEN to_json(list_transform(list_sort(list_transform(" + l + ", e -> TRY_CAST(e AS DOUBLE)), '" + dir + "', '" + nulls + "'), x -> CASE WHEN x = trunc(x) AND abs(x) < 1e15 THEN to_json(CAST(x AS BIGINT)) ELSE to_json(x) END)) " +
-				"ELSE to_json(list_transform(list_sort(list_transform(" + l + ", e -> CASE WHEN json_type(e) = 'VARCHAR' THEN e->>'$' ELSE CAST(e AS VARCHAR) END), '" + dir + "', '" + nulls + "'), x -> to_json(x))) END)", t: kql.TDynamic}, nil
+				"ELSE to_json(list_transform(list_sort(list_transform(" + l + ", e -> CASE WHEN json_type(e) = 'VARCHAR' THEN json_extract_string(e, '$') ELSE CAST(e AS VARCHAR) END), '" + dir + "', '" + nulls + "'), x -> to_json(x))) END)", t: kql.TDynamic}, nil
 		})
 	}
 	sortFn("array_sort_asc", "ASC")
@@ -138,7 +138,7 @@ func registerDynamicFuncs(reg func(string, int, int, fnImpl)) {
 	})
 	reg("bag_remove_keys", 2, 2, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		d := dynArg(c, a[0])
-		keys := "list_transform(" + jsonList(dynArg(c, a[1])) + ", e -> e->>'$')"
+		keys := "list_transform(" + jsonList(dynArg(c, a[1])) + ", e -> json_extract_string(e, '$'))"
 		kept := "list_filter(json_keys(" + d + "), k -> NOT coalesce(list_contains(" + keys + ", k), false))"
 		obj := "to_json(map_from_entries(list_transform(" + kept + ", k -> struct_pack(k := k, v := json_extract(" + d + ", '/' || replace(replace(k, '~', '~0'), '/', '~1'))))))"
 		return val{sql: "(CASE WHEN json_type(" + d + ") = 'OBJECT' THEN (CASE WHEN len(" + kept + ") = 0 THEN CAST('{}' AS JSON) ELSE " + obj + " END) END)", t: kql.TDynamic}, nil
