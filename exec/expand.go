@@ -172,6 +172,10 @@ func (c *compiler) parse(r *rel, op *kql.ParseOp, sc *scope) (*rel, error) {
 			if err := checkName(p.Column.Name); err != nil {
 				return nil, err
 			}
+			// `from` and `to` are keywords in a parse pattern
+			if n := p.Column.Name; (n.Name == "from" || n.Name == "to") && n.Sp.End-n.Sp.Start == len(n.Name) {
+				return nil, hintAt(n, "write ['"+n.Name+"'] to use it as a column name", "%q is a keyword", n.Name)
+			}
 		}
 		switch {
 		case p.Star:

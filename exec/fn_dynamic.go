@@ -193,6 +193,32 @@ func registerDynamicFuncs(reg func(string, int, int, fnImpl)) {
 		}
 		return val{sql: "to_json(list_transform(range(1, greatest(" + strings.Join(lens, ", ") + ") + 1), i -> to_json([" + strings.Join(elems, ", ") + "])))", t: kql.TDynamic}, nil
 	})
+	fill := func(name string, forward bool) {
+		reg(name, 1, 2, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
+			if len(a) == 2 {
+				return val{}, errAt(call.Args[1], "%s with a missing-value placeholder is not supported", name)
+			}
+			l := jsonList(dynArg(c, a[0]))
+			notNull := "x -> coalesce(json_type(x) <> 'NULL', false)"
+			var pick string
+			if forward {
+				pick = "list_filter(list_slice(" + l + ", 1, i), " + notNull + ")[-1]"
+			} else {
+				pick = "list_filter(list_slice(" + l + ", i, len(" + l + ")), " + notNull + ")[1]"
+			}
+			return val{sql: "(CASE WHEN " + l + " IS NULL THEN NULL ELSE to_json(list_transform(range(1, len(" + l + ") + 1), i -> coalesce(" + pick + ", CAST('null' AS JSON)))) END)", t: kql.TDynamic}, nil
+		})
+	}
+	fill("series_fill_forward", true)
+	fill("series_fill_backward", false)
+	reg("series_fill_const", 2, 3, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
+		if len(a) == 3 {
+			return val{}, errAt(call.Args[2], "series_fill_const with a missing-value placeholder is not supported")
+		}
+		l := jsonList(dynArg(c, a[0]))
+		k := "coalesce(" + c.toDynamic(a[1]).sql + ", CAST('null' AS JSON))"
+		return val{sql: "to_json(list_transform(" + l + ", x -> CASE WHEN coalesce(json_type(x) <> 'NULL', false) THEN x ELSE " + k + " END))", t: kql.TDynamic}, nil
+	})
 	reg("array_split", 2, 2, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		return val{}, errAt(call, "array_split is not supported")
 	})

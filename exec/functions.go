@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"encoding/json"
 	"regexp"
 	"strconv"
 	"strings"
@@ -200,7 +201,22 @@ func init() {
 		rx, _ := regexp.Compile(pat)
 		groups := rx.NumSubexp()
 		if len(a) == 3 {
-			return val{}, errAt(call, "extract_all with a group list is not supported")
+			var sel []int
+			if a[1].lit == nil || a[1].lit.Kind != kql.LitDynamic || json.Unmarshal([]byte(a[1].lit.Str), &sel) != nil || len(sel) == 0 {
+				return val{}, errAt(call.Args[1], "extract_all: the capture groups must be a constant array of integers")
+			}
+			var gs []string
+			for _, g := range sel {
+				if g < 0 || g > groups {
+					return val{}, errAt(call.Args[1], "extract_all: the expression has no capture group %d", g)
+				}
+				gs = append(gs, "regexp_extract(m, "+re.sql+", "+strconv.Itoa(g)+")")
+			}
+			each := "[" + strings.Join(gs, ", ") + "]"
+			if len(gs) == 1 {
+				each = gs[0]
+			}
+			return val{sql: "(CASE WHEN len(regexp_extract_all(" + s + ", " + re.sql + ")) = 0 THEN NULL ELSE to_json(list_transform(regexp_extract_all(" + s + ", " + re.sql + "), m -> " + each + ")) END)", t: kql.TDynamic}, nil
 		}
 		if groups == 0 {
 			return val{}, errAt(call.Args[0], "extract_all: the regular expression needs a capture group")

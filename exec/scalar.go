@@ -451,8 +451,9 @@ func (c *compiler) arith(e *kql.BinaryExpr, x, y val) (val, error) {
 		if (x.t == kql.TDecimal || y.t == kql.TDecimal) && x.t != kql.TReal && y.t != kql.TReal {
 			xs, ys := "CAST("+x.sql+" AS DECIMAL(38,18))", "CAST("+y.sql+" AS DECIMAL(38,18))"
 			switch op {
-			case "/":
-				return val{sql: "TRY_CAST(CAST(" + xs + " AS DOUBLE) / CAST(" + ys + " AS DOUBLE) AS DECIMAL(38,18))", t: kql.TDecimal}, nil
+			case "/", "*":
+				// DECIMAL(38,18) products and quotients overflow DuckDB's scale
+				return val{sql: "TRY_CAST(CAST(" + xs + " AS DOUBLE) " + op + " CAST(" + ys + " AS DOUBLE) AS DECIMAL(38,18))", t: kql.TDecimal}, nil
 			case "%":
 				return val{sql: "(" + xs + " - abs(" + ys + ") * floor(" + xs + " / abs(" + ys + ")))", t: kql.TDecimal}, nil
 			}
