@@ -345,6 +345,8 @@ func (c *compiler) op(r *rel, op kql.Operator, sc *scope) (*rel, error) {
 		return c.topNested(r, op, sc)
 	case *kql.ScanOp:
 		return c.scan(r, op, sc)
+	case *kql.PartitionOp:
+		return c.partition(r, op, sc)
 	case *kql.GenericOp:
 		return nil, errAt(op, "operator %q is not supported", op.Name)
 	}
