@@ -237,6 +237,8 @@ func (c *compiler) finish(r *rel) *Program {
 		switch col.Type {
 		case kql.TDynamic:
 			b.WriteString("CAST(" + q + " AS VARCHAR) AS " + q)
+		case kql.TDecimal:
+			b.WriteString(decimalText(q) + " AS " + q)
 		case kql.TDatetime:
 			// KQL datetimes span 0001-01-01 .. 9999-12-31; beyond is null
 			b.WriteString("(CASE WHEN " + q + " BETWEEN " + minDatetimeTicks + " AND " + maxDatetimeTicks + " THEN " + q + " END) AS " + q)

@@ -28,10 +28,16 @@ func realText(sql string) string {
 		"WHEN " + sql + " = CAST('-Infinity' AS DOUBLE) THEN '-Infinity' ELSE replace(replace(CAST(" + sql + " AS VARCHAR), 'e+', 'E+'), 'e-', 'E-') END)"
 }
 
+// decimalText writes a decimal without trailing fraction zeros.
+func decimalText(sql string) string {
+	t := "CAST(" + sql + " AS VARCHAR)"
+	return "(CASE WHEN contains(" + t + ", '.') THEN rtrim(rtrim(" + t + ", '0'), '.') ELSE " + t + " END)"
+}
+
 // dynText is the string form of a dynamic value: a JSON string unquoted,
 // anything else as compact JSON; null → NULL.
 func dynText(sql string) string {
-	return "(CASE WHEN json_type(" + sql + ") = 'VARCHAR' THEN " + sql + "->>'$' WHEN json_type(" + sql + ") = 'NULL' THEN NULL ELSE CAST(" + sql + " AS VARCHAR) END)"
+	return "(CASE WHEN json_type(" + sql + ") = 'VARCHAR' THEN json_extract_string(" + sql + ", '$') WHEN json_type(" + sql + ") = 'NULL' THEN NULL ELSE CAST(" + sql + " AS VARCHAR) END)"
 }
 
 // toStringVal is tostring(): never null.
@@ -42,8 +48,10 @@ func (c *compiler) toStringVal(v val) val {
 		return v
 	case kql.TInt, kql.TLong:
 		s = "CAST(" + v.sql + " AS VARCHAR)"
-	case kql.TReal, kql.TDecimal:
+	case kql.TReal:
 		s = realText(v.sql)
+	case kql.TDecimal:
+		s = decimalText(v.sql)
 	case kql.TBool:
 		s = "(CASE WHEN " + v.sql + " THEN 'True' WHEN NOT " + v.sql + " THEN 'False' END)"
 	case kql.TDatetime:
@@ -164,17 +172,17 @@ func (c *compiler) convert(v val, t kql.Type) val {
 			return val{sql: "(CASE WHEN json_type(" + v.sql + ") IN ('BIGINT', 'UBIGINT') THEN TRY_CAST(" + v.sql + " AS BIGINT) " +
 				"WHEN json_type(" + v.sql + ") = 'DOUBLE' THEN TRY_CAST(trunc(CAST(" + v.sql + " AS DOUBLE)) AS BIGINT) " +
 				"WHEN json_type(" + v.sql + ") = 'BOOLEAN' THEN CAST(CAST(" + v.sql + " AS BOOLEAN) AS BIGINT) " +
-				"WHEN json_type(" + v.sql + ") = 'VARCHAR' THEN " + parseLongSQL(v.sql+"->>'$'") + " END)", t: t}
+				"WHEN json_type(" + v.sql + ") = 'VARCHAR' THEN " + parseLongSQL("json_extract_string("+v.sql+", '$')") + " END)", t: t}
 		case kql.TReal, kql.TDecimal:
 			return val{sql: "(CASE WHEN json_type(" + v.sql + ") IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN TRY_CAST(" + v.sql + " AS DOUBLE) " +
 				"WHEN json_type(" + v.sql + ") = 'BOOLEAN' THEN CAST(CAST(" + v.sql + " AS BOOLEAN) AS DOUBLE) " +
-				"WHEN json_type(" + v.sql + ") = 'VARCHAR' THEN " + parseRealSQL(v.sql+"->>'$'") + " END)", t: t}
+				"WHEN json_type(" + v.sql + ") = 'VARCHAR' THEN " + parseRealSQL("json_extract_string("+v.sql+", '$')") + " END)", t: t}
 		case kql.TBool:
 			return val{sql: "(CASE WHEN json_type(" + v.sql + ") = 'BOOLEAN' THEN CAST(" + v.sql + " AS BOOLEAN) " +
 				"WHEN json_type(" + v.sql + ") IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN CAST(" + v.sql + " AS DOUBLE) <> 0 " +
-				"WHEN json_type(" + v.sql + ") = 'VARCHAR' THEN " + parseBoolSQL(v.sql+"->>'$'") + " END)", t: t}
+				"WHEN json_type(" + v.sql + ") = 'VARCHAR' THEN " + parseBoolSQL("json_extract_string("+v.sql+", '$')") + " END)", t: t}
 		}
-		src = val{sql: "(CASE WHEN json_type(" + v.sql + ") = 'VARCHAR' THEN " + v.sql + "->>'$' END)", t: kql.TString}
+		src = val{sql: "(CASE WHEN json_type(" + v.sql + ") = 'VARCHAR' THEN json_extract_string(" + v.sql + ", '$') END)", t: kql.TString}
 		if t == kql.TTimespan {
 			// a number in a dynamic is ticks
 			return val{sql: "(CASE WHEN json_type(" + v.sql + ") IN ('BIGINT', 'UBIGINT') THEN TRY_CAST(" + v.sql + " AS BIGINT) ELSE " + parseTimespanSQL(src.sql) + " END)", t: t}
@@ -186,7 +194,8 @@ func (c *compiler) convert(v val, t kql.Type) val {
 		case kql.TInt, kql.TLong:
 			return val{sql: src.sql, t: t}
 		case kql.TReal, kql.TDecimal:
-			return val{sql: "TRY_CAST(trunc(" + src.sql + ") AS BIGINT)", t: t}
+			// out of range saturates, as the engine shows for 9.2233720368547758e18
+			return val{sql: "(CASE WHEN isinf(CAST(" + src.sql + " AS DOUBLE)) OR isnan(CAST(" + src.sql + " AS DOUBLE)) THEN NULL WHEN " + src.sql + " >= 9223372036854775807 THEN 9223372036854775807 WHEN " + src.sql + " <= -9223372036854775808 THEN -9223372036854775808 ELSE TRY_CAST(trunc(" + src.sql + ") AS BIGINT) END)", t: t}
 		case kql.TBool:
 			return val{sql: "CAST(" + src.sql + " AS BIGINT)", t: t}
 		case kql.TString:
@@ -197,6 +206,14 @@ func (c *compiler) convert(v val, t kql.Type) val {
 			return val{sql: src.sql, t: t}
 		}
 	case kql.TReal, kql.TDecimal:
+		if t == kql.TDecimal {
+			switch src.t {
+			case kql.TString:
+				return val{sql: "TRY_CAST(trim(" + src.sql + ") AS DECIMAL(38,18))", t: t}
+			case kql.TInt, kql.TLong, kql.TReal, kql.TBool:
+				return val{sql: "TRY_CAST(" + src.sql + " AS DECIMAL(38,18))", t: t}
+			}
+		}
 		switch src.t {
 		case kql.TInt, kql.TLong, kql.TReal, kql.TDecimal, kql.TBool:
 			return val{sql: "CAST(" + src.sql + " AS DOUBLE)", t: t}

@@ -6,6 +6,18 @@
 // 100 ns ticks), the engine (Open, Lockdown, Query, cancellation through the
 // context) and Result, the KQL-typed tabular result.
 //
+// Inside a query, datetimes are BIGINT ticks since 1970 (all of 0001..9999
+// fits and arithmetic stays integral; table columns stored as TIMESTAMP_NS
+// are converted where they are read), timespans are BIGINT ticks, dynamic
+// values are JSON, decimals DECIMAL(38,18). Row order is carried by a hidden
+// "$ord" column where KQL defines one. Operators whose output columns depend
+// on the data (evaluate bag_unpack) ask CompileOptions.Probe, which the
+// engine supplies.
+//
+// Golden tests live in testdata/golden/NAME: input.kql, output.sql (rewrite
+// with go test ./exec -run Golden -update) and result.json (written by hand
+// from the KQL documentation, never by -update).
+//
 // It imports kql and the DuckDB driver; it must not import render, the CLI,
 // or anything that knows of natural language.
 package exec

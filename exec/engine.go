@@ -226,7 +226,12 @@ func convertValue(t kql.Type, v any) (any, error) {
 		}
 	case kql.TInt, kql.TLong:
 		return toInt64(v)
-	case kql.TReal, kql.TDecimal:
+	case kql.TDecimal:
+		if s, ok := v.(string); ok {
+			return s, nil
+		}
+		return fmt.Sprint(v), nil
+	case kql.TReal:
 		switch x := v.(type) {
 		case float64:
 			return x, nil
@@ -235,6 +240,9 @@ func convertValue(t kql.Type, v any) (any, error) {
 		}
 		if i, err := toInt64(v); err == nil {
 			return float64(i.(int64)), nil
+		}
+		if f, ok := v.(interface{ Float64() float64 }); ok {
+			return f.Float64(), nil
 		}
 	case kql.TString, kql.TGuid:
 		switch x := v.(type) {

@@ -122,7 +122,7 @@ func (c *compiler) mvExpand(r *rel, op *kql.MvExpandOp, sc *scope) (*rel, error)
 func (c *compiler) convertStrict(v val, t kql.Type) val {
 	switch t {
 	case kql.TString:
-		return val{sql: "coalesce(CASE WHEN json_type(" + v.sql + ") = 'VARCHAR' THEN " + v.sql + "->>'$' ELSE " + dynText(v.sql) + " END, '')", t: t}
+		return val{sql: "coalesce(CASE WHEN json_type(" + v.sql + ") = 'VARCHAR' THEN json_extract_string(" + v.sql + ", '$') ELSE " + dynText(v.sql) + " END, '')", t: t}
 	}
 	return c.convert(v, t)
 }
@@ -171,6 +171,10 @@ func (c *compiler) parse(r *rel, op *kql.ParseOp, sc *scope) (*rel, error) {
 		if p.Column != nil {
 			if err := checkName(p.Column.Name); err != nil {
 				return nil, err
+			}
+			// `from` and `to` are keywords in a parse pattern
+			if n := p.Column.Name; (n.Name == "from" || n.Name == "to") && n.Sp.End-n.Sp.Start == len(n.Name) {
+				return nil, hintAt(n, "write ['"+n.Name+"'] to use it as a column name", "%q is a keyword", n.Name)
 			}
 		}
 		switch {

@@ -171,6 +171,9 @@ func registerDatetimeFuncs(reg func(string, int, int, fnImpl)) {
 			}
 			s = "(" + floorDiv(xt, mul) + " - " + floorDiv(yt, mul) + ")"
 		}
+		if strings.EqualFold(p, "week") {
+			return val{sql: "CAST(" + s + " AS DOUBLE)", t: kql.TReal}, nil
+		}
 		return val{sql: "CAST(" + s + " AS BIGINT)", t: kql.TLong}, nil
 	})
 	reg("datetime_part", 2, 2, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
@@ -314,6 +317,11 @@ func formatDatetimeSQL(dt, f string) (string, error) {
 			j++
 		}
 		n := j - i
+		// two-letter specifiers repeat: "dddd" is "dd" "dd", "MMM" is "MM" "M"
+		if n > 2 && strings.IndexByte("dMHhms", ch) >= 0 {
+			j = i + 2
+			n = 2
+		}
 		switch ch {
 		case 'y':
 			switch {
@@ -325,14 +333,8 @@ func formatDatetimeSQL(dt, f string) (string, error) {
 				parts = append(parts, pad("year("+dt+")", n))
 			}
 		case 'M':
-			if n > 2 {
-				return "", fmtErr("format_datetime: month names (MMM) are not supported")
-			}
 			parts = append(parts, pad("month("+dt+")", n))
 		case 'd':
-			if n > 2 {
-				return "", fmtErr("format_datetime: day names (ddd) are not supported")
-			}
 			parts = append(parts, pad("day("+dt+")", n))
 		case 'H':
 			parts = append(parts, pad("hour("+dt+")", n))

@@ -85,7 +85,7 @@ func registerDynamicFuncs(reg func(string, int, int, fnImpl)) {
 			}
 			num := "list_bool_and(list_transform(" + l + ", e -> json_type(e) IN ('BIGINT', 'UBIGINT', 'DOUBLE', 'NULL')))"
 			return val{sql: "(CASE WHEN " + l + " IS NULL THEN NULL WHEN len(" + l + ") = 0 THEN CAST('[]' AS JSON) WHEN " + num + " THEN to_json(list_transform(list_sort(list_transform(" + l + ", e -> TRY_CAST(e AS DOUBLE)), '" + dir + "', '" + nulls + "'), x -> CASE WHEN x = trunc(x) AND abs(x) < 1e15 THEN to_json(CAST(x AS BIGINT)) ELSE to_json(x) END)) " +
-				"ELSE to_json(list_transform(list_sort(list_transform(" + l + ", e -> CASE WHEN json_type(e) = 'VARCHAR' THEN e->>'$' ELSE CAST(e AS VARCHAR) END), '" + dir + "', '" + nulls + "'), x -> to_json(x))) END)", t: kql.TDynamic}, nil
+				"ELSE to_json(list_transform(list_sort(list_transform(" + l + ", e -> CASE WHEN json_type(e) = 'VARCHAR' THEN json_extract_string(e, '$') ELSE CAST(e AS VARCHAR) END), '" + dir + "', '" + nulls + "'), x -> to_json(x))) END)", t: kql.TDynamic}, nil
 		})
 	}
 	sortFn("array_sort_asc", "ASC")
@@ -138,7 +138,7 @@ func registerDynamicFuncs(reg func(string, int, int, fnImpl)) {
 	})
 	reg("bag_remove_keys", 2, 2, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		d := dynArg(c, a[0])
-		keys := "list_transform(" + jsonList(dynArg(c, a[1])) + ", e -> e->>'$')"
+		keys := "list_transform(" + jsonList(dynArg(c, a[1])) + ", e -> json_extract_string(e, '$'))"
 		kept := "list_filter(json_keys(" + d + "), k -> NOT coalesce(list_contains(" + keys + ", k), false))"
 		obj := "to_json(map_from_entries(list_transform(" + kept + ", k -> struct_pack(k := k, v := json_extract(" + d + ", '/' || replace(replace(k, '~', '~0'), '/', '~1'))))))"
 		return val{sql: "(CASE WHEN json_type(" + d + ") = 'OBJECT' THEN (CASE WHEN len(" + kept + ") = 0 THEN CAST('{}' AS JSON) ELSE " + obj + " END) END)", t: kql.TDynamic}, nil
@@ -192,6 +192,47 @@ func registerDynamicFuncs(reg func(string, int, int, fnImpl)) {
 			elems = append(elems, "coalesce("+l+"[i], CAST('null' AS JSON))")
 		}
 		return val{sql: "to_json(list_transform(range(1, greatest(" + strings.Join(lens, ", ") + ") + 1), i -> to_json([" + strings.Join(elems, ", ") + "])))", t: kql.TDynamic}, nil
+	})
+	fill := func(name string, forward bool) {
+		reg(name, 1, 2, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
+			if len(a) == 2 {
+				return val{}, errAt(call.Args[1], "%s with a missing-value placeholder is not supported", name)
+			}
+			l := jsonList(dynArg(c, a[0]))
+			notNull := "x -> coalesce(json_type(x) <> 'NULL', false)"
+			var pick string
+			if forward {
+				pick = "list_filter(list_slice(" + l + ", 1, i), " + notNull + ")[-1]"
+			} else {
+				pick = "list_filter(list_slice(" + l + ", i, len(" + l + ")), " + notNull + ")[1]"
+			}
+			return val{sql: "(CASE WHEN " + l + " IS NULL THEN NULL ELSE to_json(list_transform(range(1, len(" + l + ") + 1), i -> coalesce(" + pick + ", CAST('null' AS JSON)))) END)", t: kql.TDynamic}, nil
+		})
+	}
+	fill("series_fill_forward", true)
+	fill("series_fill_backward", false)
+	reg("series_fill_linear", 1, 1, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
+		// nulls between two values are interpolated; leading and trailing
+		// nulls take the nearest value (fill_edges defaults to true)
+		l := jsonList(dynArg(c, a[0]))
+		ok := func(j string) string { return "coalesce(json_type(" + l + "[" + j + "]) <> 'NULL', false)" }
+		p := "list_filter(range(1, i + 1), j -> " + ok("j") + ")[-1]"
+		n := "list_filter(range(i, len(" + l + ") + 1), j -> " + ok("j") + ")[1]"
+		num := func(j string) string { return "CAST(" + l + "[" + j + "] AS DOUBLE)" }
+		el := "CASE WHEN " + ok("i") + " THEN " + l + "[i] " +
+			"WHEN " + p + " IS NULL AND " + n + " IS NULL THEN CAST('null' AS JSON) " +
+			"WHEN " + p + " IS NULL THEN " + l + "[" + n + "] " +
+			"WHEN " + n + " IS NULL THEN " + l + "[" + p + "] " +
+			"ELSE to_json(" + num(p) + " + (" + num(n) + " - " + num(p) + ") * (i - " + p + ") / (" + n + " - " + p + ")) END"
+		return val{sql: "(CASE WHEN " + l + " IS NULL THEN NULL ELSE to_json(list_transform(range(1, len(" + l + ") + 1), i -> " + el + ")) END)", t: kql.TDynamic}, nil
+	})
+	reg("series_fill_const", 2, 3, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
+		if len(a) == 3 {
+			return val{}, errAt(call.Args[2], "series_fill_const with a missing-value placeholder is not supported")
+		}
+		l := jsonList(dynArg(c, a[0]))
+		k := "coalesce(" + c.toDynamic(a[1]).sql + ", CAST('null' AS JSON))"
+		return val{sql: "to_json(list_transform(" + l + ", x -> CASE WHEN coalesce(json_type(x) <> 'NULL', false) THEN x ELSE " + k + " END))", t: kql.TDynamic}, nil
 	})
 	reg("array_split", 2, 2, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		return val{}, errAt(call, "array_split is not supported")

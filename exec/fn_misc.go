@@ -72,7 +72,7 @@ func registerMiscFuncs(reg func(string, int, int, fnImpl)) {
 		for _, r := range a[1:] {
 			if r.t == kql.TDynamic {
 				l := jsonList(r.sql)
-				conds = append(conds, "list_bool_or(list_transform("+l+", e -> (("+ipv4Long(ip)+" & "+ipv4Mask(ipv4Prefix("(e->>'$')"))+") = ("+ipv4Long("(e->>'$')")+" & "+ipv4Mask(ipv4Prefix("(e->>'$')"))+"))))")
+				conds = append(conds, "list_bool_or(list_transform("+l+", e -> (("+ipv4Long(ip)+" & "+ipv4Mask(ipv4Prefix("json_extract_string(e, '$')"))+") = ("+ipv4Long("json_extract_string(e, '$')")+" & "+ipv4Mask(ipv4Prefix("json_extract_string(e, '$')"))+"))))")
 				continue
 			}
 			rng := c.asString(r).sql

@@ -154,8 +154,14 @@ func registerMoreFuncs(reg func(string, int, int, fnImpl)) {
 		if len(a) == 3 {
 			step = a[2].sql
 		}
+		if a[0].t == kql.TTimespan && a[1].t == kql.TTimespan {
+			if len(a) == 2 {
+				step = "36000000000" // 1h
+			}
+			return val{sql: "(CASE WHEN " + step + " = 0 THEN NULL ELSE to_json(list_transform(range(0, CAST(least(greatest((" + a[1].sql + " - " + a[0].sql + ") // " + step + " + 1, 0), 1048576) AS BIGINT)), i -> " + tsText(a[0].sql+" + i * "+step) + ")) END)", t: kql.TDynamic}, nil
+		}
 		if !isIntegral(a[0].t) || !isIntegral(a[1].t) || (len(a) == 3 && !isIntegral(a[2].t)) {
-			return val{}, errAt(call, "range() is supported for integers only")
+			return val{}, errAt(call, "range() is supported for integers and timespans only")
 		}
 		return val{sql: "(CASE WHEN " + step + " = 0 THEN NULL ELSE to_json(list_transform(range(0, CAST(least(greatest((" + a[1].sql + " - " + a[0].sql + ") // " + step + " + 1, 0), 1048576) AS BIGINT)), i -> " + a[0].sql + " + i * " + step + ")) END)", t: kql.TDynamic}, nil
 	})

@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"encoding/json"
 	"regexp"
 	"strconv"
 	"strings"
@@ -48,7 +49,7 @@ func init() {
 	})
 	reg("tolong", 1, 1, conv(kql.TLong))
 	reg("todouble toreal", 1, 1, conv(kql.TReal))
-	reg("todecimal", 1, 1, conv(kql.TReal))
+	reg("todecimal", 1, 1, conv(kql.TDecimal))
 	reg("tobool toboolean", 1, 1, conv(kql.TBool))
 	reg("todatetime", 1, 1, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		if s, ok := a[0].isConstString(); ok {
@@ -119,7 +120,7 @@ func init() {
 	reg("indexof", 2, 5, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		s, t := c.asString(a[0]).sql, c.asString(a[1]).sql
 		if len(a) == 2 {
-			return val{sql: "CAST(strpos(" + s + ", " + t + ") - 1 AS BIGINT)", t: kql.TLong}, nil
+			return val{sql: "(CASE WHEN " + t + " = '' THEN NULL ELSE CAST(strpos(" + s + ", " + t + ") - 1 AS BIGINT) END)", t: kql.TLong}, nil
 		}
 		start := a[2].sql
 		sub := "substr(" + s + ", " + start + " + 1)"
@@ -200,7 +201,22 @@ func init() {
 		rx, _ := regexp.Compile(pat)
 		groups := rx.NumSubexp()
 		if len(a) == 3 {
-			return val{}, errAt(call, "extract_all with a group list is not supported")
+			var sel []int
+			if a[1].lit == nil || a[1].lit.Kind != kql.LitDynamic || json.Unmarshal([]byte(a[1].lit.Str), &sel) != nil || len(sel) == 0 {
+				return val{}, errAt(call.Args[1], "extract_all: the capture groups must be a constant array of integers")
+			}
+			var gs []string
+			for _, g := range sel {
+				if g < 0 || g > groups {
+					return val{}, errAt(call.Args[1], "extract_all: the expression has no capture group %d", g)
+				}
+				gs = append(gs, "regexp_extract(m, "+re.sql+", "+strconv.Itoa(g)+")")
+			}
+			each := "[" + strings.Join(gs, ", ") + "]"
+			if len(gs) == 1 {
+				each = gs[0]
+			}
+			return val{sql: "(CASE WHEN len(regexp_extract_all(" + s + ", " + re.sql + ")) = 0 THEN NULL ELSE to_json(list_transform(regexp_extract_all(" + s + ", " + re.sql + "), m -> " + each + ")) END)", t: kql.TDynamic}, nil
 		}
 		if groups == 0 {
 			return val{}, errAt(call.Args[0], "extract_all: the regular expression needs a capture group")
@@ -331,9 +347,9 @@ func init() {
 	reg("exp", 1, 1, realFn("exp(%s)"))
 	reg("exp2", 1, 1, realFn("pow(2, %s)"))
 	reg("exp10", 1, 1, realFn("pow(10, %s)"))
-	reg("log", 1, 1, realFn("(CASE WHEN %s < 0 THEN CAST('NaN' AS DOUBLE) WHEN %s = 0 THEN CAST('-Infinity' AS DOUBLE) ELSE ln(%s) END)"))
-	reg("log10", 1, 1, realFn("(CASE WHEN %s < 0 THEN CAST('NaN' AS DOUBLE) WHEN %s = 0 THEN CAST('-Infinity' AS DOUBLE) ELSE log10(%s) END)"))
-	reg("log2", 1, 1, realFn("(CASE WHEN %s < 0 THEN CAST('NaN' AS DOUBLE) WHEN %s = 0 THEN CAST('-Infinity' AS DOUBLE) ELSE log2(%s) END)"))
+	reg("log", 1, 1, realFn("(CASE WHEN %s < 0 THEN NULL WHEN %s = 0 THEN CAST('-Infinity' AS DOUBLE) ELSE ln(%s) END)"))
+	reg("log10", 1, 1, realFn("(CASE WHEN %s < 0 THEN NULL WHEN %s = 0 THEN CAST('-Infinity' AS DOUBLE) ELSE log10(%s) END)"))
+	reg("log2", 1, 1, realFn("(CASE WHEN %s < 0 THEN NULL WHEN %s = 0 THEN CAST('-Infinity' AS DOUBLE) ELSE log2(%s) END)"))
 	reg("sin", 1, 1, realFn("sin(%s)"))
 	reg("cos", 1, 1, realFn("cos(%s)"))
 	reg("tan", 1, 1, realFn("tan(%s)"))
@@ -360,7 +376,7 @@ func init() {
 		// half away from zero, like .NET MidpointRounding.AwayFromZero
 		return val{sql: "round(CAST(" + a[0].sql + " AS DOUBLE), CAST(" + p + " AS INTEGER))", t: kql.TReal}, nil
 	})
-	reg("ceiling", 1, 1, numFn(func(s string) string { return "ceil(" + s + ")" }, true))
+	reg("ceiling", 1, 1, realFn("ceil(%s)"))
 	reg("floor bin", 2, 2, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		return c.bin(call, a[0], a[1], nil)
 	})
@@ -630,6 +646,15 @@ func (c *compiler) call(e *kql.CallExpr, ev *env) (val, error) {
 	}
 	args := make([]val, len(e.Args))
 	for i, a := range e.Args {
+		if _, ok := a.(*kql.TypeExpr); ok {
+			// typeof(T) arguments are read from the syntax by the function
+			args[i] = val{sql: "NULL", t: kql.TDynamic, null: true}
+			continue
+		}
+		if call, ok := a.(*kql.CallExpr); ok && call.Func.Name == "typeof" {
+			args[i] = val{sql: "NULL", t: kql.TDynamic, null: true}
+			continue
+		}
 		v, err := c.scalar(a, ev)
 		if err != nil {
 			return val{}, err

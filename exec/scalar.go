@@ -110,6 +110,11 @@ func typeName(t kql.Type) string {
 // Datetimes are BIGINT ticks (100 ns) since 1970-01-01 inside a query, so
 // that all of 0001..9999 fits and arithmetic stays integral; table columns
 // stored as TIMESTAMP_NS are converted when read (see table).
+// wrap64 reduces a HUGEINT to BIGINT with two's complement wrap-around.
+func wrap64(h string) string {
+	return "CAST(((" + h + " + 9223372036854775808) % 18446744073709551616 + 18446744073709551616) % 18446744073709551616 - 9223372036854775808 AS BIGINT)"
+}
+
 func dtTicks(sql string) string   { return sql }
 func ticksToDt(sql string) string { return sql }
 
@@ -242,11 +247,11 @@ func literal(l *kql.Literal) val {
 		v.t = kql.TReal
 		v.sql = sqlReal(l.Real)
 	case kql.LitDecimal:
-		v.t = kql.TReal
-		if f, err := strconv.ParseFloat(l.Str, 64); err == nil {
-			v.sql = sqlReal(f)
+		v.t = kql.TDecimal
+		if _, err := strconv.ParseFloat(l.Str, 64); err == nil {
+			v.sql = "CAST(" + quoteString(l.Str) + " AS DECIMAL(38,18))"
 		} else {
-			v.sql = "CAST(NULL AS DOUBLE)"
+			v.sql = "CAST(NULL AS DECIMAL(38,18))"
 			v.null = true
 		}
 	case kql.LitDatetime:
@@ -337,6 +342,30 @@ func editDistance(a, b string) int {
 // ---------------------------------------------------------------- operators
 
 func (c *compiler) binary(e *kql.BinaryExpr, ev *env) (val, error) {
+	if _, ok := e.X.(*kql.Star); ok && strOps[strings.TrimPrefix(e.Op, "!")] {
+		// `* has "x"`: any column
+		lit, ok := e.Y.(*kql.Literal)
+		if !ok || lit.Kind != kql.LitString {
+			return val{}, errAt(e.Y, "* %s needs a string constant", e.Op)
+		}
+		y := literal(lit)
+		var parts []string
+		for _, col := range ev.cols {
+			v, err := c.stringOp(&kql.BinaryExpr{Sp: e.Sp, Op: strings.TrimPrefix(e.Op, "!")}, val{sql: ev.colRef(col.Name), t: col.Type}, y)
+			if err != nil {
+				return val{}, err
+			}
+			parts = append(parts, v.sql)
+		}
+		s := "FALSE"
+		if len(parts) > 0 {
+			s = "(" + strings.Join(parts, " OR ") + ")"
+		}
+		if strings.HasPrefix(e.Op, "!") {
+			s = "(NOT " + s + ")"
+		}
+		return val{sql: s, t: kql.TBool}, nil
+	}
 	x, err := c.scalar(e.X, ev)
 	if err != nil {
 		return val{}, err
@@ -419,6 +448,17 @@ func (c *compiler) arith(e *kql.BinaryExpr, x, y val) (val, error) {
 	}
 	switch {
 	case isNumeric(x.t) && isNumeric(y.t):
+		if (x.t == kql.TDecimal || y.t == kql.TDecimal) && x.t != kql.TReal && y.t != kql.TReal {
+			xs, ys := "CAST("+x.sql+" AS DECIMAL(38,18))", "CAST("+y.sql+" AS DECIMAL(38,18))"
+			switch op {
+			case "/", "*":
+				// DECIMAL(38,18) products and quotients overflow DuckDB's scale
+				return val{sql: "TRY_CAST(CAST(" + xs + " AS DOUBLE) " + op + " CAST(" + ys + " AS DOUBLE) AS DECIMAL(38,18))", t: kql.TDecimal}, nil
+			case "%":
+				return val{sql: "(" + xs + " - abs(" + ys + ") * floor(" + xs + " / abs(" + ys + ")))", t: kql.TDecimal}, nil
+			}
+			return val{sql: "TRY_CAST(" + xs + " " + op + " " + ys + " AS DECIMAL(38,18))", t: kql.TDecimal}, nil
+		}
 		real := x.t == kql.TReal || y.t == kql.TReal || x.t == kql.TDecimal || y.t == kql.TDecimal
 		t := kql.TLong
 		if real {
@@ -442,7 +482,8 @@ func (c *compiler) arith(e *kql.BinaryExpr, x, y val) (val, error) {
 		case "%":
 			return val{sql: "((" + xs + " % nullif(" + ys + ", 0) + abs(" + ys + ")) % abs(" + ys + "))", t: t}, nil
 		}
-		return val{sql: "(CAST(" + xs + " AS BIGINT) " + op + " " + ys + ")", t: t}, nil
+		// 64-bit two's complement wrap-around, as Kusto (unchecked .NET) does
+		return val{sql: wrap64("(CAST(" + xs + " AS HUGEINT) " + op + " " + ys + ")"), t: t}, nil
 	case x.t == kql.TDatetime && y.t == kql.TDatetime && op == "-":
 		return val{sql: "(" + dtTicks(x.sql) + " - " + dtTicks(y.sql) + ")", t: kql.TTimespan}, nil
 	case x.t == kql.TDatetime && y.t == kql.TTimespan && (op == "+" || op == "-"):
@@ -803,7 +844,7 @@ func (c *compiler) inExpr(e *kql.InExpr, ev *env) (val, error) {
 	for _, d := range dynLists {
 		xs := c.toDynamic(x).sql
 		if ci {
-			conds = append(conds, "list_contains(list_transform(CAST("+d.sql+" AS JSON[]), e -> lower(CASE WHEN json_type(e) = 'VARCHAR' THEN e->>'$' ELSE CAST(e AS VARCHAR) END)), lower("+c.asString(x).sql+"))")
+			conds = append(conds, "list_contains(list_transform(CAST("+d.sql+" AS JSON[]), e -> lower(CASE WHEN json_type(e) = 'VARCHAR' THEN json_extract_string(e, '$') ELSE CAST(e AS VARCHAR) END)), lower("+c.asString(x).sql+"))")
 		} else {
 			conds = append(conds, "list_contains(list_transform(CAST("+d.sql+" AS JSON[]), e -> CAST(e AS VARCHAR)), CAST("+xs+" AS VARCHAR))")
 		}

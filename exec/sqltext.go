@@ -75,8 +75,10 @@ func sqlType(t kql.Type) string {
 		return "BOOLEAN"
 	case "int", "long":
 		return "BIGINT"
-	case "real", "decimal":
+	case "real":
 		return "DOUBLE"
+	case "decimal":
+		return "DECIMAL(38,18)"
 	case "datetime":
 		return "BIGINT"
 	case "timespan":

@@ -47,9 +47,9 @@ func init() {
 			}
 			switch {
 			case isIntegral(x.t):
-				return val{sql: "CAST(coalesce(sum(" + x.sql + ")" + f + ", 0) AS BIGINT)", t: kql.TLong}, nil
+				return val{sql: wrap64("coalesce(sum(CAST(" + x.sql + " AS HUGEINT))" + f + ", 0)"), t: kql.TLong}, nil
 			case x.t == kql.TReal || x.t == kql.TDecimal:
-				return val{sql: "coalesce(sum(" + x.sql + ")" + f + ", 0)", t: kql.TReal}, nil
+				return val{sql: "coalesce(sum(" + x.sql + ")" + f + ", 0)", t: x.t}, nil
 			case x.t == kql.TTimespan:
 				return val{sql: "CAST(coalesce(sum(" + x.sql + ")" + f + ", 0) AS BIGINT)", t: kql.TTimespan}, nil
 			}

@@ -345,6 +345,8 @@ func (c *compiler) op(r *rel, op kql.Operator, sc *scope) (*rel, error) {
 		return c.topNested(r, op, sc)
 	case *kql.ScanOp:
 		return c.scan(r, op, sc)
+	case *kql.PartitionOp:
+		return c.partition(r, op, sc)
 	case *kql.GenericOp:
 		return nil, errAt(op, "operator %q is not supported", op.Name)
 	}
@@ -483,7 +485,7 @@ func (c *compiler) project(r *rel, cols []*kql.ColumnExpr, sc *scope, keepAll bo
 
 // reservedNames cannot be assigned to without brackets (Kusto rejects
 // `extend first = ...`; ['first'] is fine).
-var reservedNames = map[string]bool{"first": true, "last": true, "asc": true, "desc": true, "has": true, "where": true, "by": true, "true": true, "false": true}
+var reservedNames = map[string]bool{"first": true, "last": true, "asc": true, "desc": true, "has": true, "where": true, "by": true, "true": true, "false": true, "missing": true}
 
 func checkName(id *kql.Ident) error {
 	if id != nil && reservedNames[id.Name] && id.Sp.End-id.Sp.Start == len(id.Name) {
@@ -543,15 +545,11 @@ func (c *compiler) extend(r *rel, cols []*kql.ColumnExpr, sc *scope) (*rel, erro
 	cur := r
 	outs := relOuts(cur)
 	pre := &preStages{}
-	flush := func() {
-		cur = c.selectOuts(c.withPre(cur, pre), outs)
-		outs = relOuts(cur)
-		batch = map[string]bool{}
-		pre = &preStages{}
-	}
 	for _, ce := range cols {
 		if len(batch) > 0 && mentions(ce.X, batch) {
-			flush()
+			// Kusto resolves every expression of one extend against its
+			// input: a column made earlier in the same extend is unknown
+			return nil, hintAt(ce.X, "use a second extend", "a column defined in this extend cannot be used in the same extend")
 		}
 		ev := c.rowEnv(cur, sc)
 		ev.pre = pre
@@ -583,7 +581,11 @@ func (c *compiler) extend(r *rel, cols []*kql.ColumnExpr, sc *scope) (*rel, erro
 		if !replaced {
 			outs = append(outs, outCol{name, v.sql, v.t})
 		}
-		batch[name] = true
+		// later expressions of the same extend see new columns; a
+		// reassigned input column still reads its input value
+		if _, existed := r.col(name); !existed {
+			batch[name] = true
+		}
 	}
 	return c.selectOuts(c.withPre(cur, pre), outs), nil
 }

@@ -217,7 +217,7 @@ func (lx *lexer) ident() token {
 	}
 	if typedLitNames[src[start:end]] {
 		// Look past spaces for "(": the raw text runs to the matching ")".
-		save := lx.pos
+		save, saveComments, saveCode := lx.pos, len(lx.comments), lx.codeOnLine
 		lx.skipSpace()
 		if lx.pos < len(src) && src[lx.pos] == '(' {
 			depth := 0
@@ -239,7 +239,7 @@ func (lx *lexer) ident() token {
 			lx.pos = len(src)
 			return token{kind: tError, start: int32(start), end: int32(len(src))}
 		}
-		lx.pos = save
+		lx.pos, lx.comments, lx.codeOnLine = save, lx.comments[:saveComments], saveCode
 	}
 	return token{kind: tIdent, start: int32(start), end: int32(end)}
 }

@@ -1031,7 +1031,11 @@ func (p *parser) parseStrings() *Literal {
 func (p *parser) typedLiteral(t token) *Literal {
 	raw := p.text(t)
 	open := strings.IndexByte(raw, '(')
-	name := strings.TrimSpace(raw[:open])
+	n := 0
+	for n < len(raw) && isIdentByte(raw[n]) {
+		n++
+	}
+	name := raw[:n] // a comment may stand between the name and "("
 	inner := strings.TrimSpace(strings.Map(func(r rune) rune {
 		if isSpaceRune(r) {
 			return ' '

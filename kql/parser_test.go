@@ -350,6 +350,7 @@ func TestParseLiterals(t *testing.T) {
 		{`h"secret"`, &Literal{Kind: LitString, Str: "secret", Obfuscated: true}},
 		{`h@'C:\s'`, &Literal{Kind: LitString, Str: `C:\s`, Obfuscated: true}},
 		{"```line1\nline2```", str("line1\nline2")},
+		{"datetime // a comment\n(2015-12-31)", &Literal{Kind: LitDatetime, Ticks: utcTicks(2015, 12, 31, 0, 0, 0, 0)}},
 	}
 	for _, tt := range tests {
 		q, err := Parse("print " + tt.src)

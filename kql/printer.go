@@ -489,6 +489,9 @@ func (p *printer) expr(x Expr) {
 		p.expr(x.Value)
 	case *MemberExpr:
 		p.operand(x.X, precMul+2)
+		if _, ok := x.X.(*Literal); ok {
+			p.str(" ") // 0.x would read back as the real 0. and x
+		}
 		p.str(".")
 		p.ident(x.Name)
 	case *IndexExpr:

@@ -2,6 +2,6 @@ WITH "_s1" AS (
   SELECT CAST(NULL AS BIGINT) AS "v", CAST(0 AS BIGINT) AS "$ord" WHERE false
 ),
 "_s2" AS (
-  SELECT count(*) AS "count_", CAST(coalesce(sum("v"), 0) AS BIGINT) AS "sum_v", coalesce(avg(CAST("v" AS DOUBLE)), CAST('NaN' AS DOUBLE)) AS "avg_v", coalesce(to_json(list(coalesce(to_json("v"), CAST('null' AS JSON)) ORDER BY "$ord") FILTER (WHERE "v" IS NOT NULL)), CAST('[]' AS JSON)) AS "list_v" FROM "_s1"
+  SELECT count(*) AS "count_", CAST(((coalesce(sum(CAST("v" AS HUGEINT)), 0) + 9223372036854775808) % 18446744073709551616 + 18446744073709551616) % 18446744073709551616 - 9223372036854775808 AS BIGINT) AS "sum_v", coalesce(avg(CAST("v" AS DOUBLE)), CAST('NaN' AS DOUBLE)) AS "avg_v", coalesce(to_json(list(coalesce(to_json("v"), CAST('null' AS JSON)) ORDER BY "$ord") FILTER (WHERE "v" IS NOT NULL)), CAST('[]' AS JSON)) AS "list_v" FROM "_s1"
 )
 SELECT "count_", "sum_v", "avg_v", CAST("list_v" AS VARCHAR) AS "list_v" FROM "_s2"
