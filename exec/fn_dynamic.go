@@ -211,6 +211,21 @@ func registerDynamicFuncs(reg func(string, int, int, fnImpl)) {
 	}
 	fill("series_fill_forward", true)
 	fill("series_fill_backward", false)
+	reg("series_fill_linear", 1, 1, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
+		// nulls between two values are interpolated; leading and trailing
+		// nulls take the nearest value (fill_edges defaults to true)
+		l := jsonList(dynArg(c, a[0]))
+		ok := func(j string) string { return "coalesce(json_type(" + l + "[" + j + "]) <> 'NULL', false)" }
+		p := "list_filter(range(1, i + 1), j -> " + ok("j") + ")[-1]"
+		n := "list_filter(range(i, len(" + l + ") + 1), j -> " + ok("j") + ")[1]"
+		num := func(j string) string { return "CAST(" + l + "[" + j + "] AS DOUBLE)" }
+		el := "CASE WHEN " + ok("i") + " THEN " + l + "[i] " +
+			"WHEN " + p + " IS NULL AND " + n + " IS NULL THEN CAST('null' AS JSON) " +
+			"WHEN " + p + " IS NULL THEN " + l + "[" + n + "] " +
+			"WHEN " + n + " IS NULL THEN " + l + "[" + p + "] " +
+			"ELSE to_json(" + num(p) + " + (" + num(n) + " - " + num(p) + ") * (i - " + p + ") / (" + n + " - " + p + ")) END"
+		return val{sql: "(CASE WHEN " + l + " IS NULL THEN NULL ELSE to_json(list_transform(range(1, len(" + l + ") + 1), i -> " + el + ")) END)", t: kql.TDynamic}, nil
+	})
 	reg("series_fill_const", 2, 3, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		if len(a) == 3 {
 			return val{}, errAt(call.Args[2], "series_fill_const with a missing-value placeholder is not supported")

@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"fmt"
 	"math/big"
+	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -185,28 +187,45 @@ WHERE "Timestamp" > TIMESTAMP_NS '2024-02-23 12:00:00'`,
 // loop; the kql side runs through Engine.Run (scan plus conversion to
 // KQL values, as the CLI does), the sql side scans the raw rows.
 //
-//	KQLHUNT_BENCH_ROWS=10000000 go test ./exec -run '^$' -bench Hunting -benchtime 5x -count 3
+// On a shared machine, KQLHUNT_BENCH_ROUNDS=N repeats the whole suite N
+// times (pairs stay adjacent; later rounds are named NAME#01, ...), which
+// interleaves better than -count, which repeats each sub-benchmark in a
+// row:
+//
+//	KQLHUNT_BENCH_ROWS=10000000 KQLHUNT_BENCH_ROUNDS=3 go test ./exec -run '^$' -bench Hunting -benchtime 2x
 func BenchmarkHunting(b *testing.B) {
 	d := loadBenchData(b)
 	ctx := context.Background()
-	for _, hc := range huntingCases {
-		p, err := d.engine.Compile(hc.kql)
-		if err != nil {
-			b.Fatalf("%s: compile: %v", hc.name, err)
+	rounds := 1
+	if s := os.Getenv("KQLHUNT_BENCH_ROUNDS"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n <= 0 {
+			b.Fatalf("KQLHUNT_BENCH_ROUNDS=%q: want a positive count", s)
 		}
-		b.Run(hc.name+"/kql", func(b *testing.B) {
-			b.ReportAllocs()
-			var n int
-			for b.Loop() {
-				r, err := d.engine.Run(ctx, p)
-				if err != nil {
-					b.Fatal(err)
-				}
-				n = len(r.Rows)
+		rounds = n
+	}
+	for range rounds {
+		for _, hc := range huntingCases {
+			p, err := d.engine.Compile(hc.kql)
+			if err != nil {
+				b.Fatalf("%s: compile: %v", hc.name, err)
 			}
-			b.ReportMetric(float64(n), "rows")
-		})
-		b.Run(hc.name+"/sql", func(b *testing.B) { benchSQL(ctx, b, d.engine.DB(), hc.sql) })
+			b.Run(hc.name, func(b *testing.B) {
+				b.Run("kql", func(b *testing.B) {
+					b.ReportAllocs()
+					var n int
+					for b.Loop() {
+						r, err := d.engine.Run(ctx, p)
+						if err != nil {
+							b.Fatal(err)
+						}
+						n = len(r.Rows)
+					}
+					b.ReportMetric(float64(n), "rows")
+				})
+				b.Run("sql", func(b *testing.B) { benchSQL(ctx, b, d.engine.DB(), hc.sql) })
+			})
+		}
 	}
 }
 

@@ -782,6 +782,13 @@ func (c *compiler) inExpr(e *kql.InExpr, ev *env) (val, error) {
 		if len(dynLists) > 0 {
 			return val{}, errAt(e, "%s over a non-constant dynamic array is not supported", e.Op)
 		}
+		if e.Op == "has_any" {
+			if re, ok := hasAnyRegex(items); ok {
+				// one pass of one regex instead of a lower() and a
+				// regex per term
+				return val{sql: "regexp_matches(" + c.asString(x).sql + ", " + quoteString(re) + ")", t: kql.TBool}, nil
+			}
+		}
 		var parts []string
 		for _, it := range items {
 			bv, err := c.stringOp(&kql.BinaryExpr{Sp: e.Sp, Op: "has"}, x, c.asString(it))
@@ -939,4 +946,44 @@ func (c *compiler) index(e *kql.IndexExpr, ev *env) (val, error) {
 		return val{sql: "json_extract(" + x.sql + ", " + p + ")", t: kql.TDynamic}, nil
 	}
 	return val{}, errAt(e.Index, "a dynamic index must be a string or an integer, found %s", typeName(i.t))
+}
+
+// hasAnyRegex is the single RE2 pattern of has_any over constant terms
+// that need the same term boundaries: (?i), the left boundary, the terms
+// as alternatives, the right boundary. A row matches it exactly when it
+// has one of the terms. Lists with an empty term keep the per-term form.
+func hasAnyRegex(items []val) (string, bool) {
+	var terms []string
+	first := true
+	var left, right bool
+	for _, it := range items {
+		t, ok := it.isConstString()
+		if !ok {
+			return "", false
+		}
+		if t == "" {
+			return "", false // has "" keeps its own rule
+		}
+		runes := []rune(t)
+		l, r := isTermRune(runes[0]), isTermRune(runes[len(runes)-1])
+		if first {
+			left, right, first = l, r, false
+		} else if l != left || r != right {
+			return "", false
+		}
+		terms = append(terms, regexp.QuoteMeta(t))
+	}
+	if len(terms) < 2 {
+		return "", false
+	}
+	var b strings.Builder
+	b.WriteString("(?i)")
+	if left {
+		b.WriteString(`(?:^|[^\pL\pN])`)
+	}
+	b.WriteString("(?:" + strings.Join(terms, "|") + ")")
+	if right {
+		b.WriteString(`(?:$|[^\pL\pN])`)
+	}
+	return b.String(), true
 }
