@@ -104,6 +104,9 @@ type compiler struct {
 	part string
 	// recursive is set when a stage is a recursive CTE (scan).
 	recursive bool
+	// refs holds every identifier the query names; a table read exposes
+	// the Sentinel columns among them (see sentinelColumns).
+	refs map[string]bool
 }
 
 // pcols is colList plus the partition column.
@@ -166,6 +169,13 @@ func Compile(q *kql.Query, opts CompileOptions) (prog *Program, err error) {
 }
 
 func (c *compiler) query(q *kql.Query) (*Program, error) {
+	c.refs = map[string]bool{}
+	kql.Inspect(q, func(n kql.Node) bool {
+		if id, ok := n.(*kql.Ident); ok {
+			c.refs[id.Name] = true
+		}
+		return true
+	})
 	sc := newScope(nil)
 	var last *rel
 	var lastStmt kql.Node

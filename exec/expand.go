@@ -40,10 +40,7 @@ func (c *compiler) mvExpand(r *rel, op *kql.MvExpandOp, sc *scope) (*rel, error)
 		if mc.Name != nil {
 			name = mc.Name.Name
 		} else {
-			name = autoName(mc.X)
-		}
-		if name == "" {
-			return nil, errAt(mc, "mv-expand of an expression needs a name: Name = expr")
+			name = expandName(mc.X, r.cols)
 		}
 		if v.t != kql.TDynamic {
 			return nil, errAt(mc.X, "mv-expand needs a dynamic value, found %s", typeName(v.t))
@@ -455,12 +452,11 @@ func (c *compiler) mvApply(r *rel, op *kql.MvApplyOp, sc *scope) (*rel, error) {
 		if err != nil {
 			return nil, err
 		}
-		name := autoName(mc.X)
+		name := ""
 		if mc.Name != nil {
 			name = mc.Name.Name
-		}
-		if name == "" {
-			return nil, errAt(mc, "mv-apply of an expression needs a name: Name = expr")
+		} else {
+			name = expandName(mc.X, r.cols)
 		}
 		if v.t != kql.TDynamic {
 			return nil, errAt(mc.X, "mv-apply needs a dynamic value, found %s", typeName(v.t))
@@ -557,4 +553,51 @@ func (c *compiler) mvApply(r *rel, op *kql.MvApplyOp, sc *scope) (*rel, error) {
 	}
 	fsel = append(fsel, "row_number() OVER (ORDER BY "+ord+") AS "+ordCol)
 	return c.addCTE("SELECT "+strings.Join(fsel, ", ")+" FROM "+base.from+" AS b JOIN "+res.from+" AS s ON b.\"$rid\" = s.\"$rid\"", cols, true, false), nil
+}
+
+// expandName is the column an unnamed mv-expand / mv-apply expression
+// expands into, as the checker names it: the column the expression reads,
+// looking through conversions (mv-expand parse_json(Folders) replaces
+// Folders), otherwise the first ColumnN the input does not have.
+func expandName(e kql.Expr, cols []kql.Column) string {
+	if n := convArgName(e); n != "" {
+		return n
+	}
+	for i := 1; ; i++ {
+		n := "Column" + strconv.Itoa(i)
+		if !hasColumn(cols, n) {
+			return n
+		}
+	}
+}
+
+// convArgName is autoName looking through conversions, "" otherwise.
+func convArgName(e kql.Expr) string {
+	if n := autoName(e); n != "" {
+		return n
+	}
+	if call, ok := e.(*kql.CallExpr); ok && call.Func != nil && len(call.Args) == 1 && isConversionFunc(call.Func.Name) {
+		return convArgName(call.Args[0])
+	}
+	return ""
+}
+
+func hasColumn(cols []kql.Column, name string) bool {
+	for _, c := range cols {
+		if c.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// isConversionFunc reports whether name is a conversion function that
+// automatic column names look through (sum(toint(v)) is sum_v).
+func isConversionFunc(name string) bool {
+	switch name {
+	case "tostring", "toint", "tolong", "todouble", "toreal", "todecimal", "tobool", "toboolean",
+		"todatetime", "totimespan", "toguid", "todynamic", "parse_json", "parsejson":
+		return true
+	}
+	return false
 }

@@ -88,10 +88,15 @@ func (c *compiler) windowCond(r *rel, colExpr kql.Expr, op string, other kql.Exp
 	if !ok {
 		return ""
 	}
-	col, ok := r.scanTable.Column(id.Name)
-	if !ok || col.Type != kql.TDatetime {
+	// Only stored columns (a Sentinel TimeGenerated reads Timestamp).
+	name := id.Name
+	if name == "TimeGenerated" && !hasStoredColumn(r.scanTable, name, kql.TDatetime) {
+		name = "Timestamp"
+	}
+	if !hasStoredColumn(r.scanTable, name, kql.TDatetime) {
 		return ""
 	}
+	col := kql.Column{Name: name, Type: kql.TDatetime}
 	if rc, ok := r.col(id.Name); !ok || rc.Type != kql.TDatetime {
 		return ""
 	}

@@ -102,14 +102,67 @@ func (c *compiler) table(n kql.Node, name string) (*rel, error) {
 			conv = append(conv, "epoch_ns("+quoteIdent(col.Name)+") // 100 AS "+quoteIdent(col.Name))
 		}
 	}
-	if len(conv) > 0 {
-		scan := "SELECT * REPLACE (" + strings.Join(conv, ", ") + ") FROM " + quoteIdent(t.Name)
+	extra, extraCols := c.sentinelColumns(t)
+	cols = append(cols, extraCols...)
+	if len(conv) > 0 || len(extra) > 0 {
+		scan := "SELECT *"
+		if len(conv) > 0 {
+			scan += " REPLACE (" + strings.Join(conv, ", ") + ")"
+		}
+		for _, e := range extra {
+			scan += ", " + e
+		}
+		scan += " FROM " + quoteIdent(t.Name)
 		r := c.addCTE(scan, cols, false, false)
 		r.name = name
 		r.scanTable, r.scanSQL = t, scan
 		return r, nil
 	}
 	return &rel{from: quoteIdent(t.Name), cols: cols, name: name}, nil
+}
+
+// sentinelColumns returns the select items and columns of the Sentinel
+// flavour of table t (kql.Table.SentinelColumns) that the query names:
+// published hunts written for Microsoft Sentinel read TimeGenerated, Type,
+// TenantId, ... on Defender tables. TimeGenerated is the ingestion time
+// there, the same instant as Timestamp here; Type is the table name;
+// other strings are empty (strings are never null) and other types null.
+// Only referenced columns are added, so getschema and project-all output
+// of a table stay its advanced-hunting schema.
+func (c *compiler) sentinelColumns(t *kql.Table) (items []string, cols []kql.Column) {
+	for _, col := range t.SentinelColumns {
+		if !c.refs[col.Name] {
+			continue
+		}
+		if _, ok := t.Column(col.Name); !ok {
+			continue
+		}
+		var v string
+		switch {
+		case col.Name == "TimeGenerated" && col.Type == kql.TDatetime && hasStoredColumn(t, "Timestamp", kql.TDatetime):
+			v = "epoch_ns(" + quoteIdent("Timestamp") + ") // 100"
+		case col.Name == "Type" && col.Type == kql.TString:
+			v = quoteString(t.Name)
+		case col.Type == kql.TString:
+			v = "''"
+		default:
+			v = "CAST(NULL AS " + sqlType(col.Type) + ")"
+		}
+		items = append(items, v+" AS "+quoteIdent(col.Name))
+		cols = append(cols, col)
+	}
+	return items, cols
+}
+
+// hasStoredColumn reports whether t's advanced-hunting columns include
+// name with type typ.
+func hasStoredColumn(t *kql.Table, name string, typ kql.Type) bool {
+	for _, c := range t.Columns {
+		if c.Name == name && c.Type == typ {
+			return true
+		}
+	}
+	return false
 }
 
 // callTabularFn inlines a user function whose body is tabular.

@@ -181,7 +181,12 @@ func indexFrom(s string, from int, sub string) int {
 func (lx *lexer) ident() token {
 	src := lx.src
 	start := lx.pos
-	lx.pos++ // first byte or '$'
+	if src[start] >= utf8.RuneSelf {
+		_, n := utf8.DecodeRuneInString(src[start:])
+		lx.pos += n // a non-ASCII letter
+	} else {
+		lx.pos++ // first byte or '$'
+	}
 	for lx.pos < len(src) {
 		c := src[lx.pos]
 		if isIdentByte(c) {
