@@ -429,6 +429,7 @@ func init() {
 	registerDynamicFuncs(reg)
 	registerMiscFuncs(reg)
 	registerMoreFuncs(reg)
+	registerCorpusFuncs(reg)
 	registerWindowFuncs(regRaw)
 }
 

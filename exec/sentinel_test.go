@@ -54,6 +54,10 @@ func TestSentinelColumnsOnDefenderTables(t *testing.T) {
 	if r.Rows[0][2] != "DeviceEvents" || r.Rows[0][3] != "" {
 		t.Errorf("Type, TenantId = %q, %q; want the table name and an empty string", r.Rows[0][2], r.Rows[0][3])
 	}
+	r = query(t, e, `DeviceEvents | where ingestion_time() > ago(1d) | project DeviceName`)
+	if len(r.Rows) != 1 || r.Rows[0][0] != "pc1" {
+		t.Errorf("ingestion_time() window: rows = %v, want pc1's event", r.Rows)
+	}
 	r = query(t, e, `DeviceEvents | getschema`)
 	if len(r.Rows) != 3 {
 		t.Errorf("getschema has %d columns, want the 3 advanced-hunting ones: %v", len(r.Rows), r.Rows)
@@ -75,5 +79,28 @@ func TestMvExpandUnnamedExpression(t *testing.T) {
 	r = query(t, e, `print x = 1 | mv-expand dynamic([1, 2]) | project Column1`)
 	if len(r.Rows) != 2 {
 		t.Errorf("rows = %v, want two (Column1)", r.Rows)
+	}
+}
+
+// Expectations from the KQL reference examples (parse_url, parse_urlquery,
+// extract_json) and the ingestion-time policy (null without a time).
+func TestCorpusFunctions(t *testing.T) {
+	e := openLocked(t)
+	cases := []struct{ src, want string }{
+		{`print tostring(parse_url("scheme://username:password@host:1234/this/is/a/path?k1=v1&k2=v2#fragment"))`,
+			`{"Scheme":"scheme","Host":"host","Port":"1234","Path":"/this/is/a/path","Username":"username","Password":"password","Query Parameters":{"k1":"v1","k2":"v2"},"Fragment":"fragment"}`},
+		{`print tostring(parse_urlquery("k1=v1&k2=v2&k3=v3"))`, `{"Query Parameters":{"k1":"v1","k2":"v2","k3":"v3"}}`},
+		{`print tostring(parse_url("https://www.bing.com/search?q=x").Host)`, `www.bing.com`},
+		{`let json = '{"name": "John", "age": 30}'; print extract_json("$.name", json, typeof(string))`, `John`},
+		{`let json = '{"name": "John", "age": 30}'; print tostring(extract_json("$.age", json, typeof(long)) + 1)`, `31`},
+		{`print extractjson("$.a[1]", '{"a":[1,{"b":2}]}')`, `{"b":2}`},
+		{`print extractjson("$.a", 'not json')`, ``},
+		{`print isnull(ingestion_time())`, `true`},
+	}
+	for _, tc := range cases {
+		r := query(t, e, tc.src)
+		if got := r.Rows[0][0]; got != tc.want && !(tc.want == "true" && got == true) {
+			t.Errorf("%s = %v, want %s", tc.src, got, tc.want)
+		}
 	}
 }

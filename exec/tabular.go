@@ -437,10 +437,28 @@ func (c *compiler) where(r *rel, op *kql.WhereOp, sc *scope) (*rel, error) {
 		v = c.convert(v, kql.TBool)
 	}
 	if r.scanTable != nil && !r.ord && c.part == "" {
-		if w := c.timeWindowFilter(r, op.Pred, sc); w != "" {
+		if w, rest := c.timeWindowFilter(r, op.Pred, sc); w != "" {
+			// the rest of the conjuncts, each a bool, replace the predicate
+			var parts []string
+			split := true
+			ev := c.rowEnv(r, sc)
+			for _, x := range rest {
+				pv, err := c.scalar(x, ev)
+				if err != nil || pv.t != kql.TBool {
+					split = false
+					break
+				}
+				parts = append(parts, pv.sql)
+			}
 			name := r.name
 			r = c.addCTE(r.scanSQL+" WHERE "+w, r.cols, false, false)
 			r.name = name
+			if split {
+				if len(parts) == 0 {
+					return r, nil
+				}
+				v.sql = "(" + strings.Join(parts, " AND ") + ")"
+			}
 		}
 	}
 	return c.addCTE("SELECT * FROM "+r.from+" WHERE "+v.sql, r.cols, r.ord, r.sorted), nil
