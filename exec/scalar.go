@@ -779,35 +779,8 @@ func (c *compiler) inExpr(e *kql.InExpr, ev *env) (val, error) {
 	}
 	switch e.Op {
 	case "has_any", "has_all":
-		var dynParts []string
-		for _, d := range dynLists {
-			// each element of a computed array (a let-bound list, a
-			// column) is a term; a non-array value is one term
-			h := val{sql: `(CASE WHEN json_type("$h") = 'VARCHAR' THEN json_extract_string("$h", '$') ELSE CAST("$h" AS VARCHAR) END)`, t: kql.TString}
-			bv, err := c.stringOp(&kql.BinaryExpr{Sp: e.Sp, Op: "has"}, x, h)
-			if err != nil {
-				return val{}, err
-			}
-			elems := "(CASE WHEN json_type(" + d.sql + ") = 'ARRAY' THEN CAST(" + d.sql + " AS JSON[]) WHEN " + d.sql + " IS NULL THEN CAST([] AS JSON[]) ELSE [" + d.sql + "] END)"
-			agg, empty := "list_bool_or", "false"
-			if e.Op == "has_all" {
-				agg, empty = "list_bool_and", "true"
-			}
-			dynParts = append(dynParts, "coalesce("+agg+"(list_transform("+elems+", \"$h\" -> coalesce("+bv.sql+", false))), "+empty+")")
-		}
-		if len(dynParts) > 0 {
-			for _, it := range items {
-				bv, err := c.stringOp(&kql.BinaryExpr{Sp: e.Sp, Op: "has"}, x, c.asString(it))
-				if err != nil {
-					return val{}, err
-				}
-				dynParts = append(dynParts, bv.sql)
-			}
-			j := " OR "
-			if e.Op == "has_all" {
-				j = " AND "
-			}
-			return val{sql: "(" + strings.Join(dynParts, j) + ")", t: kql.TBool}, nil
+		if len(dynLists) > 0 {
+			return val{}, errAt(e, "%s over a non-constant dynamic array is not supported", e.Op)
 		}
 		if e.Op == "has_any" {
 			if re, ok := hasAnyRegex(items); ok {

@@ -104,25 +104,3 @@ func TestCorpusFunctions(t *testing.T) {
 		}
 	}
 }
-
-// has_any / has_all over an array computed at run time: each element is a
-// term, matched as has matches it (whole terms, case-insensitive)
-// [D:has-any-operator, D:has-all-operator].
-func TestHasAnyComputedArray(t *testing.T) {
-	e := openLocked(t)
-	r := query(t, e, `let t = toscalar(print x = dynamic(["bad", "evil"]));
-		datatable(s:string)["a bad day", "badly", "EVIL and bad", "good"] | extend a = s has_any (t), b = s has_all (t)`)
-	want := [][2]bool{{true, false}, {false, false}, {true, true}, {false, false}}
-	if len(r.Rows) != len(want) {
-		t.Fatalf("rows = %v", r.Rows)
-	}
-	for i, w := range want {
-		if r.Rows[i][1] != w[0] || r.Rows[i][2] != w[1] {
-			t.Errorf("%q: has_any, has_all = %v, %v; want %v, %v", r.Rows[i][0], r.Rows[i][1], r.Rows[i][2], w[0], w[1])
-		}
-	}
-	r = query(t, e, `datatable(s:string, l:dynamic)["a bad day", dynamic(["bad", "x"]), "x", dynamic([])] | extend a = s has_any (l), b = s has_all (l)`)
-	if r.Rows[0][2] != true || r.Rows[0][3] != false || r.Rows[1][2] != false || r.Rows[1][3] != true {
-		t.Errorf("per-row arrays: %v; want [true false] then the empty array [false true]", r.Rows)
-	}
-}
