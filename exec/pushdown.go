@@ -16,15 +16,17 @@ import (
 // every hunting query starts with `where Timestamp > ago(Nd)`. When a
 // where directly follows a table, each conjunct comparing a datetime column
 // with a constant also becomes a filter on the stored column, in the table
-// read itself, where DuckDB skips the row groups outside the window. The
-// pre-filter is implied by the conjunct (the original predicate still
-// runs), so it cannot change the result.
+// read itself, where DuckDB skips the row groups outside the window. On
+// positive tick values the stored-column condition is exactly the
+// conjunct (ticks = floor(ns / 100)), so the conjunct is not evaluated
+// again on the ticks.
 
 // timeWindowFilter returns the SQL condition on the stored columns of
-// r's table implied by pred, or "" when there is none.
-func (c *compiler) timeWindowFilter(r *rel, pred kql.Expr, sc *scope) string {
+// r's table implied by pred, or "" when there is none, and the conjuncts
+// of pred it fully replaces (rest: the others).
+func (c *compiler) timeWindowFilter(r *rel, pred kql.Expr, sc *scope) (filter string, rest []kql.Expr) {
 	if r.scanTable == nil {
-		return ""
+		return "", nil
 	}
 	var conds []string
 	var walk func(e kql.Expr)
@@ -32,6 +34,7 @@ func (c *compiler) timeWindowFilter(r *rel, pred kql.Expr, sc *scope) string {
 		switch e := e.(type) {
 		case *kql.ParenExpr:
 			walk(e.X)
+			return
 		case *kql.BinaryExpr:
 			if e.Op == "and" {
 				walk(e.X)
@@ -45,20 +48,22 @@ func (c *compiler) timeWindowFilter(r *rel, pred kql.Expr, sc *scope) string {
 			}
 			if cond := c.windowCond(r, col, op, other, sc); cond != "" {
 				conds = append(conds, cond)
-			}
-		case *kql.BetweenExpr:
-			if e.Not {
 				return
 			}
-			if lo := c.windowCond(r, e.X, ">=", e.Lo, sc); lo != "" {
-				if hi := c.windowCond(r, e.X, "<=", e.Hi, sc); hi != "" {
-					conds = append(conds, lo, hi)
+		case *kql.BetweenExpr:
+			if !e.Not {
+				if lo := c.windowCond(r, e.X, ">=", e.Lo, sc); lo != "" {
+					if hi := c.windowCond(r, e.X, "<=", e.Hi, sc); hi != "" {
+						conds = append(conds, lo, hi)
+						return
+					}
 				}
 			}
 		}
+		rest = append(rest, e)
 	}
 	walk(pred)
-	return strings.Join(conds, " AND ")
+	return strings.Join(conds, " AND "), rest
 }
 
 func flipCmp(op string) string {

@@ -437,10 +437,28 @@ func (c *compiler) where(r *rel, op *kql.WhereOp, sc *scope) (*rel, error) {
 		v = c.convert(v, kql.TBool)
 	}
 	if r.scanTable != nil && !r.ord && c.part == "" {
-		if w := c.timeWindowFilter(r, op.Pred, sc); w != "" {
+		if w, rest := c.timeWindowFilter(r, op.Pred, sc); w != "" {
+			// the rest of the conjuncts, each a bool, replace the predicate
+			var parts []string
+			split := true
+			ev := c.rowEnv(r, sc)
+			for _, x := range rest {
+				pv, err := c.scalar(x, ev)
+				if err != nil || pv.t != kql.TBool {
+					split = false
+					break
+				}
+				parts = append(parts, pv.sql)
+			}
 			name := r.name
 			r = c.addCTE(r.scanSQL+" WHERE "+w, r.cols, false, false)
 			r.name = name
+			if split {
+				if len(parts) == 0 {
+					return r, nil
+				}
+				v.sql = "(" + strings.Join(parts, " AND ") + ")"
+			}
 		}
 	}
 	return c.addCTE("SELECT * FROM "+r.from+" WHERE "+v.sql, r.cols, r.ord, r.sorted), nil
@@ -820,14 +838,7 @@ func (c *compiler) orderTerms(keys []*kql.SortKey, ev *env, topDefault bool) ([]
 		if err != nil {
 			return nil, err
 		}
-		desc := k.Order != "asc"
-		nullsFirst := !desc
-		switch k.Nulls {
-		case "first":
-			nullsFirst = true
-		case "last":
-			nullsFirst = false
-		}
+		desc, nullsFirst := sortDirection(k)
 		dir := " ASC"
 		if desc {
 			dir = " DESC"
@@ -857,6 +868,68 @@ func (c *compiler) orderTerms(keys []*kql.SortKey, ev *env, topDefault bool) ([]
 	return terms, nil
 }
 
+// sortDirection is KQL's direction of a sort key: descending unless asc,
+// and null is the smallest value (first when ascending, last when
+// descending) unless nulls first/last says otherwise.
+func sortDirection(k *kql.SortKey) (desc, nullsFirst bool) {
+	desc = k.Order != "asc"
+	nullsFirst = !desc
+	switch k.Nulls {
+	case "first":
+		nullsFirst = true
+	case "last":
+		nullsFirst = false
+	}
+	return desc, nullsFirst
+}
+
+// storedTopN returns the top-N of a plain table read done on the stored
+// table itself, with the read's conversions applied to the N rows only, when
+// every key is a stored datetime, int or long column: their stored order
+// (TIMESTAMP_NS, INTEGER, BIGINT, nulls alike) is the order of the values
+// the query sees, and DuckDB's top-N on a stored column can skip row groups
+// by their min/max, which it cannot do on the converted ticks.
+func storedTopN(r *rel, keys []*kql.SortKey, limit string) (string, bool) {
+	t := r.scanTable
+	if t == nil || r.ord {
+		return "", false
+	}
+	from := " FROM " + quoteIdent(t.Name)
+	if !strings.HasSuffix(r.scanSQL, from) {
+		return "", false
+	}
+	var terms []string
+	for _, k := range keys {
+		id, ok := k.X.(*kql.Ident)
+		if !ok {
+			return "", false
+		}
+		stored := false
+		for _, col := range t.Columns {
+			if col.Name == id.Name && (col.Type == kql.TDatetime || col.Type == kql.TLong || col.Type == kql.TInt) {
+				stored = true
+				break
+			}
+		}
+		if !stored {
+			return "", false
+		}
+		desc, nullsFirst := sortDirection(k)
+		term := quoteIdent(id.Name) + " ASC"
+		if desc {
+			term = quoteIdent(id.Name) + " DESC"
+		}
+		if nullsFirst {
+			term += " NULLS FIRST"
+		} else {
+			term += " NULLS LAST"
+		}
+		terms = append(terms, term)
+	}
+	inner := "SELECT *" + from + " ORDER BY " + strings.Join(terms, ", ") + " LIMIT " + limit
+	return strings.TrimSuffix(r.scanSQL, from) + " FROM (" + inner + ") AS " + quoteIdent(t.Name), true
+}
+
 func invert(dir string) string {
 	if dir == " ASC" {
 		return " DESC"
@@ -883,6 +956,9 @@ func (c *compiler) sortOp(r *rel, keys []*kql.SortKey, sc *scope, limit string) 
 			limit = strconv.FormatInt(n, 10)
 		}
 		top := "SELECT * FROM " + r.from + " ORDER BY " + strings.Join(terms, ", ") + " LIMIT " + limit
+		if raw, ok := storedTopN(r, keys, limit); ok {
+			top = raw
+		}
 		t := c.addCTE(top, r.cols, r.ord, false)
 		sel = "SELECT " + c.pcols(r.cols, false) + ", row_number() OVER (ORDER BY " + strings.Join(terms, ", ") + ") AS " + ordCol + " FROM " + t.from
 	} else if limit != "" {

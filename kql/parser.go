@@ -587,7 +587,9 @@ func (p *parser) parseSubPipeline() Expr {
 	open := p.expect("(")
 	lead := p.accept("|")
 	var x Expr
-	if name, _ := p.opNameAt(p.i); lead || opKeywords[name] != nil && !p.isPunct(p.peekAfterName(), "|") {
+	t := p.tok()
+	first := t.kind == tIdent && opKeywords[p.text(t)] != nil // where-x is an operator name gone wrong, not a subtraction
+	if name, _ := p.opNameAt(p.i); lead || (opKeywords[name] != nil || first) && !p.isPunct(p.peekAfterName(), "|") {
 		pe := &PipeExpr{}
 		start := p.tok()
 		pe.Ops = append(pe.Ops, p.parseOperator())

@@ -5,7 +5,7 @@ WITH "_s1" AS (
   SELECT * REPLACE (epoch_ns("Timestamp") // 100 AS "Timestamp") FROM "Events" WHERE "Timestamp" >= TIMESTAMP_NS '2024-03-01 10:00:00.000000100'
 ),
 "_s3" AS (
-  SELECT * FROM "_s2" WHERE (("Timestamp" > CAST(17092872000000000 AS BIGINT)) AND (lower("FileName") = 'cmd.exe'))
+  SELECT * FROM "_s2" WHERE ((lower("FileName") = 'cmd.exe'))
 ),
 "_s4" AS (
   SELECT (-621355968000000000) + ((("Timestamp" - (-621355968000000000)) - (((("Timestamp" - (-621355968000000000))) % nullif(CAST(36000000000 AS BIGINT), 0)) + nullif(CAST(36000000000 AS BIGINT), 0)) % nullif(CAST(36000000000 AS BIGINT), 0)) // nullif(CAST(36000000000 AS BIGINT), 0)) * CAST(36000000000 AS BIGINT) AS "Timestamp", count(*) AS "n" FROM "_s3" GROUP BY 1
