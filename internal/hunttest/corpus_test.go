@@ -91,8 +91,12 @@ func TestCorpusOnSample(t *testing.T) {
 			src = tg.ReplaceAllString(src, "Timestamp")
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		start := time.Now()
 		r, err := e.Query(ctx, src)
 		cancel()
+		if d := time.Since(start); os.Getenv("KQLHUNT_CORPUS_SLOW") != "" && d > 2*time.Second {
+			fmt.Fprintf(os.Stderr, "slow: %s %v\n", q.File, d)
+		}
 		if err != nil {
 			msg := err.Error()
 			if i := strings.IndexByte(msg, '\n'); i >= 0 {
