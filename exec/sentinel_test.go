@@ -104,3 +104,23 @@ func TestCorpusFunctions(t *testing.T) {
 		}
 	}
 }
+
+// IdentityInfo's Sentinel AccountUPN is the advanced-hunting AccountUpn.
+func TestSentinelAlias(t *testing.T) {
+	ctx := context.Background()
+	e, err := Open(ctx, Options{Now: testNow, Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	if _, err := e.DB().ExecContext(ctx, `CREATE TABLE "IdentityInfo" ("AccountUpn" VARCHAR); INSERT INTO "IdentityInfo" VALUES ('ann@contoso.com')`); err != nil {
+		t.Fatal(err)
+	}
+	e.SetSchema(&kql.Schema{Tables: map[string]*kql.Table{"IdentityInfo": {Name: "IdentityInfo",
+		Columns:         []kql.Column{{Name: "AccountUpn", Type: kql.TString}},
+		SentinelColumns: []kql.Column{{Name: "AccountUPN", Type: kql.TString}}}}})
+	r := query(t, e, `IdentityInfo | project AccountUPN`)
+	if len(r.Rows) != 1 || r.Rows[0][0] != "ann@contoso.com" {
+		t.Errorf("rows = %v, want the AccountUpn value", r.Rows)
+	}
+}

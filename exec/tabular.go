@@ -141,6 +141,9 @@ func (c *compiler) sentinelColumns(t *kql.Table) (items []string, cols []kql.Col
 		switch {
 		case col.Name == "TimeGenerated" && col.Type == kql.TDatetime && hasStoredColumn(t, "Timestamp", kql.TDatetime):
 			v = "epoch_ns(" + quoteIdent("Timestamp") + ") // 100"
+		case sentinelAlias[col.Name] != "" && hasStoredColumn(t, sentinelAlias[col.Name], col.Type):
+			// the same value under its advanced-hunting spelling
+			v = quoteIdent(sentinelAlias[col.Name])
 		case col.Name == "Type" && col.Type == kql.TString:
 			v = quoteString(t.Name)
 		case col.Type == kql.TString:
@@ -153,6 +156,10 @@ func (c *compiler) sentinelColumns(t *kql.Table) (items []string, cols []kql.Col
 	}
 	return items, cols
 }
+
+// sentinelAlias maps Sentinel column names to the advanced-hunting
+// column holding the same value (IdentityInfo's AccountUPN is AccountUpn).
+var sentinelAlias = map[string]string{"AccountUPN": "AccountUpn"}
 
 // hasStoredColumn reports whether t's advanced-hunting columns include
 // name with type typ.

@@ -169,6 +169,13 @@ func ParseSchemaJSON(data []byte) (*Schema, error) {
 				t.SentinelColumns = append(t.SentinelColumns, d)
 			}
 		}
+		// Columns of the Sentinel table of the same name beyond LAOnly
+		// (UEBA IdentityInfo's AccountUPN, ...), as the checker knows them.
+		for _, d := range sentinelTableColumns[name] {
+			if _, ok := t.Column(d.Name); !ok {
+				t.SentinelColumns = append(t.SentinelColumns, d)
+			}
+		}
 		for _, n := range rt.LAOnly {
 			if _, ok := t.Column(n); !ok {
 				// Sentinel-only columns not otherwise known are strings

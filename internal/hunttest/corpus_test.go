@@ -26,7 +26,11 @@ type corpusQuery struct {
 	Src    string
 }
 
-var needsOutside = regexp.MustCompile(`(?i)\bexternaldata\b|\binvoke\s|\bFileProfile\b|\bDeviceFromIP\b|\bAssignedIPAddresses\b|\bSeenBy\b`)
+// needsOutside matches queries that need something outside the dataset:
+// externaldata and invoke, the functions that call the service
+// (FileProfile, DeviceFromIP, ...), and geo_info_from_ip_address, which
+// needs a GeoIP database the engine does not ship.
+var needsOutside = regexp.MustCompile(`(?i)\bexternaldata\b|\binvoke\s|\bFileProfile\b|\bDeviceFromIP\b|\bAssignedIPAddresses\b|\bSeenBy\b|\bgeo_info_from_ip_address\b`)
 
 // sampleCorpus returns the corpus queries that reference only sample
 // tables and need nothing from outside (externaldata, invoke, functions
@@ -91,8 +95,12 @@ func TestCorpusOnSample(t *testing.T) {
 			src = tg.ReplaceAllString(src, "Timestamp")
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		start := time.Now()
 		r, err := e.Query(ctx, src)
 		cancel()
+		if d := time.Since(start); os.Getenv("KQLHUNT_CORPUS_SLOW") != "" && d > 2*time.Second {
+			fmt.Fprintf(os.Stderr, "slow: %s %v\n", q.File, d)
+		}
 		if err != nil {
 			msg := err.Error()
 			if i := strings.IndexByte(msg, '\n'); i >= 0 {
@@ -133,7 +141,12 @@ func TestCorpusOnSample(t *testing.T) {
 	if os.Getenv("KQLHUNT_CORPUS_MISSES") != "" {
 		t.Logf("no rows:\n%s", strings.Join(misses, "\n"))
 	}
-	if hit*100 < 30*n {
-		t.Errorf("%s of the corpus queries found something on the sample; want at least 30%%", fmt.Sprintf("%.1f%%", 100*float64(hit)/float64(n)))
+	// Floors: what the engine and the sample reach today (issue 4 asks
+	// for 95% running and 30% finding something).
+	if hit*100 < 34*n {
+		t.Errorf("%s of the corpus queries found something on the sample; want at least 34%%", fmt.Sprintf("%.1f%%", 100*float64(hit)/float64(n)))
+	}
+	if ran*100 < 83*n {
+		t.Errorf("%s of the corpus queries ran without error; want at least 83%%", fmt.Sprintf("%.1f%%", 100*float64(ran)/float64(n)))
 	}
 }
