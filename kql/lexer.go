@@ -104,7 +104,9 @@ func (lx *lexer) skipSpace() {
 				lx.pos++
 			}
 			end := lx.pos
-			if end > start && src[end-1] == '\r' {
+			// trailing white space (a CRLF line end, stray CRs or blanks) is
+			// not part of the comment; the printer does not keep it either
+			for end > start+2 && strings.IndexByte(" \t\r\f\v", src[end-1]) >= 0 {
 				end--
 			}
 			lx.comments = append(lx.comments, lexComment{start, end, lx.codeOnLine})
