@@ -57,6 +57,9 @@ type rel struct {
 	// time-window filter on the stored columns (see pushdown.go).
 	scanTable *kql.Table
 	scanSQL   string
+	// scanWhere are conditions on the stored table's own columns that the
+	// read applies (time windows, filters on stored non-datetime columns).
+	scanWhere []string
 }
 
 func (r *rel) col(name string) (kql.Column, bool) {

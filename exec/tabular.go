@@ -444,28 +444,38 @@ func (c *compiler) where(r *rel, op *kql.WhereOp, sc *scope) (*rel, error) {
 		v = c.convert(v, kql.TBool)
 	}
 	if r.scanTable != nil && !r.ord && c.part == "" {
-		if w, rest := c.timeWindowFilter(r, op.Pred, sc); w != "" {
-			// the rest of the conjuncts, each a bool, replace the predicate
-			var parts []string
-			split := true
-			ev := c.rowEnv(r, sc)
-			for _, x := range rest {
-				pv, err := c.scalar(x, ev)
-				if err != nil || pv.t != kql.TBool {
-					split = false
-					break
-				}
+		// Conditions that can run on the stored table itself keep this a
+		// read of the table (see pushdown.go and storedTopN); the others
+		// filter the converted rows.
+		conds := append([]string(nil), r.scanWhere...)
+		rest := []kql.Expr{op.Pred}
+		if w, rs := c.timeWindowFilter(r, op.Pred, sc); w != "" {
+			conds = append(conds, w)
+			rest = rs
+		}
+		var parts []string
+		ev := c.rowEnv(r, sc)
+		for _, x := range rest {
+			pv, err := c.scalar(x, ev)
+			if err != nil || pv.t != kql.TBool {
+				// keep the whole predicate over the converted rows
+				parts = []string{v.sql}
+				break
+			}
+			if storedOnly(x, r.scanTable) {
+				conds = append(conds, pv.sql)
+			} else {
 				parts = append(parts, pv.sql)
 			}
-			name := r.name
-			r = c.addCTE(r.scanSQL+" WHERE "+w, r.cols, false, false)
-			r.name = name
-			if split {
-				if len(parts) == 0 {
-					return r, nil
-				}
-				v.sql = "(" + strings.Join(parts, " AND ") + ")"
+		}
+		if len(conds) > len(r.scanWhere) {
+			name, table, scan := r.name, r.scanTable, r.scanSQL
+			r = c.addCTE(scan+" WHERE "+strings.Join(conds, " AND "), r.cols, false, false)
+			r.name, r.scanTable, r.scanSQL, r.scanWhere = name, table, scan, conds
+			if len(parts) == 0 {
+				return r, nil
 			}
+			v.sql = "(" + strings.Join(parts, " AND ") + ")"
 		}
 	}
 	return c.addCTE("SELECT * FROM "+r.from+" WHERE "+v.sql, r.cols, r.ord, r.sorted), nil
@@ -890,6 +900,61 @@ func sortDirection(k *kql.SortKey) (desc, nullsFirst bool) {
 	return desc, nullsFirst
 }
 
+// storedOnly reports whether x reads only columns that t stores as they are
+// seen in a query (every type but datetime, which is read as ticks), so
+// its SQL means the same on the stored table. Sentinel columns a query adds
+// to the read (TimeGenerated, Type, ...) are not stored.
+func storedOnly(x kql.Expr, t *kql.Table) bool {
+	ok := true
+	kql.Inspect(x, func(n kql.Node) bool {
+		switch n := n.(type) {
+		case *kql.CallExpr:
+			if readsColumnsImplicitly[n.Func.Name] {
+				ok = false
+				return false
+			}
+			for _, a := range n.Args {
+				if !storedOnly(a, t) {
+					ok = false
+				}
+			}
+			return false // the function name is not a column
+		case *kql.MemberExpr:
+			if !storedOnly(n.X, t) {
+				ok = false
+			}
+			return false // the member name is not a column
+		case *kql.PipeExpr, *kql.ParenExpr:
+			if _, sub := n.(*kql.PipeExpr); sub {
+				ok = false // a subquery: keep it over the converted rows
+				return false
+			}
+		case *kql.Ident:
+			found := false
+			for _, col := range t.Columns {
+				if col.Name == n.Name {
+					found = col.Type != kql.TDatetime
+					break
+				}
+			}
+			if !found {
+				ok = false
+			}
+		}
+		return ok
+	})
+	return ok
+}
+
+// readsColumnsImplicitly lists the functions that read columns the
+// query does not name (or the row's position), so storedOnly cannot vouch
+// for them.
+var readsColumnsImplicitly = map[string]bool{
+	"ingestion_time": true, "pack_all": true, "column_ifexists": true,
+	"row_number": true, "row_cumsum": true, "row_rank_dense": true, "row_rank_min": true,
+	"prev": true, "next": true, "cursor_after": true, "cursor_before_or_at": true,
+}
+
 // storedTopN returns the top-N of a plain table read done on the stored
 // table itself, with the read's conversions applied to the N rows only, when
 // every key is a stored datetime, int or long column: their stored order
@@ -933,7 +998,11 @@ func storedTopN(r *rel, keys []*kql.SortKey, limit string) (string, bool) {
 		}
 		terms = append(terms, term)
 	}
-	inner := "SELECT *" + from + " ORDER BY " + strings.Join(terms, ", ") + " LIMIT " + limit
+	inner := "SELECT *" + from
+	if len(r.scanWhere) > 0 {
+		inner += " WHERE " + strings.Join(r.scanWhere, " AND ")
+	}
+	inner += " ORDER BY " + strings.Join(terms, ", ") + " LIMIT " + limit
 	return strings.TrimSuffix(r.scanSQL, from) + " FROM (" + inner + ") AS " + quoteIdent(t.Name), true
 }
 

@@ -49,7 +49,7 @@ func TestTopOnStoredTable(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", tt.q, err)
 		}
-		if !strings.Contains(prog.SQL, `FROM (SELECT * FROM "Ev" ORDER BY`) {
+		if !strings.Contains(prog.SQL, `FROM (SELECT * FROM "Ev" `) || !strings.Contains(prog.SQL, `ORDER BY "Timestamp"`) && !strings.Contains(prog.SQL, `ORDER BY "N"`) {
 			t.Errorf("%s: top-N is not done on the stored table:\n%s", tt.q, prog.SQL)
 		}
 		res, err := e.Query(ctx, tt.q)
@@ -72,4 +72,27 @@ func TestTopOnStoredTable(t *testing.T) {
 	if got := res.Rows[0][0].(time.Time); got.Nanosecond() != 100 {
 		t.Errorf("Timestamp = %v, want .0000001", got)
 	}
+}
+
+// A filter that reads a datetime column, or a column the read adds, stays
+// over the converted rows, and top then sorts the converted rows.
+func TestTopAfterDatetimeFilter(t *testing.T) {
+	schema := &kql.Schema{Tables: map[string]*kql.Table{"Ev": {Name: "Ev", Columns: []kql.Column{
+		{Name: "Timestamp", Type: kql.TDatetime}, {Name: "N", Type: kql.TLong}}}}}
+	prog, err := Compile(mustParse(t, "Ev | where Timestamp != datetime(2024-01-01) | top 2 by N"), CompileOptions{Schema: schema})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(prog.SQL, `FROM (SELECT * FROM "Ev" `) {
+		t.Errorf("a datetime filter was moved onto the stored table:\n%s", prog.SQL)
+	}
+}
+
+func mustParse(t *testing.T, src string) *kql.Query {
+	t.Helper()
+	q, err := kql.Parse(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return q
 }

@@ -21,6 +21,12 @@ type parser struct {
 	// searchDepth > 0 while parsing a search predicate, where Col:"v"
 	// means Col has "v".
 	searchDepth int
+
+	// tableValues is set while parsing datatable values, the one place
+	// where Kusto accepts -9223372036854775808: in an expression it is the
+	// negation of 9223372036854775808, which overflows long (conformance
+	// cases r2-type-casts-coercion-0037, r3-parse-search-0017).
+	tableValues bool
 }
 
 // bailout is the panic value that unwinds the parser after an error.
@@ -820,7 +826,8 @@ func (p *parser) parseUnary1() Expr {
 }
 
 // negativeLiteral folds a minus sign and the number or timespan right
-// after it (no space between) into one literal, so -9223372036854775808 is a long; nil when the minus
+// after it (no space between) into one literal (-9223372036854775808 is a
+// long in datatable values only, see parser.tableValues); nil when the minus
 // is not followed by one.
 func (p *parser) negativeLiteral() *Literal {
 	t, n := p.tok(), p.peek(1)
@@ -997,7 +1004,7 @@ func (p *parser) parseLong(t token, neg bool) int64 {
 	} else {
 		v, err = strconv.ParseUint(s, 10, 64)
 	}
-	if err != nil || v > math.MaxInt64 && !(neg && v == 1<<63) {
+	if err != nil || v > math.MaxInt64 && !(neg && v == 1<<63 && p.tableValues) {
 		p.failAt(t.span(), "write a real number such as 1e20 instead", "integer literal %q overflows long", s)
 	}
 	if neg {

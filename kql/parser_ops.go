@@ -608,7 +608,10 @@ func (p *parser) parseDatatable(start int) *DatatableOp {
 				break // trailing comma
 			}
 		}
-		d.Values = append(d.Values, p.parseExpr())
+		p.tableValues = true
+		v := p.parseExpr()
+		p.tableValues = false
+		d.Values = append(d.Values, v)
 	}
 	p.i++
 	d.Sp = Span{start, p.prevEnd()}

@@ -64,8 +64,12 @@ func TestParseTrees(t *testing.T) {
 			query(stmt(print1(&UnaryExpr{Op: "-", X: &MemberExpr{X: id("x"), Name: id("y")}}))),
 		},
 		{"negative number literal",
-			"print -9223372036854775808, 2 - -1.5",
-			query(stmt(&PrintOp{Cols: []*ColumnExpr{col(lng(math.MinInt64)), col(bin("-", lng(2), real(-1.5)))}})),
+			"print -9223372036854775807, 2 - -1.5",
+			query(stmt(&PrintOp{Cols: []*ColumnExpr{col(lng(-math.MaxInt64)), col(bin("-", lng(2), real(-1.5)))}})),
+		},
+		{"the smallest long is a datatable value",
+			"datatable(v:long)[-9223372036854775808]",
+			query(stmt(&DatatableOp{Cols: []*ColumnDecl{{Name: id("v"), Type: "long"}}, Values: []Expr{lng(math.MinInt64)}})),
 		},
 		{"negated and case-sensitive string operators",
 			`T | where a !has_cs "x" and b !contains "y" and c startswith_cs "z" and d !~ "w"`,
@@ -627,4 +631,23 @@ func TestFormatKeepsComments(t *testing.T) {
 		t.Errorf("Format =\n%s\nwant\n%s", got, want)
 	}
 	checkRoundTrip(t, "comments", q)
+}
+
+// Kusto rejects -9223372036854775808 in an expression (it negates
+// 9223372036854775808, which overflows long) but accepts it as a datatable
+// value: conformance cases r2-type-casts-coercion-0037 (rejected),
+// r3-parse-search-0017 (rejected) and r1-type-casts-coercion-0019 (accepted).
+func TestSmallestLongOnlyInDatatable(t *testing.T) {
+	for _, src := range []string{
+		"print abs(-9223372036854775808)",
+		"datatable(v:long)[0] | where v between (-9223372036854775808 .. 0)",
+	} {
+		_, err := Parse(src)
+		if err == nil || !strings.Contains(err.Error(), "overflows long") {
+			t.Errorf("Parse(%q) error = %v, want an overflow error", src, err)
+		}
+	}
+	if _, err := Parse("datatable(l:long)[9223372036854775807, -9223372036854775808]"); err != nil {
+		t.Errorf("datatable with the smallest long: %v", err)
+	}
 }

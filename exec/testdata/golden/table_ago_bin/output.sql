@@ -2,15 +2,12 @@ WITH "_s1" AS (
   SELECT * REPLACE (epoch_ns("Timestamp") // 100 AS "Timestamp") FROM "Events"
 ),
 "_s2" AS (
-  SELECT * REPLACE (epoch_ns("Timestamp") // 100 AS "Timestamp") FROM "Events" WHERE "Timestamp" >= TIMESTAMP_NS '2024-03-01 10:00:00.000000100'
+  SELECT * REPLACE (epoch_ns("Timestamp") // 100 AS "Timestamp") FROM "Events" WHERE "Timestamp" >= TIMESTAMP_NS '2024-03-01 10:00:00.000000100' AND (lower("FileName") = 'cmd.exe')
 ),
 "_s3" AS (
-  SELECT * FROM "_s2" WHERE ((lower("FileName") = 'cmd.exe'))
+  SELECT (-621355968000000000) + ((("Timestamp" - (-621355968000000000)) - (((("Timestamp" - (-621355968000000000))) % nullif(CAST(36000000000 AS BIGINT), 0)) + nullif(CAST(36000000000 AS BIGINT), 0)) % nullif(CAST(36000000000 AS BIGINT), 0)) // nullif(CAST(36000000000 AS BIGINT), 0)) * CAST(36000000000 AS BIGINT) AS "Timestamp", count(*) AS "n" FROM "_s2" GROUP BY 1
 ),
 "_s4" AS (
-  SELECT (-621355968000000000) + ((("Timestamp" - (-621355968000000000)) - (((("Timestamp" - (-621355968000000000))) % nullif(CAST(36000000000 AS BIGINT), 0)) + nullif(CAST(36000000000 AS BIGINT), 0)) % nullif(CAST(36000000000 AS BIGINT), 0)) // nullif(CAST(36000000000 AS BIGINT), 0)) * CAST(36000000000 AS BIGINT) AS "Timestamp", count(*) AS "n" FROM "_s3" GROUP BY 1
-),
-"_s5" AS (
-  SELECT "Timestamp", "n", row_number() OVER (ORDER BY "Timestamp" ASC NULLS FIRST) AS "$ord" FROM "_s4"
+  SELECT "Timestamp", "n", row_number() OVER (ORDER BY "Timestamp" ASC NULLS FIRST) AS "$ord" FROM "_s3"
 )
-SELECT (CASE WHEN "Timestamp" BETWEEN -621355968000000000 AND 2534023007999999999 THEN "Timestamp" END) AS "Timestamp", "n" FROM "_s5" ORDER BY "$ord"
+SELECT (CASE WHEN "Timestamp" BETWEEN -621355968000000000 AND 2534023007999999999 THEN "Timestamp" END) AS "Timestamp", "n" FROM "_s4" ORDER BY "$ord"
