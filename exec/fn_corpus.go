@@ -57,6 +57,21 @@ func registerCorpusFuncs(reg func(string, int, int, fnImpl)) {
 			", 'Path', " + g("6") + ", 'Username', " + g("2") + ", 'Password', " + g("3") +
 			", 'Query Parameters', " + queryParams(g("7")) + ", 'Fragment', " + g("8") + ")", t: kql.TDynamic}, nil
 	})
+	// indexof_regex(s, re): the 0-based position of re's first match, -1
+	// without one [D:indexof-regex-function]: the shortest prefix after
+	// which re matches (in the same string, so anchors and \b see the
+	// same context). The start/length/occurrence form is not supported.
+	reg("indexof_regex", 2, 5, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
+		if len(a) > 2 {
+			return val{}, errAt(call, "indexof_regex with start, length or occurrence is not supported")
+		}
+		if err := checkRegex(call.Args[1], a[1]); err != nil {
+			return val{}, err
+		}
+		s := c.asString(a[0]).sql
+		pre := "('^(?s:(.*?))(?:' || " + a[1].sql + " || ')')"
+		return val{sql: "(CASE WHEN regexp_matches(" + s + ", " + a[1].sql + ") THEN length(regexp_extract(" + s + ", " + pre + ", 1)) ELSE -1 END)", t: kql.TLong}, nil
+	})
 	// parse_urlquery(query): {"Query Parameters": {k: v, ...}}
 	// [D:parse-url-query-function].
 	reg("parse_urlquery", 1, 1, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {

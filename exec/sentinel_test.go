@@ -96,6 +96,9 @@ func TestCorpusFunctions(t *testing.T) {
 		{`print extractjson("$.a[1]", '{"a":[1,{"b":2}]}')`, `{"b":2}`},
 		{`print extractjson("$.a", 'not json')`, ``},
 		{`print isnull(ingestion_time())`, `true`},
+		{`print tostring(indexof_regex("abcabc", @"a.c"))`, `0`},
+		{`print tostring(indexof_regex("xxabcabc", @"b.a"))`, `3`},
+		{`print tostring(indexof_regex("abcabc", @"z"))`, `-1`},
 	}
 	for _, tc := range cases {
 		r := query(t, e, tc.src)
