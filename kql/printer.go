@@ -393,6 +393,9 @@ func exprPrec(x Expr) int {
 		return precCompare
 	case *UnaryExpr:
 		return precMul + 1
+	case *DatatableOp, *ExternalDataOp:
+		// self-delimiting: the parser reads them as primaries
+		return precMul + 2
 	case *PipeExpr, Operator:
 		return 0
 	}
