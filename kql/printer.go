@@ -402,6 +402,21 @@ func exprPrec(x Expr) int {
 	return precMul + 2
 }
 
+// leftmost is the expression a postfix chain (x.a, x[i]) starts with:
+// what the printed text of x begins with.
+func leftmost(x Expr) Expr {
+	for {
+		switch e := x.(type) {
+		case *MemberExpr:
+			x = e.X
+		case *IndexExpr:
+			x = e.X
+		default:
+			return x
+		}
+	}
+}
+
 func binaryPrec(op string) int {
 	switch op {
 	case "or":
@@ -458,9 +473,9 @@ func (p *printer) expr(x Expr) {
 		p.operand(x.Y, prec+1)
 	case *UnaryExpr:
 		p.str(x.Op)
-		switch x.X.(type) {
+		switch leftmost(x.X).(type) {
 		case *UnaryExpr, *Literal:
-			p.str(" ") // -5 would read back as one negative literal
+			p.str(" ") // -5 (or -0 .A) would read back as a negative literal
 		}
 		p.operand(x.X, precMul+1)
 	case *InExpr:
