@@ -136,7 +136,7 @@ var subjects = []*subject{
 	{
 		id: "network", noun: "network events", table: "DeviceNetworkEvents", time: "Timestamp",
 		list:  []string{"Timestamp", "DeviceName", "ActionType", "RemoteIP", "RemotePort", "RemoteUrl", "InitiatingProcessFileName", "InitiatingProcessAccountName"},
-		words: []string{"network event", "network events", "network connection", "network connections", "connections", "connection", "network activity", "network traffic", "traffic", "connected", "beacons", "beaconing", "outbound"},
+		words: []string{"network event", "network events", "network connection", "network connections", "connections", "connection", "network activity", "network traffic", "traffic", "connected", "beacons", "beaconing", "outbound", "talking to", "talked to", "talk to", "communicating with", "communicated with", "contacted", "reached out to", "connecting to", "connect to", "connects to"},
 		text:  "RemoteUrl",
 		dims: map[string][]string{
 			dimDevice: {"DeviceName"}, dimUser: {"InitiatingProcessAccountName"}, dimIP: {"RemoteIP"},

@@ -233,6 +233,26 @@ func (o *Offline) resolve(u *understanding, c *Context) (*Plan, *Entity, *Transl
 			sub = inferSubject(u)
 		}
 	}
+	if sub != nil && (sub.id == "device" || sub.id == "identity") {
+		// "devices talking to evil.com": the inventory cannot say; the
+		// events can, grouped by device (or user).
+		for _, f := range u.filters {
+			if !o.canFilter(sub, f.Dim) {
+				if ev := inferSubject(u); ev != nil {
+					d := dimDevice
+					if sub.id == "identity" {
+						d = dimUser
+					}
+					sub = ev
+					u.by = appendUnique(u.by, d)
+					if u.shape == "" {
+						u.shape = ShapeCount
+					}
+				}
+				break
+			}
+		}
+	}
 	if continuing {
 		plan = prev
 		plan.View, plan.Focus, plan.EvidenceDim = "", nil, ""
@@ -240,8 +260,10 @@ func (o *Offline) resolve(u *understanding, c *Context) (*Plan, *Entity, *Transl
 		return nil, nil, o.nothingUnderstood(u, c)
 	} else {
 		plan = &Plan{Subject: sub.id}
-		if u.followup && prev != nil && prev.Subject != "" {
-			// "what about alerts": the same window and entities, another subject.
+		// The answer to "what do you want to see for fs01?" (a plan with
+		// no subject), or "what about alerts": the same window and
+		// entities, another subject.
+		if prev != nil && prev.View == "" && (prev.Subject == "" || u.followup) {
 			plan.Time = prev.Time
 			for _, f := range prev.Filters {
 				if f.Dim != "concept" && f.Dim != "text" && o.canFilter(sub, f.Dim) {
