@@ -58,6 +58,7 @@ var (
 	reDomain    = regexp.MustCompile(`\b(?:[a-z0-9-]+\.)+(?:com|net|org|io|ru|cn|xyz|info|biz|top|co|uk|de|fr|nl|online|site|club|me|us|tk|cc|su|app|dev|cloud|live|shop|ly|gl|ws)\b`)
 	reHostHint  = regexp.MustCompile(`\b(?:device|host|machine|computer|endpoint|server|workstation|on|from)\s+([a-z][a-z0-9]*(?:-[a-z0-9]+)*\d[a-z0-9-]*)\b`)
 	reUserHint  = regexp.MustCompile(`\b(?:user|account|username|by)\s+([a-z][a-z0-9]*(?:[._-][a-z0-9]+)+)\b`)
+	reUserWord  = regexp.MustCompile(`\b(?:user|account|username|by)\s+([a-z0-9][a-z0-9_$-]*)\b`)
 	reNeg       = regexp.MustCompile(`(?:\bnot|\bexcept|\bexcluding|\bexclude|\bwithout|\bother than|\bignore|\bignoring|\bbut not|\bno)\s+(?:on|from|for|by|the|to|any|device|host|user|account|process|ip)?\s*$`)
 	reFollow    = regexp.MustCompile(`^\s*(?:and|also|now|then|only|just|what about|how about|same|instead|but|ok|okay|so|next|filter|narrow|restrict|limit|exclude|excluding|without|except|group|sort|order|count them|top)\b`)
 	reAnaphor   = regexp.MustCompile(`\b(?:them|those|these|that|it|same|instead|the results?|this)\b`)
@@ -311,6 +312,15 @@ func (u *understanding) names(s *scanner, vocab *Vocabulary) {
 		}
 		u.add(f)
 		s.blank(loc[2], loc[3])
+	}
+	// "by system", "user admin": a one-word account the dataset knows.
+	for _, loc := range reUserWord.FindAllStringSubmatchIndex(s.text, -1) {
+		a, ok := vocab.account(s.text[loc[2]:loc[3]])
+		if !ok {
+			continue
+		}
+		u.add(Filter{Dim: dimUser, Values: []string{a}, Op: "eq", Negate: negated(s, loc[0])})
+		s.blank(loc[0], loc[3])
 	}
 	for loc := s.findIndex(reUserHint); loc != nil; loc = s.findIndex(reUserHint) {
 		w := s.text[loc[2]:loc[3]]

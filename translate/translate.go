@@ -237,8 +237,12 @@ func (o *Offline) resolve(u *understanding, c *Context) (*Plan, *Entity, *Transl
 		// "devices talking to evil.com": the inventory cannot say; the
 		// events can, grouped by device (or user).
 		for _, f := range u.filters {
-			if !o.canFilter(sub, f.Dim) {
-				if ev := inferSubject(u); ev != nil {
+			if !o.canFilter(sub, f.Dim) || (f.Dim == "concept" && f.Values[0] != sub.id) {
+				ev := inferSubject(u)
+				if len(u.conceptS) > 0 {
+					ev = subjectByID(u.conceptS[0])
+				}
+				if ev != nil {
 					d := dimDevice
 					if sub.id == "identity" {
 						d = dimUser
