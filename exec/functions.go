@@ -73,8 +73,7 @@ func init() {
 		if v.t != kql.TString {
 			return c.toDynamic(v), nil
 		}
-		// invalid JSON → the string itself; "" → null
-		return val{sql: "(CASE WHEN " + v.sql + " = '' THEN NULL WHEN json_valid(" + v.sql + ") THEN CAST(" + v.sql + " AS JSON) ELSE to_json(" + v.sql + ") END)", t: kql.TDynamic}, nil
+		return val{sql: parseJSONSQL(v.sql), t: kql.TDynamic}, nil
 	})
 	reg("tolower", 1, 1, strFn(func(s string) string { return "lower(" + s + ")" }))
 	reg("toupper", 1, 1, strFn(func(s string) string { return "upper(" + s + ")" }))
@@ -498,6 +497,12 @@ func trimFn(start, end bool) fnImpl {
 		}
 		return val{sql: "coalesce(" + out + ", '')", t: kql.TString}, nil
 	}
+}
+
+// parseJSONSQL is parse_json of the string s: invalid JSON → the string
+// itself; "" → null.
+func parseJSONSQL(s string) string {
+	return "(CASE WHEN " + s + " = '' THEN NULL WHEN json_valid(" + s + ") THEN CAST(" + s + " AS JSON) ELSE to_json(" + s + ") END)"
 }
 
 func checkRegex(n kql.Node, v val) error {
