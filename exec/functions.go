@@ -553,8 +553,21 @@ func typeArg(e kql.Expr) (kql.Type, error) {
 // commonType converts values to one type (iff, case, coalesce).
 func (c *compiler) commonType(call *kql.CallExpr, a []val) (kql.Type, []string, error) {
 	var t kql.Type
+	// iff and case take the common type of their non-dynamic values and
+	// convert dynamic ones to it (Kusto.Language: ReturnTypeKind.
+	// CommonNonDynamic with CommonScalarOrDynamic parameters), so
+	// iff(p, s, parse_url(u).Host) is a string.
+	conditional := call.Func.Name == "iff" || call.Func.Name == "iif" || call.Func.Name == "case"
+	skipDynamic := false
+	if conditional {
+		for _, v := range a {
+			if !v.null && v.t != kql.TDynamic {
+				skipDynamic = true
+			}
+		}
+	}
 	for _, v := range a {
-		if v.null {
+		if v.null || (skipDynamic && v.t == kql.TDynamic) {
 			continue
 		}
 		switch {
@@ -576,6 +589,10 @@ func (c *compiler) commonType(call *kql.CallExpr, a []val) (kql.Type, []string, 
 	for _, v := range a {
 		if v.null {
 			out = append(out, "CAST(NULL AS "+sqlType(t)+")")
+			continue
+		}
+		if v.t == kql.TDynamic && t != kql.TDynamic {
+			out = append(out, c.convert(v, t).sql)
 			continue
 		}
 		if v.t != t {

@@ -80,3 +80,36 @@ func TestSentinelDynamicOnlyWhereDocumented(t *testing.T) {
 		t.Errorf("DeviceName.Foo: err = %v, want the string-has-no-property error", err)
 	}
 }
+
+// iff and case take the common type of their non-dynamic branches and
+// convert a dynamic branch to it (Kusto.Language declares them
+// ReturnTypeKind.CommonNonDynamic over CommonScalarOrDynamic parameters;
+// Microsoft's published hunts rely on it: iff(p, RemoteUrl,
+// parse_url(RemoteUrl).Host)).
+func TestConditionalWithDynamicBranch(t *testing.T) {
+	e := openLocked(t)
+	r := query(t, e, `print a = iff(false, "x", parse_url("http://h.com/p").Host), b = case(false, 1, dynamic(5)), c = iff(true, dynamic(1), dynamic("s"))`)
+	want := []kql.Column{{Name: "a", Type: kql.TString}, {Name: "b", Type: kql.TLong}, {Name: "c", Type: kql.TDynamic}}
+	for i, w := range want {
+		if r.Columns[i] != w {
+			t.Errorf("column %d = %v, want %v", i, r.Columns[i], w)
+		}
+	}
+	if r.Rows[0][0] != "h.com" || r.Rows[0][1] != int64(5) {
+		t.Errorf("row = %v, want h.com, 5", r.Rows[0])
+	}
+}
+
+// Every Log Analytics table has the standard columns (_BilledSize real,
+// _ResourceId string, ...); the sample data has no billing, so they are
+// null and empty.
+func TestLogAnalyticsStandardColumns(t *testing.T) {
+	e := jsonColumnEngine(t)
+	r := query(t, e, `DeviceEvents | take 1 | project _BilledSize, _ResourceId`)
+	if r.Columns[0].Type != kql.TReal || r.Columns[1].Type != kql.TString {
+		t.Errorf("columns = %v, want real and string", r.Columns)
+	}
+	if len(r.Rows) != 1 || r.Rows[0][0] != nil || r.Rows[0][1] != "" {
+		t.Errorf("rows = %v, want null and empty", r.Rows)
+	}
+}
