@@ -82,9 +82,9 @@ func (c *compiler) tabular(e kql.Expr, sc *scope) (*rel, error) {
 	case *kql.ExternalDataOp:
 		return nil, errAt(e, "externaldata is not allowed: queries read only the loaded dataset")
 	case *kql.SearchOp:
-		return nil, errAt(e, "search without input is not supported")
+		return c.searchTables(e, sc)
 	case *kql.FindOp:
-		return nil, errAt(e, "find is not supported")
+		return c.find(e, sc)
 	}
 	return nil, errAt(e, "expected a tabular expression")
 }
@@ -816,6 +816,11 @@ func (c *compiler) projectReorder(r *rel, op *kql.ProjectReorderOp) (*rel, error
 				}
 			}
 			if len(matched) == 0 {
+				if _, ok := r.col(x.Name); ok {
+					// named again: it is already placed (Microsoft's
+					// published hunts repeat names in project-reorder)
+					continue
+				}
 				return nil, errAt(x, "unknown column %q", x.Name)
 			}
 		case *kql.Wildcard:
