@@ -430,6 +430,7 @@ func init() {
 	registerMiscFuncs(reg)
 	registerMoreFuncs(reg)
 	registerCorpusFuncs(reg)
+	registerParseFuncs(reg)
 	registerWindowFuncs(regRaw)
 }
 
