@@ -431,6 +431,7 @@ func init() {
 	registerMoreFuncs(reg)
 	registerCorpusFuncs(reg)
 	registerParseFuncs(reg)
+	registerSeriesFuncs(reg)
 	registerWindowFuncs(regRaw)
 }
 

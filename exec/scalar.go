@@ -16,6 +16,10 @@ type val struct {
 	t    kql.Type
 	null bool         // a typed null literal
 	lit  *kql.Literal // set for constants written as literals
+	// multi holds every result of a function that returns several
+	// (series_stats, series_fit_line, ...): names are suffixes of the
+	// automatic column names; sql and t are the first result's.
+	multi []outCol
 }
 
 func (v val) isConstString() (string, bool) {

@@ -554,6 +554,20 @@ func (c *compiler) project(r *rel, cols []*kql.ColumnExpr, sc *scope, keepAll bo
 		if err != nil {
 			return nil, err
 		}
+		if v.multi != nil {
+			parts, err := multiOuts(ce, v)
+			if err != nil {
+				return nil, err
+			}
+			for _, o := range parts {
+				if _, dup := seen[o.name]; dup {
+					return nil, errAt(ce, "column %q is projected twice", o.name)
+				}
+				seen[o.name] = len(outs)
+				outs = append(outs, o)
+			}
+			continue
+		}
 		names, err := c.colNames(ce, v, nm)
 		if err != nil {
 			return nil, err
@@ -645,6 +659,19 @@ func (c *compiler) extend(r *rel, cols []*kql.ColumnExpr, sc *scope) (*rel, erro
 		if err != nil {
 			return nil, err
 		}
+		if v.multi != nil {
+			parts, err := multiOuts(ce, v)
+			if err != nil {
+				return nil, err
+			}
+			for _, o := range parts {
+				outs = setOut(outs, o)
+				if _, existed := r.col(o.name); !existed {
+					batch[o.name] = true
+				}
+			}
+			continue
+		}
 		names, err := c.colNames(ce, v, nm)
 		if err != nil {
 			return nil, err
@@ -676,6 +703,50 @@ func (c *compiler) extend(r *rel, cols []*kql.ColumnExpr, sc *scope) (*rel, erro
 		}
 	}
 	return c.selectOuts(c.withPre(cur, pre), outs), nil
+}
+
+// setOut replaces the column of o's name in outs, or appends o.
+func setOut(outs []outCol, o outCol) []outCol {
+	for i := range outs {
+		if outs[i].name == o.name {
+			outs[i] = o
+			return outs
+		}
+	}
+	return append(outs, o)
+}
+
+// multiOuts names the results of a function that returns several: the
+// given names take the first results in order (fewer names keep fewer
+// columns); without names each is called FUNC_ARG_SUFFIX.
+func multiOuts(ce *kql.ColumnExpr, v val) ([]outCol, error) {
+	if len(ce.Names) > 0 {
+		if err := checkNames(ce.Names); err != nil {
+			return nil, err
+		}
+		if len(ce.Names) > len(v.multi) {
+			return nil, errAt(ce, "%d names for %d results", len(ce.Names), len(v.multi))
+		}
+		var outs []outCol
+		for i, n := range ce.Names {
+			outs = append(outs, outCol{n.Name, v.multi[i].sql, v.multi[i].t})
+		}
+		return outs, nil
+	}
+	prefix := "Column"
+	if call, ok := ce.X.(*kql.CallExpr); ok {
+		prefix = call.Func.Name
+		if len(call.Args) > 0 {
+			if n := autoName(call.Args[0]); n != "" {
+				prefix += "_" + n
+			}
+		}
+	}
+	var outs []outCol
+	for _, m := range v.multi {
+		outs = append(outs, outCol{prefix + "_" + m.name, m.sql, m.t})
+	}
+	return outs, nil
 }
 
 func relOuts(r *rel) []outCol {
