@@ -14,6 +14,19 @@ import (
 // results are written back as JSON with NaN and ±Infinity as strings, the
 // way Kusto prints them.
 
+// multiName is the automatic column name of one result of a function
+// with several: FUNC_ARG_SUFFIX (series_stats_x_min), or FUNC_SUFFIX when
+// the first argument is not a column.
+func multiName(call *kql.CallExpr, suffix string) string {
+	prefix := call.Func.Name
+	if len(call.Args) > 0 {
+		if n := autoName(call.Args[0]); n != "" {
+			prefix += "_" + n
+		}
+	}
+	return prefix + "_" + suffix
+}
+
 // numList reads a dynamic array as DOUBLE[] (null when it is not an array).
 func numList(d string) string {
 	return "list_transform(" + jsonList(d) + `, "$v" -> TRY_CAST("$v" AS DOUBLE))`
@@ -138,14 +151,14 @@ func registerSeriesFuncs(reg func(string, int, int, fnImpl)) {
 		}
 		var multi []outCol
 		for _, s := range seriesStats(l, false) {
-			multi = append(multi, outCol{s.name, s.sql, s.t})
+			multi = append(multi, outCol{multiName(call, s.name), s.sql, s.t})
 		}
 		return val{sql: multi[0].sql, t: multi[0].t, multi: multi}, nil
 	})
 	reg("series_fit_line", 1, 1, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		var multi []outCol
 		for _, s := range lineFit(numList(dynArg(c, a[0]))) {
-			multi = append(multi, outCol{s.name, s.sql, s.t})
+			multi = append(multi, outCol{multiName(call, s.name), s.sql, s.t})
 		}
 		return val{sql: multi[0].sql, t: multi[0].t, multi: multi}, nil
 	})

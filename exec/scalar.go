@@ -17,8 +17,9 @@ type val struct {
 	null bool         // a typed null literal
 	lit  *kql.Literal // set for constants written as literals
 	// multi holds every result of a function that returns several
-	// (series_stats, series_fit_line, ...): names are suffixes of the
-	// automatic column names; sql and t are the first result's.
+	// (series_stats, series_fit_line, ...) under its automatic column
+	// name (see multiName); sql and t are what the call is worth inside
+	// an expression.
 	multi []outCol
 }
 

@@ -718,7 +718,7 @@ func setOut(outs []outCol, o outCol) []outCol {
 
 // multiOuts names the results of a function that returns several: the
 // given names take the first results in order (fewer names keep fewer
-// columns); without names each is called FUNC_ARG_SUFFIX.
+// columns); without names each keeps the name the function gave it.
 func multiOuts(ce *kql.ColumnExpr, v val) ([]outCol, error) {
 	if len(ce.Names) > 0 {
 		if err := checkNames(ce.Names); err != nil {
@@ -733,20 +733,7 @@ func multiOuts(ce *kql.ColumnExpr, v val) ([]outCol, error) {
 		}
 		return outs, nil
 	}
-	prefix := "Column"
-	if call, ok := ce.X.(*kql.CallExpr); ok {
-		prefix = call.Func.Name
-		if len(call.Args) > 0 {
-			if n := autoName(call.Args[0]); n != "" {
-				prefix += "_" + n
-			}
-		}
-	}
-	var outs []outCol
-	for _, m := range v.multi {
-		outs = append(outs, outCol{prefix + "_" + m.name, m.sql, m.t})
-	}
-	return outs, nil
+	return v.multi, nil
 }
 
 func relOuts(r *rel) []outCol {
@@ -1251,6 +1238,17 @@ func (c *compiler) print(op *kql.PrintOp, sc *scope) (*rel, error) {
 		v, err := c.scalar(ce.X, ev)
 		if err != nil {
 			return nil, err
+		}
+		if v.multi != nil {
+			outs, err := multiOuts(ce, v)
+			if err != nil {
+				return nil, err
+			}
+			for _, o := range outs {
+				parts = append(parts, o.sql+" AS "+quoteIdent(o.name))
+				cols = append(cols, kql.Column{Name: o.name, Type: o.t})
+			}
+			continue
 		}
 		name := fmt.Sprintf("print_%d", i)
 		if err := checkNames(ce.Names); err != nil {
