@@ -94,8 +94,8 @@ func registerArrayFuncs(reg func(string, int, int, fnImpl)) {
 
 // searchRange is the list of candidate 0-based positions of a search over
 // n items from start (negative: from the end; clamped to the items) for
-// length items (-1: to the end). A start past the end finds nothing
-// (indexof("”", "'", 3) is -1 in Kusto).
+// length items (-1: to the end). A start past the end finds nothing: Kusto
+// gives -1 for indexof of a quote from 3 in a 2-character string.
 func searchRange(n, start, length string) string {
 	s := "least(greatest(CASE WHEN " + start + " < 0 THEN " + n + " + " + start + " ELSE " + start + " END, 0), " + n + ")"
 	e := "(CASE WHEN " + length + " < 0 THEN " + n + " ELSE least(" + s + " + " + length + ", " + n + ") END)"
