@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -161,4 +162,35 @@ func sortArrays(c *compiler, call *kql.CallExpr, a []val, dir string) (val, erro
 		sorted = append(sorted, "coalesce("+s+", CAST('null' AS JSON))")
 	}
 	return val{sql: "to_json([" + strings.Join(sorted, ", ") + "])", t: kql.TDynamic, multi: multi}, nil
+}
+
+// indexofRegexRange is indexof_regex(source, regex, start[, length[,
+// occurrence]]): the position of the occurrence-th match, matches taken
+// left to right without overlapping, within the length characters from
+// start; -1 when there are fewer, null for a negative start. The position
+// is the length of the text before the match: the pieces between matches
+// and the matches before it. Patterns that can match the empty string are
+// refused, as the pieces and the matches would not line up.
+func indexofRegexRange(c *compiler, call *kql.CallExpr, a []val) (val, error) {
+	pat, ok := a[1].isConstString()
+	if !ok {
+		return val{}, errAt(call.Args[1], "indexof_regex with a start: the expression must be a constant")
+	}
+	if rx, err := regexp.Compile(pat); err == nil && rx.MatchString("") {
+		return val{}, errAt(call.Args[1], "indexof_regex with a start: an expression that matches the empty string is not supported")
+	}
+	s := c.asString(a[0]).sql
+	start, occ := a[2].sql, "1"
+	sub := "substr(" + s + ", " + start + " + 1)"
+	if len(a) >= 4 {
+		sub = "(CASE WHEN " + a[3].sql + " < 0 THEN substr(" + s + ", " + start + " + 1) ELSE substr(" + s + ", " + start + " + 1, " + a[3].sql + ") END)"
+	}
+	if len(a) == 5 {
+		occ = a[4].sql
+	}
+	re := quoteString(pat)
+	lens := func(l string) string { return "coalesce(list_sum(list_transform(" + l + `, "$t" -> length("$t"))), 0)` }
+	pos := lens(`list_slice(regexp_split_to_array("$u", `+re+"), 1, "+occ+")") + " + " + lens(`list_slice(regexp_extract_all("$u", `+re+"), 1, "+occ+" - 1)")
+	body := "(CASE WHEN " + start + " < 0 OR " + occ + ` < 1 THEN NULL WHEN len(regexp_extract_all("$u", ` + re + ")) < " + occ + " THEN CAST(-1 AS BIGINT) ELSE CAST(" + start + " + " + pos + " AS BIGINT) END)"
+	return val{sql: bindSQL(sub, "u", body), t: kql.TLong}, nil
 }
