@@ -112,7 +112,7 @@ func registerDynamicFuncs(reg func(string, int, int, fnImpl)) {
 		l := jsonList(dynArg(c, a[0]))
 		return val{sql: "to_json(list_reverse(" + l + "))", t: kql.TDynamic}, nil
 	})
-	reg("pack_array", 0, 64, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
+	reg("pack_array", 0, -1, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		var parts []string
 		for _, v := range a {
 			d := c.toDynamic(v).sql

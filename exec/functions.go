@@ -435,6 +435,7 @@ func init() {
 	registerParseFuncs(reg)
 	registerSeriesFuncs(reg)
 	registerArrayFuncs(reg)
+	registerScalar2Funcs(reg)
 	registerWindowFuncs(regRaw)
 }
 

@@ -245,7 +245,7 @@ func init() {
 	registerWeightedAggs(reg)
 	// arg_max, arg_min, percentiles and take_any with several columns are
 	// expanded by summarize itself; these entries make the names known.
-	for _, n := range []string{"arg_max", "arg_min", "percentiles", "percentilesw"} {
+	for _, n := range []string{"arg_max", "arg_min", "argmax", "argmin", "percentiles", "percentilesw"} {
 		aggFuncs[n] = aggDef{prefix: n, min: 1, max: -1}
 	}
 }
@@ -370,7 +370,7 @@ func (c *compiler) summarize(r *rel, op *kql.SummarizeOp, sc *scope) (*rel, erro
 	}
 	for _, ce := range op.Aggs {
 		call, isCall := ce.X.(*kql.CallExpr)
-		if isCall && (call.Func.Name == "arg_max" || call.Func.Name == "arg_min") && c.sc(sc, call.Func.Name) {
+		if isCall && argPickFuncs[call.Func.Name] && c.sc(sc, call.Func.Name) {
 			p, outs, err := c.argPick(call, aggEnv, r, keys, ce)
 			if err != nil {
 				return nil, err
@@ -577,6 +577,10 @@ func (c *compiler) sc(s *scope, name string) bool {
 	return b == nil || b.fn == nil
 }
 
+// argPickFuncs are arg_max, arg_min and their deprecated names argmax and
+// argmin [D:arg-max-aggregation-function].
+var argPickFuncs = map[string]bool{"arg_max": true, "arg_min": true, "argmax": true, "argmin": true}
+
 // argPick compiles arg_max/arg_min(e, cols...) to one arg_max over a struct.
 func (c *compiler) argPick(call *kql.CallExpr, ev *env, r *rel, keys []aggOut, ce *kql.ColumnExpr) (string, []aggOut, error) {
 	if len(call.Args) < 1 {
@@ -588,8 +592,9 @@ func (c *compiler) argPick(call *kql.CallExpr, ev *env, r *rel, keys []aggOut, c
 	if err != nil {
 		return "", nil, err
 	}
+	isMin := call.Func.Name == "arg_min" || call.Func.Name == "argmin"
 	prefix := "max_"
-	if call.Func.Name == "arg_min" {
+	if isMin {
 		prefix = "min_"
 	}
 	eName := autoName(call.Args[0])
@@ -638,7 +643,7 @@ func (c *compiler) argPick(call *kql.CallExpr, ev *env, r *rel, keys []aggOut, c
 		fields = append(fields, "f"+strconv.Itoa(i)+" := "+o.sql)
 	}
 	f := "arg_max"
-	if call.Func.Name == "arg_min" {
+	if isMin {
 		f = "arg_min"
 	}
 	key := e.sql
