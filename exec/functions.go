@@ -73,8 +73,7 @@ func init() {
 		if v.t != kql.TString {
 			return c.toDynamic(v), nil
 		}
-		// invalid JSON → the string itself; "" → null
-		return val{sql: "(CASE WHEN " + v.sql + " = '' THEN NULL WHEN json_valid(" + v.sql + ") THEN CAST(" + v.sql + " AS JSON) ELSE to_json(" + v.sql + ") END)", t: kql.TDynamic}, nil
+		return val{sql: parseJSONSQL(v.sql), t: kql.TDynamic}, nil
 	})
 	reg("tolower", 1, 1, strFn(func(s string) string { return "lower(" + s + ")" }))
 	reg("toupper", 1, 1, strFn(func(s string) string { return "upper(" + s + ")" }))
@@ -506,6 +505,12 @@ func trimFn(start, end bool) fnImpl {
 	}
 }
 
+// parseJSONSQL is parse_json of the string s: invalid JSON → the string
+// itself; "" → null.
+func parseJSONSQL(s string) string {
+	return "(CASE WHEN " + s + " = '' THEN NULL WHEN json_valid(" + s + ") THEN CAST(" + s + " AS JSON) ELSE to_json(" + s + ") END)"
+}
+
 func checkRegex(n kql.Node, v val) error {
 	if s, ok := v.isConstString(); ok {
 		if _, err := regexp.Compile(s); err != nil {
@@ -554,8 +559,21 @@ func typeArg(e kql.Expr) (kql.Type, error) {
 // commonType converts values to one type (iff, case, coalesce).
 func (c *compiler) commonType(call *kql.CallExpr, a []val) (kql.Type, []string, error) {
 	var t kql.Type
+	// iff and case take the common type of their non-dynamic values and
+	// convert dynamic ones to it (Kusto.Language: ReturnTypeKind.
+	// CommonNonDynamic with CommonScalarOrDynamic parameters), so
+	// iff(p, s, parse_url(u).Host) is a string.
+	conditional := call.Func.Name == "iff" || call.Func.Name == "iif" || call.Func.Name == "case"
+	skipDynamic := false
+	if conditional {
+		for _, v := range a {
+			if !v.null && v.t != kql.TDynamic {
+				skipDynamic = true
+			}
+		}
+	}
 	for _, v := range a {
-		if v.null {
+		if v.null || (skipDynamic && v.t == kql.TDynamic) {
 			continue
 		}
 		switch {
@@ -577,6 +595,10 @@ func (c *compiler) commonType(call *kql.CallExpr, a []val) (kql.Type, []string, 
 	for _, v := range a {
 		if v.null {
 			out = append(out, "CAST(NULL AS "+sqlType(t)+")")
+			continue
+		}
+		if v.t == kql.TDynamic && t != kql.TDynamic {
+			out = append(out, c.convert(v, t).sql)
 			continue
 		}
 		if v.t != t {
