@@ -17,8 +17,6 @@ func elemText(e string) string {
 	return "CAST(" + e + " AS VARCHAR)"
 }
 
-var jsonElemText = elemText("e")
-
 // distinctInOrder removes duplicates from a list, keeping first occurrences.
 func distinctInOrder(l string) string {
 	return "list_filter(" + l + ", (x, i) -> list_position(" + l + ", x) = i)"
