@@ -110,6 +110,9 @@ type compiler struct {
 	// refs holds every identifier the query names; a table read exposes
 	// the Sentinel columns among them (see sentinelColumns).
 	refs map[string]bool
+	// dynUses are the names the query uses as dynamic values: Sentinel's
+	// JSON columns among them read as dynamic (kql.Table.SentinelDynamic).
+	dynUses map[string]bool
 }
 
 // pcols is colList plus the partition column.
@@ -179,6 +182,7 @@ func (c *compiler) query(q *kql.Query) (*Program, error) {
 		}
 		return true
 	})
+	c.dynUses = kql.DynamicUses(q)
 	sc := newScope(nil)
 	var last *rel
 	var lastStmt kql.Node

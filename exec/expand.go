@@ -272,6 +272,8 @@ func (c *compiler) evaluate(r *rel, op *kql.EvaluateOp, sc *scope) (*rel, error)
 	switch op.Plugin.Func.Name {
 	case "bag_unpack":
 		return c.bagUnpack(r, op.Plugin, sc)
+	case "pivot":
+		return c.pivot(r, op, sc)
 	}
 	return nil, errAt(op.Plugin, "plugin %q is not supported", op.Plugin.Func.Name)
 }

@@ -73,8 +73,7 @@ func init() {
 		if v.t != kql.TString {
 			return c.toDynamic(v), nil
 		}
-		// invalid JSON → the string itself; "" → null
-		return val{sql: "(CASE WHEN " + v.sql + " = '' THEN NULL WHEN json_valid(" + v.sql + ") THEN CAST(" + v.sql + " AS JSON) ELSE to_json(" + v.sql + ") END)", t: kql.TDynamic}, nil
+		return val{sql: parseJSONSQL(v.sql), t: kql.TDynamic}, nil
 	})
 	reg("tolower", 1, 1, strFn(func(s string) string { return "lower(" + s + ")" }))
 	reg("toupper", 1, 1, strFn(func(s string) string { return "upper(" + s + ")" }))
@@ -122,15 +121,17 @@ func init() {
 		if len(a) == 2 {
 			return val{sql: "(CASE WHEN " + t + " = '' THEN NULL ELSE CAST(strpos(" + s + ", " + t + ") - 1 AS BIGINT) END)", t: kql.TLong}, nil
 		}
-		start := a[2].sql
-		sub := "substr(" + s + ", " + start + " + 1)"
+		length, occ := "-1", "1"
 		if len(a) >= 4 {
-			sub = "substr(" + s + ", " + start + " + 1, (CASE WHEN " + a[3].sql + " < 0 THEN length(" + s + ") ELSE " + a[3].sql + " END))"
+			length = a[3].sql
 		}
 		if len(a) == 5 {
-			return val{}, errAt(call, "indexof with an occurrence argument is not supported")
+			occ = a[4].sql
 		}
-		return val{sql: "(CASE WHEN " + start + " < 0 OR " + start + " > length(" + s + ") THEN NULL WHEN strpos(" + sub + ", " + t + ") = 0 THEN CAST(-1 AS BIGINT) ELSE CAST(strpos(" + sub + ", " + t + ") - 1 + " + start + " AS BIGINT) END)", t: kql.TLong}, nil
+		// the match must start inside [start, start+length); it may run past
+		positions := searchRange("length("+s+")", a[2].sql, length)
+		match := "substr(" + s + `, "$p" + 1, length(` + t + ")) = " + t
+		return val{sql: "(CASE WHEN " + t + " = '' THEN NULL ELSE " + nthMatch(positions, match, occ) + " END)", t: kql.TLong}, nil
 	})
 	reg("countof", 2, 3, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		s, t := c.asString(a[0]).sql, c.asString(a[1]).sql
@@ -430,6 +431,10 @@ func init() {
 	registerMiscFuncs(reg)
 	registerMoreFuncs(reg)
 	registerCorpusFuncs(reg)
+	registerParseFuncs(reg)
+	registerSeriesFuncs(reg)
+	registerArrayFuncs(reg)
+	registerScalar2Funcs(reg)
 	registerWindowFuncs(regRaw)
 }
 
@@ -500,6 +505,12 @@ func trimFn(start, end bool) fnImpl {
 	}
 }
 
+// parseJSONSQL is parse_json of the string s: invalid JSON → the string
+// itself; "" → null.
+func parseJSONSQL(s string) string {
+	return "(CASE WHEN " + s + " = '' THEN NULL WHEN json_valid(" + s + ") THEN CAST(" + s + " AS JSON) ELSE to_json(" + s + ") END)"
+}
+
 func checkRegex(n kql.Node, v val) error {
 	if s, ok := v.isConstString(); ok {
 		if _, err := regexp.Compile(s); err != nil {
@@ -548,8 +559,21 @@ func typeArg(e kql.Expr) (kql.Type, error) {
 // commonType converts values to one type (iff, case, coalesce).
 func (c *compiler) commonType(call *kql.CallExpr, a []val) (kql.Type, []string, error) {
 	var t kql.Type
+	// iff and case take the common type of their non-dynamic values and
+	// convert dynamic ones to it (Kusto.Language: ReturnTypeKind.
+	// CommonNonDynamic with CommonScalarOrDynamic parameters), so
+	// iff(p, s, parse_url(u).Host) is a string.
+	conditional := call.Func.Name == "iff" || call.Func.Name == "iif" || call.Func.Name == "case"
+	skipDynamic := false
+	if conditional {
+		for _, v := range a {
+			if !v.null && v.t != kql.TDynamic {
+				skipDynamic = true
+			}
+		}
+	}
 	for _, v := range a {
-		if v.null {
+		if v.null || (skipDynamic && v.t == kql.TDynamic) {
 			continue
 		}
 		switch {
@@ -571,6 +595,10 @@ func (c *compiler) commonType(call *kql.CallExpr, a []val) (kql.Type, []string, 
 	for _, v := range a {
 		if v.null {
 			out = append(out, "CAST(NULL AS "+sqlType(t)+")")
+			continue
+		}
+		if v.t == kql.TDynamic && t != kql.TDynamic {
+			out = append(out, c.convert(v, t).sql)
 			continue
 		}
 		if v.t != t {

@@ -16,6 +16,11 @@ type val struct {
 	t    kql.Type
 	null bool         // a typed null literal
 	lit  *kql.Literal // set for constants written as literals
+	// multi holds every result of a function that returns several
+	// (series_stats, series_fit_line, ...) under its automatic column
+	// name (see multiName); sql and t are what the call is worth inside
+	// an expression.
+	multi []outCol
 }
 
 func (v val) isConstString() (string, bool) {
@@ -757,6 +762,7 @@ func (c *compiler) inExpr(e *kql.InExpr, ev *env) (val, error) {
 	}
 	var items []val
 	var dynLists []val
+	var dynArgs []kql.Expr
 	for _, a := range e.List {
 		v, err := c.scalar(a, ev)
 		if err != nil {
@@ -773,14 +779,19 @@ func (c *compiler) inExpr(e *kql.InExpr, ev *env) (val, error) {
 				}
 			}
 			dynLists = append(dynLists, v)
+			dynArgs = append(dynArgs, a)
 			continue
 		}
 		items = append(items, v)
 	}
 	switch e.Op {
 	case "has_any", "has_all":
-		if len(dynLists) > 0 {
-			return val{}, errAt(e, "%s over a non-constant dynamic array is not supported", e.Op)
+		for _, a := range dynArgs {
+			terms, err := c.queryTerms(e, a, ev)
+			if err != nil {
+				return val{}, err
+			}
+			items = append(items, terms...)
 		}
 		if e.Op == "has_any" {
 			if re, ok := hasAnyRegex(items); ok {

@@ -82,9 +82,9 @@ func (c *compiler) tabular(e kql.Expr, sc *scope) (*rel, error) {
 	case *kql.ExternalDataOp:
 		return nil, errAt(e, "externaldata is not allowed: queries read only the loaded dataset")
 	case *kql.SearchOp:
-		return nil, errAt(e, "search without input is not supported")
+		return c.searchTables(e, sc)
 	case *kql.FindOp:
-		return nil, errAt(e, "find is not supported")
+		return c.find(e, sc)
 	}
 	return nil, errAt(e, "expected a tabular expression")
 }
@@ -96,10 +96,16 @@ func (c *compiler) table(n kql.Node, name string) (*rel, error) {
 	}
 	cols := append([]kql.Column(nil), t.Columns...)
 	var conv []string
-	for _, col := range cols {
-		if col.Type == kql.TDatetime {
+	for i, col := range cols {
+		q := quoteIdent(col.Name)
+		switch {
+		case col.Type == kql.TDatetime:
 			// stored as TIMESTAMP_NS; queries work on ticks
-			conv = append(conv, "epoch_ns("+quoteIdent(col.Name)+") // 100 AS "+quoteIdent(col.Name))
+			conv = append(conv, "epoch_ns("+q+") // 100 AS "+q)
+		case t.SentinelDynamic(col.Name, c.dynUses):
+			// the Sentinel flavour of a JSON column: parse_json of the text
+			cols[i].Type = kql.TDynamic
+			conv = append(conv, parseJSONSQL(q)+" AS "+q)
 		}
 	}
 	extra, extraCols := c.sentinelColumns(t)
@@ -122,7 +128,8 @@ func (c *compiler) table(n kql.Node, name string) (*rel, error) {
 }
 
 // sentinelColumns returns the select items and columns of the Sentinel
-// flavour of table t (kql.Table.SentinelColumns) that the query names:
+// flavour of table t (kql.Table.SentinelColumns, and the standard columns
+// every Log Analytics table has, kql.LogAnalyticsColumns) that the query names:
 // published hunts written for Microsoft Sentinel read TimeGenerated, Type,
 // TenantId, ... on Defender tables. TimeGenerated is the ingestion time
 // there, the same instant as Timestamp here; Type is the table name;
@@ -130,12 +137,17 @@ func (c *compiler) table(n kql.Node, name string) (*rel, error) {
 // Only referenced columns are added, so getschema and project-all output
 // of a table stay its advanced-hunting schema.
 func (c *compiler) sentinelColumns(t *kql.Table) (items []string, cols []kql.Column) {
-	for _, col := range t.SentinelColumns {
+	std := kql.LogAnalyticsColumns()
+	for i, col := range append(append([]kql.Column(nil), t.SentinelColumns...), std...) {
 		if !c.refs[col.Name] {
 			continue
 		}
-		if _, ok := t.Column(col.Name); !ok {
-			continue
+		if i < len(t.SentinelColumns) {
+			if _, ok := t.Column(col.Name); !ok {
+				continue
+			}
+		} else if _, ok := t.Column(col.Name); ok {
+			continue // the table has its own column of that name
 		}
 		var v string
 		switch {
@@ -462,7 +474,7 @@ func (c *compiler) where(r *rel, op *kql.WhereOp, sc *scope) (*rel, error) {
 				parts = []string{v.sql}
 				break
 			}
-			if storedOnly(x, r.scanTable) {
+			if storedOnly(x, r.scanTable) && !c.readsSentinelDynamic(x, r.scanTable) {
 				conds = append(conds, pv.sql)
 			} else {
 				parts = append(parts, pv.sql)
@@ -553,6 +565,20 @@ func (c *compiler) project(r *rel, cols []*kql.ColumnExpr, sc *scope, keepAll bo
 		v, err := c.scalar(ce.X, ev)
 		if err != nil {
 			return nil, err
+		}
+		if v.multi != nil {
+			parts, err := multiOuts(ce, v)
+			if err != nil {
+				return nil, err
+			}
+			for _, o := range parts {
+				if _, dup := seen[o.name]; dup {
+					return nil, errAt(ce, "column %q is projected twice", o.name)
+				}
+				seen[o.name] = len(outs)
+				outs = append(outs, o)
+			}
+			continue
 		}
 		names, err := c.colNames(ce, v, nm)
 		if err != nil {
@@ -645,6 +671,19 @@ func (c *compiler) extend(r *rel, cols []*kql.ColumnExpr, sc *scope) (*rel, erro
 		if err != nil {
 			return nil, err
 		}
+		if v.multi != nil {
+			parts, err := multiOuts(ce, v)
+			if err != nil {
+				return nil, err
+			}
+			for _, o := range parts {
+				outs = setOut(outs, o)
+				if _, existed := r.col(o.name); !existed {
+					batch[o.name] = true
+				}
+			}
+			continue
+		}
 		names, err := c.colNames(ce, v, nm)
 		if err != nil {
 			return nil, err
@@ -676,6 +715,37 @@ func (c *compiler) extend(r *rel, cols []*kql.ColumnExpr, sc *scope) (*rel, erro
 		}
 	}
 	return c.selectOuts(c.withPre(cur, pre), outs), nil
+}
+
+// setOut replaces the column of o's name in outs, or appends o.
+func setOut(outs []outCol, o outCol) []outCol {
+	for i := range outs {
+		if outs[i].name == o.name {
+			outs[i] = o
+			return outs
+		}
+	}
+	return append(outs, o)
+}
+
+// multiOuts names the results of a function that returns several: the
+// given names take the first results in order (fewer names keep fewer
+// columns); without names each keeps the name the function gave it.
+func multiOuts(ce *kql.ColumnExpr, v val) ([]outCol, error) {
+	if len(ce.Names) > 0 {
+		if err := checkNames(ce.Names); err != nil {
+			return nil, err
+		}
+		if len(ce.Names) > len(v.multi) {
+			return nil, errAt(ce, "%d names for %d results", len(ce.Names), len(v.multi))
+		}
+		var outs []outCol
+		for i, n := range ce.Names {
+			outs = append(outs, outCol{n.Name, v.multi[i].sql, v.multi[i].t})
+		}
+		return outs, nil
+	}
+	return v.multi, nil
 }
 
 func relOuts(r *rel) []outCol {
@@ -804,6 +874,11 @@ func (c *compiler) projectReorder(r *rel, op *kql.ProjectReorderOp) (*rel, error
 				}
 			}
 			if len(matched) == 0 {
+				if _, ok := r.col(x.Name); ok {
+					// named again: it is already placed (Microsoft's
+					// published hunts repeat names in project-reorder)
+					continue
+				}
 				return nil, errAt(x, "unknown column %q", x.Name)
 			}
 		case *kql.Wildcard:
@@ -1180,6 +1255,17 @@ func (c *compiler) print(op *kql.PrintOp, sc *scope) (*rel, error) {
 		v, err := c.scalar(ce.X, ev)
 		if err != nil {
 			return nil, err
+		}
+		if v.multi != nil {
+			outs, err := multiOuts(ce, v)
+			if err != nil {
+				return nil, err
+			}
+			for _, o := range outs {
+				parts = append(parts, o.sql+" AS "+quoteIdent(o.name))
+				cols = append(cols, kql.Column{Name: o.name, Type: o.t})
+			}
+			continue
 		}
 		name := fmt.Sprintf("print_%d", i)
 		if err := checkNames(ce.Names); err != nil {

@@ -563,7 +563,7 @@ func resultRule(code string) func([]Type) Type {
 			if len(a) < 3 {
 				return TUnknown
 			}
-			return commonType(a[1], a[2])
+			return commonNonDynamic(a[1], a[2])
 		}
 	case "case":
 		return func(a []Type) Type {
@@ -574,7 +574,7 @@ func resultRule(code string) func([]Type) Type {
 			if len(a)%2 == 1 {
 				vals = append(vals, a[len(a)-1])
 			}
-			return commonType(vals...)
+			return commonNonDynamic(vals...)
 		}
 	case "extract":
 		// The typeof(T) argument, when given, is handled by the checker;
@@ -632,6 +632,23 @@ func promoteNumeric(ts ...Type) Type {
 // commonType is the type of a value that may come from any of ts (iff,
 // case, coalesce): their shared type, the numeric promotion of numbers, or
 // unknown when they disagree or any is unknown.
+// commonNonDynamic is the result type of iff and case: the common type of
+// the non-dynamic values, dynamic only when all are (Kusto.Language's
+// ReturnTypeKind.CommonNonDynamic: a dynamic branch converts to the type
+// of the others, as parse_url(u).Host beside a string does).
+func commonNonDynamic(ts ...Type) Type {
+	var rest []Type
+	for _, t := range ts {
+		if t != TDynamic {
+			rest = append(rest, t)
+		}
+	}
+	if len(rest) == 0 {
+		return commonType(ts...)
+	}
+	return commonType(rest...)
+}
+
 func commonType(ts ...Type) Type {
 	if len(ts) == 0 {
 		return TUnknown

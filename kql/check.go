@@ -44,6 +44,7 @@ func Check(q *Query, s *Schema) (info *Info, err error) {
 		}
 	}()
 	if q != nil {
+		c.dynUses = DynamicUses(q)
 		c.stmts(q.Stmts)
 	}
 	sort.SliceStable(c.errs, func(i, j int) bool { return c.errs[i].Span.Start < c.errs[j].Span.Start })
@@ -203,6 +204,9 @@ type checker struct {
 	// errors were already reported at its definition.
 	quiet int
 	depth int // function call nesting, against runaway recursion
+	// dynUses are the names the query uses as dynamic values: Sentinel's
+	// JSON columns among them read as dynamic (see Table.SentinelDynamic).
+	dynUses map[string]bool
 	// pipes holds, for each pipeline being checked (innermost last), its
 	// operators so far with their inputs, to explain dropped columns.
 	pipes [][]stage

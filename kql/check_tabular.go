@@ -120,6 +120,13 @@ var logAnalyticsColumns = []Column{
 	{"_SubscriptionId", TString}, {"_TimeReceived", TDatetime}, {"_ItemId", TString},
 }
 
+// LogAnalyticsColumns returns the standard columns every Log Analytics
+// (Sentinel) table has besides its own (_IsBillable, _BilledSize,
+// _ResourceId, ...), with their documented types.
+func LogAnalyticsColumns() []Column {
+	return append([]Column(nil), logAnalyticsColumns...)
+}
+
 // sentinelTableColumns are columns that the Sentinel (Log Analytics)
 // table of the same name has and the advanced-hunting table does not,
 // beyond the ones schema.json lists: Sentinel's UEBA IdentityInfo
@@ -155,6 +162,12 @@ func (c *checker) schemaRel(t *Table) *rel {
 		}
 	}
 	cols := append([]Column(nil), t.Columns...)
+	for i, col := range cols {
+		if t.SentinelDynamic(col.Name, c.dynUses) {
+			// the Sentinel flavour of a JSON column (see SentinelDynamic)
+			cols[i].Type = TDynamic
+		}
+	}
 	r := &rel{cols: cols[:len(cols):len(cols)], hidden: hidden[:len(hidden):len(hidden)]}
 	if c.tables == nil {
 		c.tables = map[*Table]*rel{}

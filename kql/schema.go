@@ -65,6 +65,11 @@ type Table struct {
 	// Sentinel / Log Analytics (TimeGenerated, TenantId, Type, ...) that
 	// advanced hunting does not have. Check accepts them.
 	SentinelColumns []Column
+	// SentinelTypes maps columns whose type in the Sentinel flavour of the
+	// table differs from the advanced-hunting type to that type
+	// (schema.json's la_type). See SentinelDynamic for how queries see
+	// the ones that are dynamic there.
+	SentinelTypes map[string]Type
 }
 
 // Column returns the column named name, looking at the advanced-hunting
@@ -139,8 +144,9 @@ func ParseSchemaJSON(data []byte) (*Schema, error) {
 		Tables map[string]struct {
 			Description string `json:"description"`
 			Columns     []struct {
-				Name string `json:"name"`
-				Type string `json:"type"`
+				Name   string `json:"name"`
+				Type   string `json:"type"`
+				LAType string `json:"la_type"`
 			} `json:"columns"`
 			LAOnly []string `json:"la_only_columns"`
 		} `json:"tables"`
@@ -163,6 +169,18 @@ func ParseSchemaJSON(data []byte) (*Schema, error) {
 				return nil, fmt.Errorf("table %s column %s: unknown type %q", name, c.Name, c.Type)
 			}
 			t.Columns = append(t.Columns, Column{c.Name, typ})
+			if c.LAType != "" {
+				la, ok := CanonicalType(c.LAType)
+				if !ok {
+					return nil, fmt.Errorf("table %s column %s: unknown la_type %q", name, c.Name, c.LAType)
+				}
+				if la != typ {
+					if t.SentinelTypes == nil {
+						t.SentinelTypes = map[string]Type{}
+					}
+					t.SentinelTypes[c.Name] = la
+				}
+			}
 		}
 		for _, d := range sentinelDefaults {
 			if _, ok := t.Column(d.Name); !ok {

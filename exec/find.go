@@ -1,0 +1,317 @@
+package exec
+
+import (
+	"strings"
+
+	"github.com/kqlhunt/kqlhunt/kql"
+)
+
+// Search and find over several tables [D:search-operator, D:find-operator].
+//
+// `search [in (T, ...)] Pred` without input and `find [in (T, ...)] where
+// Pred [project ...]` look in the named tables, or in every table of the
+// dataset when none are named. The predicate is evaluated in each table
+// on its own: a column it names that a table lacks reads as null there
+// (so `A == 1 or B == 2` filters a table with only B by B == 2, as the find
+// reference describes), and a table that has none of the columns the
+// predicate names is left out. The filtered tables are then combined as
+// union combines them (columns by name, a name with several types split
+// into name_type).
+//
+// search's result is $table (the source table's name) and the tables'
+// columns. find's is source_ (or the withsource= name), then:
+//   - project-smart (the default): the columns the predicate names and the
+//     columns every contributing table has, and pack_, a property bag of
+//     the row's other columns;
+//   - project A, B[, pack_all()]: those columns (null where a table lacks
+//     one), and with pack_all() a pack_ bag of all the row's columns.
+
+// findSource is one table of a search or find with the columns the
+// predicate names and it lacks added as nulls.
+type findSource struct {
+	name string
+	r    *rel
+	own  []kql.Column
+}
+
+// findSources resolves the tables of a search/find (all tables of the
+// dataset when none are named) and prepares each for the predicate.
+func (c *compiler) findSources(n kql.Node, tables []kql.Expr, pred kql.Expr, sc *scope) ([]findSource, []string, error) {
+	type named struct {
+		name string
+		r    *rel
+	}
+	var rels []named
+	addTable := func(sp kql.Node, name string) error {
+		r, err := c.table(sp, name)
+		if err != nil {
+			return err
+		}
+		rels = append(rels, named{name, r})
+		return nil
+	}
+	if len(tables) == 0 {
+		for _, name := range c.opts.Schema.TableNames() {
+			if err := addTable(n, name); err != nil {
+				return nil, nil, err
+			}
+		}
+	}
+	for _, t := range tables {
+		if w, ok := t.(*kql.Wildcard); ok {
+			for _, name := range c.opts.Schema.TableNames() {
+				if wildMatch(w.Pattern, name) {
+					if err := addTable(w, name); err != nil {
+						return nil, nil, err
+					}
+				}
+			}
+			continue
+		}
+		r, err := c.tabular(t, sc)
+		if err != nil {
+			return nil, nil, err
+		}
+		name := r.name
+		if id, ok := t.(*kql.Ident); ok {
+			name = id.Name
+		}
+		rels = append(rels, named{name, r})
+	}
+	// the columns the predicate names, with their first type
+	types := map[string]kql.Type{}
+	var refs []string
+	for _, name := range predicateNames(pred) {
+		for _, nr := range rels {
+			if col, ok := nr.r.col(name); ok {
+				types[name] = col.Type
+				refs = append(refs, name)
+				break
+			}
+		}
+	}
+	var out []findSource
+	for _, nr := range rels {
+		r := nr.r
+		has := false
+		var extra []string
+		cols := append([]kql.Column(nil), r.cols...)
+		for _, name := range refs {
+			if _, ok := r.col(name); ok {
+				has = true
+				continue
+			}
+			extra = append(extra, "CAST(NULL AS "+sqlType(types[name])+") AS "+quoteIdent(name))
+			cols = append(cols, kql.Column{Name: name, Type: types[name]})
+		}
+		if len(refs) > 0 && !has {
+			continue
+		}
+		ext := r
+		if len(extra) > 0 {
+			ext = c.addCTE("SELECT *, "+strings.Join(extra, ", ")+" FROM "+r.from, cols, r.ord, r.sorted)
+		}
+		out = append(out, findSource{name: nr.name, r: ext, own: r.cols})
+	}
+	return out, refs, nil
+}
+
+// predicateNames returns the identifiers a predicate reads, in order,
+// without function names and property names.
+func predicateNames(e kql.Expr) []string {
+	var names []string
+	seen := map[string]bool{}
+	var walk func(n kql.Node)
+	walk = func(n kql.Node) {
+		kql.Inspect(n, func(n kql.Node) bool {
+			switch n := n.(type) {
+			case *kql.CallExpr:
+				for _, a := range n.Args {
+					walk(a)
+				}
+				return false
+			case *kql.MemberExpr:
+				walk(n.X)
+				return false
+			case *kql.Ident:
+				if !seen[n.Name] {
+					seen[n.Name] = true
+					names = append(names, n.Name)
+				}
+			}
+			return true
+		})
+	}
+	if e != nil {
+		walk(e)
+	}
+	return names
+}
+
+// unionSources combines per-table results as union does, in order.
+func (c *compiler) unionSources(n kql.Node, parts []*rel, sc *scope) (*rel, error) {
+	if len(parts) == 0 {
+		return nil, errAt(n, "no table has the columns the predicate names")
+	}
+	inner := newScope(sc)
+	op := &kql.UnionOp{}
+	for i, p := range parts {
+		name := "$find" + string(rune('a'+i%26)) + strings.Repeat("_", i/26)
+		inner.m[name] = &binding{rel: p}
+		op.Tables = append(op.Tables, &kql.Ident{Name: name})
+	}
+	return c.union(nil, op, inner)
+}
+
+// searchTables compiles search without input.
+func (c *compiler) searchTables(op *kql.SearchOp, sc *scope) (*rel, error) {
+	srcs, _, err := c.findSources(op, op.Tables, op.Pred, sc)
+	if err != nil {
+		return nil, err
+	}
+	cs := strings.EqualFold(paramWord(op.Params, "kind"), "case_sensitive")
+	var parts []*rel
+	for _, s := range srcs {
+		pred, err := c.searchPred(op.Pred, s.r, c.rowEnv(s.r, sc), cs)
+		if err != nil {
+			return nil, err
+		}
+		cols := append([]kql.Column{{Name: "$table", Type: kql.TString}}, s.own...)
+		sql := "SELECT " + quoteString(s.name) + " AS \"$table\", " + colList(s.own, false) + " FROM " + s.r.from + " WHERE " + pred
+		parts = append(parts, c.addCTE(sql, cols, false, false))
+	}
+	return c.unionSources(op, parts, sc)
+}
+
+// find compiles the find operator.
+func (c *compiler) find(op *kql.FindOp, sc *scope) (*rel, error) {
+	srcs, refs, err := c.findSources(op, op.Tables, op.Pred, sc)
+	if err != nil {
+		return nil, err
+	}
+	source := paramWord(op.Params, "withsource")
+	if source == "" {
+		source = "source_"
+	}
+	// the output columns and their types
+	type outCol struct {
+		name string
+		t    kql.Type
+	}
+	var outs []outCol
+	packAll, packRest := false, false
+	typeOf := func(name string) (kql.Type, bool) {
+		for _, s := range srcs {
+			if col, ok := findCol(s.own, name); ok {
+				return col.Type, true
+			}
+		}
+		return "", false
+	}
+	if len(op.Project) > 0 {
+		for _, ce := range op.Project {
+			if call, ok := ce.X.(*kql.CallExpr); ok && call.Func.Name == "pack_all" && len(call.Args) == 0 && len(ce.Names) == 0 {
+				packAll = true
+				continue
+			}
+			id, ok := ce.X.(*kql.Ident)
+			if !ok || len(ce.Names) > 0 {
+				return nil, errAt(ce, "find project takes column names and pack_all()")
+			}
+			t, ok := typeOf(id.Name)
+			if !ok {
+				t = kql.TString
+			}
+			for _, s := range srcs {
+				if col, ok := findCol(s.own, id.Name); ok && col.Type != t {
+					return nil, errAt(id, "find: column %q has different types in the tables (%s, %s)", id.Name, typeName(t), typeName(col.Type))
+				}
+			}
+			outs = append(outs, outCol{id.Name, t})
+		}
+	} else {
+		// project-smart: the predicate's columns and the columns common to
+		// all the tables, in table order; the rest packed into pack_
+		packRest = true
+		want := map[string]bool{}
+		for _, name := range refs {
+			want[name] = true
+		}
+		if len(srcs) > 0 {
+			for _, col := range srcs[0].own {
+				common := true
+				for _, s := range srcs[1:] {
+					if c2, ok := findCol(s.own, col.Name); !ok || c2.Type != col.Type {
+						common = false
+					}
+				}
+				if common {
+					want[col.Name] = true
+				}
+			}
+		}
+		seen := map[string]bool{}
+		for _, s := range srcs {
+			for _, col := range s.own {
+				if want[col.Name] && !seen[col.Name] {
+					seen[col.Name] = true
+					outs = append(outs, outCol{col.Name, col.Type})
+				}
+			}
+		}
+	}
+	var parts []*rel
+	for _, s := range srcs {
+		pred, err := c.searchPred(op.Pred, s.r, c.rowEnv(s.r, sc), false)
+		if err != nil {
+			return nil, err
+		}
+		cols := []kql.Column{{Name: source, Type: kql.TString}}
+		sel := []string{quoteString(s.name) + " AS " + quoteIdent(source)}
+		inOut := map[string]bool{}
+		for _, o := range outs {
+			inOut[o.name] = true
+			col, ok := findCol(s.own, o.name)
+			switch {
+			case ok && col.Type == o.t:
+				sel = append(sel, quoteIdent(o.name))
+			case ok:
+				// another type in this table: union splits it by type
+				sel = append(sel, quoteIdent(o.name))
+				o.t = col.Type
+			case o.t == kql.TString:
+				sel = append(sel, "'' AS "+quoteIdent(o.name))
+			default:
+				sel = append(sel, "CAST(NULL AS "+sqlType(o.t)+") AS "+quoteIdent(o.name))
+			}
+			cols = append(cols, kql.Column{Name: o.name, Type: o.t})
+		}
+		if packAll || packRest {
+			var kv []string
+			for _, col := range s.own {
+				if packRest && inOut[col.Name] {
+					continue
+				}
+				v := val{sql: quoteIdent(col.Name), t: col.Type}
+				kv = append(kv, quoteString(col.Name), "coalesce("+c.toDynamic(v).sql+", CAST('null' AS JSON))")
+			}
+			bag := "CAST('{}' AS JSON)"
+			if len(kv) > 0 {
+				bag = "json_object(" + strings.Join(kv, ", ") + ")"
+			}
+			sel = append(sel, bag+" AS \"pack_\"")
+			cols = append(cols, kql.Column{Name: "pack_", Type: kql.TDynamic})
+		}
+		parts = append(parts, c.addCTE("SELECT "+strings.Join(sel, ", ")+" FROM "+s.r.from+" WHERE "+pred, cols, false, false))
+	}
+	return c.unionSources(op, parts, sc)
+}
+
+func findCol(cols []kql.Column, name string) (kql.Column, bool) {
+	for _, c := range cols {
+		if c.Name == name {
+			return c, true
+		}
+	}
+	return kql.Column{}, false
+}

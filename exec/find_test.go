@@ -1,0 +1,143 @@
+package exec
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/kqlhunt/kqlhunt/kql"
+)
+
+// eventsTablesEngine holds the two tables of the find operator's reference
+// examples [D:find-operator].
+func eventsTablesEngine(t *testing.T) *Engine {
+	t.Helper()
+	ctx := context.Background()
+	e, err := Open(ctx, Options{Now: testNow, Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	for _, s := range []string{
+		`CREATE TABLE "EventsTable1" ("Session_Id" VARCHAR, "Level" VARCHAR, "EventText" VARCHAR, "Version" VARCHAR)`,
+		`INSERT INTO "EventsTable1" VALUES ('acbd207d-51aa-4df7-bfa7-be70eb68f04e', 'Information', 'Some Text1', 'v1.0.0'),
+			('acbd207d-51aa-4df7-bfa7-be70eb68f04e', 'Error', 'Some Text2', 'v1.0.0'),
+			('28b8e46e-3c31-43cf-83cb-48921c3986fc', 'Error', 'Some Text3', 'v1.0.1'),
+			('8f057b11-3281-45c3-a856-05ebb18a3c59', 'Information', 'Some Text4', 'v1.1.0')`,
+		`CREATE TABLE "EventsTable2" ("Session_Id" VARCHAR, "Level" VARCHAR, "EventText" VARCHAR, "EventName" VARCHAR)`,
+		`INSERT INTO "EventsTable2" VALUES ('f7d5f95f-f580-4ea6-830b-5776c8d64fdd', 'Information', 'Some Other Text1', 'Event1'),
+			('acbd207d-51aa-4df7-bfa7-be70eb68f04e', 'Information', 'Some Other Text2', 'Event2'),
+			('acbd207d-51aa-4df7-bfa7-be70eb68f04e', 'Error', 'Some Other Text3', 'Event3'),
+			('15eaeab5-8576-4b58-8fc6-478f75d8fee4', 'Error', 'Some Other Text4', 'Event4')`,
+	} {
+		if _, err := e.DB().ExecContext(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	str := func(names ...string) []kql.Column {
+		var cols []kql.Column
+		for _, n := range names {
+			cols = append(cols, kql.Column{Name: n, Type: kql.TString})
+		}
+		return cols
+	}
+	e.SetSchema(&kql.Schema{Tables: map[string]*kql.Table{
+		"EventsTable1": {Name: "EventsTable1", Columns: str("Session_Id", "Level", "EventText", "Version")},
+		"EventsTable2": {Name: "EventsTable2", Columns: str("Session_Id", "Level", "EventText", "EventName")},
+	}})
+	if err := e.Lockdown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// rowsText renders rows as sorted lines "a|b|c" for order-free comparison.
+func rowsText(r *Result) []string {
+	var out []string
+	for _, row := range r.Rows {
+		var cells []string
+		for _, v := range row {
+			if d, ok := v.(Dynamic); ok {
+				cells = append(cells, string(d))
+				continue
+			}
+			cells = append(cells, fmt.Sprint(v))
+		}
+		out = append(out, strings.Join(cells, "|"))
+	}
+	return out
+}
+
+func colNames(r *Result) string {
+	var names []string
+	for _, c := range r.Columns {
+		names = append(names, c.Name)
+	}
+	return strings.Join(names, ",")
+}
+
+// The find reference's output examples: columns and rows.
+func TestFindReferenceExamples(t *testing.T) {
+	e := eventsTablesEngine(t)
+	cases := []struct {
+		src, cols string
+		rows      []string
+	}{
+		{`find in (EventsTable1, EventsTable2) where Session_Id == 'acbd207d-51aa-4df7-bfa7-be70eb68f04e' and Level == 'Error' project EventText, Version, EventName, pack_all()`,
+			"source_,EventText,Version,EventName,pack_",
+			[]string{
+				`EventsTable1|Some Text2|v1.0.0||{"Session_Id":"acbd207d-51aa-4df7-bfa7-be70eb68f04e","Level":"Error","EventText":"Some Text2","Version":"v1.0.0"}`,
+				`EventsTable2|Some Other Text3||Event3|{"Session_Id":"acbd207d-51aa-4df7-bfa7-be70eb68f04e","Level":"Error","EventText":"Some Other Text3","EventName":"Event3"}`,
+			}},
+		{`find where Version == 'v1.0.0' or EventName == 'Event1' project Session_Id, EventText, Version, EventName`,
+			"source_,Session_Id,EventText,Version,EventName",
+			[]string{
+				"EventsTable1|acbd207d-51aa-4df7-bfa7-be70eb68f04e|Some Text1|v1.0.0|",
+				"EventsTable1|acbd207d-51aa-4df7-bfa7-be70eb68f04e|Some Text2|v1.0.0|",
+				"EventsTable2|f7d5f95f-f580-4ea6-830b-5776c8d64fdd|Some Other Text1||Event1",
+			}},
+		{`find where Session_Id == 'acbd207d-51aa-4df7-bfa7-be70eb68f04e'`,
+			"source_,Session_Id,Level,EventText,pack_",
+			[]string{
+				`EventsTable1|acbd207d-51aa-4df7-bfa7-be70eb68f04e|Error|Some Text2|{"Version":"v1.0.0"}`,
+				`EventsTable1|acbd207d-51aa-4df7-bfa7-be70eb68f04e|Information|Some Text1|{"Version":"v1.0.0"}`,
+				`EventsTable2|acbd207d-51aa-4df7-bfa7-be70eb68f04e|Error|Some Other Text3|{"EventName":"Event3"}`,
+				`EventsTable2|acbd207d-51aa-4df7-bfa7-be70eb68f04e|Information|Some Other Text2|{"EventName":"Event2"}`,
+			}},
+	}
+	for _, tc := range cases {
+		r := query(t, e, tc.src)
+		if got := colNames(r); got != tc.cols {
+			t.Errorf("%s: columns %s, want %s", tc.src, got, tc.cols)
+		}
+		got := rowsText(r)
+		sort.Strings(got)
+		sort.Strings(tc.rows)
+		if strings.Join(got, "\n") != strings.Join(tc.rows, "\n") {
+			t.Errorf("%s:\ngot  %q\nwant %q", tc.src, got, tc.rows)
+		}
+	}
+}
+
+// search without input looks in every table (or the named ones); the
+// result starts with $table and has the tables' columns as union gives
+// them [D:search-operator].
+func TestSearchTables(t *testing.T) {
+	e := eventsTablesEngine(t)
+	r := query(t, e, `search "Text3"`)
+	if got := colNames(r); got != "$table,Session_Id,Level,EventText,Version,EventName" {
+		t.Errorf("columns %s", got)
+	}
+	got := rowsText(r)
+	sort.Strings(got)
+	want := []string{"EventsTable1|28b8e46e-3c31-43cf-83cb-48921c3986fc|Error|Some Text3|v1.0.1|", "EventsTable2|acbd207d-51aa-4df7-bfa7-be70eb68f04e|Error|Some Other Text3||Event3"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("search \"Text3\":\ngot  %q\nwant %q", got, want)
+	}
+	r = query(t, e, `search in (EventsTable2) Level == "Error" and EventText has "Text4"`)
+	if len(r.Rows) != 1 || r.Rows[0][0] != "EventsTable2" || r.Rows[0][3] != "Some Other Text4" {
+		t.Errorf("search in (EventsTable2): rows %v", r.Rows)
+	}
+}
