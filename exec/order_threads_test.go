@@ -56,7 +56,7 @@ func TestOrderUnderThreads(t *testing.T) {
 			// several runs: a wrong order shows up only on some
 			for range 8 {
 				r := query(t, e, tc.src)
-				if got := fmt.Sprint(rowsText(r)); got != tc.want {
+				if got := fmt.Sprint(orderRowsText(r)); got != tc.want {
 					t.Fatalf("rows = %s, want %s", got, tc.want)
 				}
 			}
@@ -64,8 +64,8 @@ func TestOrderUnderThreads(t *testing.T) {
 	}
 }
 
-// rowsText renders rows with dynamic values as their JSON text.
-func rowsText(r *Result) [][]any {
+// orderRowsText renders rows with dynamic values as their JSON text.
+func orderRowsText(r *Result) [][]any {
 	out := make([][]any, len(r.Rows))
 	for i, row := range r.Rows {
 		out[i] = make([]any, len(row))

@@ -70,7 +70,7 @@ func TestPruneKeepsResults(t *testing.T) {
 
 func resultText(r *Result) string {
 	var rows []string
-	for _, row := range rowsText(r) {
+	for _, row := range orderRowsText(r) {
 		var cells []string
 		for _, v := range row {
 			if tm, ok := v.(time.Time); ok {
