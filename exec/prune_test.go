@@ -165,9 +165,9 @@ func TestHasTermFolding(t *testing.T) {
 		expr string
 		want bool
 	}{
-		{`"a—ÉTÉ—b" has "été"`, true},     // em dash is a boundary; É folds to é
-		{`"xétéx" has "ÉTÉ"`, false},      // letters on both sides
-		{`"été2" has "été"`, false},       // a digit is part of the term
+		{`"a—ÉTÉ—b" has "été"`, true}, // em dash is a boundary; É folds to é
+		{`"xétéx" has "ÉTÉ"`, false},  // letters on both sides
+		{`"été2" has "été"`, false},   // a digit is part of the term
 		{`"run MiniDump now" has "minidump"`, true},
 		{`"run_minidump" has "MINIDUMP"`, true}, // _ is a boundary
 		{`"run MiniDump now" has_cs "minidump"`, false},
