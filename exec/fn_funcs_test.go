@@ -244,3 +244,22 @@ func TestWeightedPercentiles(t *testing.T) {
 		{"argmax-alias", `datatable(a:long, b:string)[1, "x", 3, "y", 2, "z"] | summarize (m, v) = argmax(a, b) | project v`, `"y"`},
 	})
 }
+
+func TestDecomposeFunctions(t *testing.T) {
+	runValueCases(t, []valueCase{
+		// Tukey's test: with the quartiles 2 and 4 (IQR 2) of [1,2,3,4,100],
+		// a point scores its distance beyond the nearer quartile in IQRs
+		{"outliers-tukey", `print series_outliers(dynamic([1, 2, 3, 4, 100]), "tukey")`, `[-0.5, 0, 0, 0, 48]`},
+		{"anomalies-tukey", `print y = dynamic([1, 2, 3, 4, 100]) | extend (flag, score, baseline) = series_decompose_anomalies(y, 1.5, 0, "none", 0, "tukey") | project flag`, `[0, 0, 0, 0, 1]`},
+		{"anomalies-threshold", `print y = dynamic([1, 2, 3, 4, 100]) | extend (flag) = series_decompose_anomalies(y, 50.0, 0, "none", 0, "tukey") | project flag`, `[0, 0, 0, 0, 0]`},
+		// the seasonal part is the median of the points of the same phase
+		{"decompose-seasonal", `print y = dynamic([1, 5, 1, 5, 1, 9]) | extend (baseline, seasonal, trend, residual) = series_decompose(y, 2, "none") | project seasonal`, `[1, 5, 1, 5, 1, 5]`},
+		{"decompose-residual", `print y = dynamic([1, 5, 1, 5, 1, 9]) | extend (baseline, seasonal, trend, residual) = series_decompose(y, 2, "none") | project residual`, `[0, 0, 0, 0, 0, 4]`},
+		// avg trend: the mean of the series less its seasonal part
+		{"decompose-avg-trend", `print y = dynamic([2, 4, 6]) | extend (baseline, seasonal, trend) = series_decompose(y, 0, "avg") | project trend`, `[4, 4, 4]`},
+		// a forecast continues the line learnt before the test points
+		{"forecast-linefit", `print series_decompose_forecast(dynamic([1, 2, 3, 4, 5, 6, 7, 8, 0, 0]), 2, 0)`, `[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]`},
+		// the deprecated replace(regex, rewrite, text) takes a rewrite with \1
+		{"replace-deprecated", `print replace(@'([a-z]+)\.([a-z]+)', @'\2-\1', 'abc.def')`, `"def-abc"`},
+	})
+}

@@ -153,7 +153,13 @@ func init() {
 	})
 	reg("replace_regex replace", 3, 3, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		s, p, r := c.asString(a[0]).sql, c.asString(a[1]).sql, c.asString(a[2])
-		if err := checkRegex(call.Args[1], a[1]); err != nil {
+		// the pattern: replace_regex(text, regex, rewrite), but the
+		// deprecated replace(regex, rewrite, text)
+		re := 1
+		if call.Func.Name == "replace" {
+			re = 0
+		}
+		if err := checkRegex(call.Args[re], a[re]); err != nil {
 			return val{}, err
 		}
 		rs := r.sql
@@ -435,6 +441,7 @@ func init() {
 	registerSeriesFuncs(reg)
 	registerArrayFuncs(reg)
 	registerScalar2Funcs(reg)
+	registerDecomposeFuncs(reg)
 	registerWindowFuncs(regRaw)
 }
 
