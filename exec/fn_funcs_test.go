@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -262,4 +263,30 @@ func TestDecomposeFunctions(t *testing.T) {
 		// the deprecated replace(regex, rewrite, text) takes a rewrite with \1
 		{"replace-deprecated", `print replace(@'([a-z]+)\.([a-z]+)', @'\2-\1', 'abc.def')`, `"def-abc"`},
 	})
+}
+
+// TestSeveralResultsNames checks the columns of a function with several
+// results: automatic names FUNC_ARG_SUFFIX; in project, names for the
+// first results and automatic names for the rest; in extend, only the
+// named ones [D:series-fit-2lines-function, D:series-stats-function].
+func TestSeveralResultsNames(t *testing.T) {
+	e := openLocked(t)
+	cases := []struct{ kql, want string }{
+		{`print x=dynamic([1,2,3]) | project series_stats(x)`, "series_stats_x_min series_stats_x_min_idx series_stats_x_max series_stats_x_max_idx series_stats_x_avg series_stats_x_stdev series_stats_x_variance"},
+		{`print x=dynamic([1,2,3]) | project (a, b) = series_stats(x)`, "a b series_stats_x_max series_stats_x_max_idx series_stats_x_avg series_stats_x_stdev series_stats_x_variance"},
+		{`print x=dynamic([1,2,3]) | extend (a, b) = series_stats(x)`, "x a b"},
+		{`print y=dynamic([1,2,3]) | extend series_decompose_anomalies(y)`, "y series_decompose_anomalies_y_ad_flag series_decompose_anomalies_y_ad_score series_decompose_anomalies_y_baseline"},
+		// the array_sort_asc documentation example
+		{`let array1 = dynamic([1,3,4,5,2]); let array2 = dynamic(["a","b","c","d","e"]); print array_sort_asc(array1, array2)`, "array1_sorted array2_sorted"},
+	}
+	for _, tc := range cases {
+		r := query(t, e, tc.kql)
+		var names []string
+		for _, c := range r.Columns {
+			names = append(names, c.Name)
+		}
+		if got := strings.Join(names, " "); got != tc.want {
+			t.Errorf("%s\n got  %s\n want %s", tc.kql, got, tc.want)
+		}
+	}
 }
