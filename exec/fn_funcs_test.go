@@ -227,6 +227,14 @@ func TestScalarFunctions2(t *testing.T) {
 		{"bytes-auto", `print format_bytes(20010332)`, `"19 MB"`},
 		{"bytes-auto-precision", `print format_bytes(20010332, 2)`, `"19.08 MB"`},
 		{"bytes-unit", `print format_bytes(20010332, 0, "KB")`, `"19541 KB"`},
+		// the parse_ipv6 and parse_ipv6_mask documentation examples
+		{"ipv6", `print parse_ipv6("fe80::85d:e82c:9446:7994")`, `"fe80:0000:0000:0000:085d:e82c:9446:7994"`},
+		{"ipv6-from-ipv4", `print parse_ipv6("127.0.0.1")`, `"0000:0000:0000:0000:0000:ffff:7f00:0001"`},
+		{"ipv6-prefix", `print parse_ipv6_mask("fe80::85d:e82c:9446:7994/120", 124)`, `"fe80:0000:0000:0000:085d:e82c:9446:7900"`},
+		{"ipv6-ipv4-prefix", `print parse_ipv6_mask("192.168.255.255/24", 124)`, `"0000:0000:0000:0000:0000:ffff:c0a8:ff00"`},
+		{"ipv6-ipv4-mask", `print parse_ipv6_mask("192.168.255.255", 120)`, `"0000:0000:0000:0000:0000:ffff:c0a8:ff00"`},
+		{"ipv6-embedded-ipv4", `print parse_ipv6_mask("::192.168.255.255/24", 128)`, `"0000:0000:0000:0000:0000:0000:c0a8:ff00"`},
+		{"ipv6-invalid", `print parse_ipv6("1::2::3")`, `""`},
 		// Copenhagen is UTC+2 in summer
 		{"local-to-utc", `print tostring(datetime_local_to_utc(datetime(2020-07-01 12:00), "Europe/Copenhagen"))`, `"2020-07-01T10:00:00.0000000Z"`},
 		{"utc-to-local", `print tostring(datetime_utc_to_local(datetime(2020-01-01 12:00), "America/New_York"))`, `"2020-01-01T07:00:00.0000000Z"`},
