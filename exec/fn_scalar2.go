@@ -155,7 +155,9 @@ func registerScalar2Funcs(reg func(string, int, int, fnImpl)) {
 func ipv6SQL(s, mask string) string {
 	addr := "regexp_extract(" + s + ", '^([^/]*)', 1)"
 	v4 := `'^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$'`
-	octet := func(a string, i int) string { return "CAST(regexp_extract(" + a + ", " + v4 + ", " + itoa(i) + ") AS INTEGER)" }
+	octet := func(a string, i int) string {
+		return "CAST(regexp_extract(" + a + ", " + v4 + ", " + itoa(i) + ") AS INTEGER)"
+	}
 	v4ok := func(a string) string {
 		return "(regexp_matches(" + a + ", " + v4 + ") AND " + octet(a, 1) + " <= 255 AND " + octet(a, 2) + " <= 255 AND " + octet(a, 3) + " <= 255 AND " + octet(a, 4) + " <= 255)"
 	}
