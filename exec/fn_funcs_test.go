@@ -120,6 +120,8 @@ func TestParseFunctions(t *testing.T) {
 		{"cmdline-double-quote-in-quotes", `print parse_command_line(@"p ""q """" r""", "windows")`, `["p","q \"","r"]`},
 		// an empty quoted argument is an argument
 		{"cmdline-empty-argument", `print parse_command_line(@"a """" b", "windows")`, `["a","","b"]`},
+		// a quoted part inside an argument, and a quote left open to the end
+		{"cmdline-quoted-part", `print parse_command_line(@"x ""a b""c ""d e", "windows")`, `["x","a bc","d e"]`},
 		// leading white space: an empty program name
 		{"cmdline-leading-space", `print parse_command_line("  a\tb", "windows")`, `["","a","b"]`},
 		{"path-drive", `print parse_path(@"C:\temp\file.txt")`, `{"Scheme":"","RootPath":"C:\\","DirectoryPath":"C:\\temp","DirectoryName":"temp","Filename":"file.txt","Extension":"txt","AlternateDataStreamName":""}`},
