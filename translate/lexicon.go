@@ -231,7 +231,7 @@ var subjects = []*subject{
 	{
 		id: "urlclick", noun: "URL clicks", table: "UrlClickEvents", time: "Timestamp",
 		list:  []string{"Timestamp", "AccountUpn", "Url", "ActionType", "IPAddress", "Workload"},
-		words: []string{"url clicks", "url click", "clicks", "clicked links", "link clicks", "clicked"},
+		words: []string{"url clicks", "url click", "clicks", "clicked links", "link clicks", "clicked", "click a link", "clicked a link", "click on a link", "clicked on a link", "click", "clicks on"},
 		text:  "Url",
 		dims: map[string][]string{
 			dimUser: {"AccountUpn"}, dimURL: {"Url"}, dimDomain: {"Url"}, dimIP: {"IPAddress"}, dimAction: {"ActionType"},

@@ -72,6 +72,7 @@ var (
 	reSeverityC = regexp.MustCompile(`\b(critical|high|medium|low|informational)(?:\s+(?:or|and)\s+(?:above|higher))?\s+(?:incidents?|alerts?|detections?|cases?)\b`)
 	reStatus    = regexp.MustCompile(`\b(?:status\s*(?:is|=|of|:)?\s*)?(open|unresolved|active|in progress|closed|resolved)\b`)
 	reStatusNew = regexp.MustCompile(`\bstatus\s*(?:is|=|of|:)?\s*new\b`)
+	reNewNoun   = regexp.MustCompile(`\b(new)\s+(?:incidents?|cases?)\b`)
 	reClass     = regexp.MustCompile(`\b(true|false|benign)[- ]positives?\b`)
 
 	reCount    = regexp.MustCompile(`\b(?:how many|count(?: them| of| the)?|number of|total(?: number of)?|tally)\b`)
@@ -89,7 +90,7 @@ var (
 	reRowNum    = regexp.MustCompile(`\b(?:row|result|item|line|entry|number|no\.?)\s+(\d{1,3})\b`)
 	reThat      = regexp.MustCompile(`\b(?:that|this|the same)\s+(incident|alert|one)\b|\b(?:about|into|on|with)\s+(it|this|that)\b`)
 	reMore      = regexp.MustCompile(`\b(?:tell me (?:more|everything)|more (?:about|on|details|info)|details?(?: (?:of|on|about|for))?|drill (?:into|down)(?: on| into)?|dig into|expand(?: on)?|what happened (?:in|with)|investigate|deep dive|break ?down|explain)\b`)
-	reItsAlerts = regexp.MustCompile(`\b(?:its|their|the|related|associated|underlying|those|these)\s+alerts\b|\balerts\s+(?:in|of|for|behind)\s+(?:it|that|this|them)\b`)
+	reItsAlerts = regexp.MustCompile(`\b(?:its|their|related|associated|underlying|those|these)\s+alerts\b|\balerts\s+(?:in|of|for|behind)\s+(?:it|that|this|them)\b`)
 	reEvidence  = regexp.MustCompile(`\b(?:its|their|the|related|associated)?\s*(?:evidence|entities|artifacts|artefacts|iocs|indicators)\b`)
 	reInvolved  = regexp.MustCompile(`\b(DIMS)\s+(?:involved|affected|impacted|implicated|related|in (?:it|that|this|them|the incident|the alert|these|those)|behind (?:it|that|this))\b|\b(?:which|what|the)\s+(DIMS)\s+(?:were|are|was|is)\s+(?:involved|affected|impacted|hit)\b|\b(?:involved|affected|impacted)\s+(DIMS)\b`)
 )
@@ -534,6 +535,10 @@ func (u *understanding) incidentFields(s *scanner) {
 	}
 	if m := s.find(reStatusNew); m != nil {
 		u.add(Filter{Dim: dimStatus, Values: []string{"New"}, Op: "eq"})
+	} else if loc := s.findIndex(reNewNoun); loc != nil {
+		// "new incidents": status New; the noun stays for the subject.
+		u.add(Filter{Dim: dimStatus, Values: []string{"New"}, Op: "eq"})
+		s.blank(loc[2], loc[3])
 	} else if loc := s.findIndex(reStatus); loc != nil {
 		w := s.text[loc[2]:loc[3]]
 		neg := negated(s, loc[0])
