@@ -44,7 +44,7 @@ func explainView(p *Plan) string {
 	var s string
 	switch p.View {
 	case "alerts":
-		s = fmt.Sprintf("Lists the alerts of %s (from its AlertIds in SecurityIncident), oldest first, with the devices, accounts and remote IPs of their evidence", what)
+		s = fmt.Sprintf("Lists the alerts of %s, oldest first, with the devices, accounts and remote IPs of their evidence", what)
 	case "evidence":
 		s = fmt.Sprintf("Lists the evidence (AlertEvidence) of %s: each entity with its role, oldest first", what)
 	case "involved":

@@ -132,6 +132,29 @@ SecurityIncident
 | where AccountUpn =~ "megan.bowen@contoso.com"
 | summarize Count = count() by Timestamp = bin(Timestamp, 1h)
 | sort by Timestamp asc`},
+		{"alerts from yesterday", `AlertInfo
+| where Timestamp >= startofday(ago(1d)) and Timestamp < startofday(now())
+| project Timestamp, AlertId, Title, Severity, Category, ServiceSource, AttackTechniques
+| sort by Timestamp desc`},
+		{"what are the most common alert titles", `AlertInfo
+| summarize Count = count() by Title
+| top 10 by Count desc, Title asc`},
+		{`process events with "mimikatz" in the command line`, `DeviceProcessEvents
+| where ProcessCommandLine has "mimikatz"
+| project Timestamp, DeviceName, AccountName, FileName, ProcessCommandLine, InitiatingProcessFileName
+| top 100 by Timestamp desc`},
+		{"any sign-ins from Nigeria?", `AADSignInEventsBeta
+| where Country =~ "NG"
+| project Timestamp, AccountUpn, Application, IPAddress, Country, ErrorCode, UserAgent
+| top 100 by Timestamp desc`},
+		{"processes spawned by cmd", `DeviceProcessEvents
+| where InitiatingProcessFileName =~ "cmd.exe"
+| project Timestamp, DeviceName, AccountName, FileName, ProcessCommandLine, InitiatingProcessFileName
+| top 100 by Timestamp desc`},
+		{"network connections on port 4444 or 3333", `DeviceNetworkEvents
+| where RemotePort in (4444, 3333)
+| project Timestamp, DeviceName, ActionType, RemoteIP, RemotePort, RemoteUrl, InitiatingProcessFileName, InitiatingProcessAccountName
+| top 100 by Timestamp desc`},
 	} {
 		tr := translateOne(t, c.prompt, nil)
 		if tr.Clarification != "" {
