@@ -62,6 +62,9 @@ func (b *builder) query(p *kql.PipeExpr) *kql.Query {
 // build makes the query for a plan, or says why it cannot.
 func (o *Offline) build(p *Plan) (*kql.Query, string) {
 	b := &builder{o: o}
+	if p.Base != "" {
+		return b.onBase(p)
+	}
 	if p.View != "" {
 		return b.view(p)
 	}

@@ -240,6 +240,12 @@ func (u *understanding) dropCovered() {
 	u.filters = out
 }
 
+// modifies reports whether the prompt changes a query: a filter, a
+// window, a shape, a grouping, a number or an order.
+func (u *understanding) modifies() bool {
+	return len(u.filters) > 0 || u.time != nil || u.shape != "" || len(u.by) > 0 || u.nSet || u.sortSet
+}
+
 // negated reports whether the text before offset i negates what follows.
 func negated(s *scanner, i int) bool { return reNeg.MatchString(s.before(i)) }
 

@@ -3,6 +3,8 @@ package translate
 import (
 	"slices"
 	"time"
+
+	"github.com/kqlhunt/kqlhunt/kql"
 )
 
 // Plan is what the translator understood from a prompt (and the turns
@@ -27,6 +29,12 @@ type Plan struct {
 	View        string
 	Focus       *Entity
 	EvidenceDim string
+
+	// Base, when set, is a query the user typed (or a drill-down view):
+	// the plan's filters and shape are operators appended to its
+	// pipeline, over its result columns BaseColumns.
+	Base        string
+	BaseColumns []kql.Column
 }
 
 // Shape is the form of the answer.

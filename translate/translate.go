@@ -124,6 +124,10 @@ func (o *Offline) finish(plan *Plan, focus *Entity, u *understanding) (*Translat
 		return nil, fmt.Errorf("internal error: the translated query does not parse: %v\n%s", err, text)
 	}
 	if _, err := kql.Check(q2, o.Schema); err != nil {
+		if plan.Base != "" {
+			// The follow-up names something the typed query lacks.
+			return clarify(o.explain(plan, u), fmt.Sprintf("That does not fit the previous query (%v); ask a new question instead?", err), nil, focus), nil
+		}
 		return nil, fmt.Errorf("internal error: the translated query does not check: %v\n%s", err, text)
 	}
 	return &Translation{Query: q2, KQL: text, Explanation: o.explain(plan, u), Plan: plan, Focus: focus}, nil
@@ -199,9 +203,15 @@ func (o *Offline) resolve(u *understanding, c *Context) (*Plan, *Entity, *Transl
 			return p, focus, nil
 		}
 	}
-	if focus != nil && newFocus != nil && (newFocus.Kind == "device" || newFocus.Kind == "user") && prev != nil {
+	if newFocus != nil && (newFocus.Kind == "device" || newFocus.Kind == "user") && (prev != nil || c.KQL != "") {
 		// Drill into one value of a grouping: the rows behind it.
 		p := prev.clone()
+		if p == nil || p.View != "" {
+			p = &Plan{Base: c.KQL}
+			if c.Result != nil {
+				p.BaseColumns = c.Result.Columns
+			}
+		}
 		p.View, p.Focus, p.EvidenceDim = "", nil, ""
 		dim := dimDevice
 		if newFocus.Kind == "user" {
@@ -222,6 +232,19 @@ func (o *Offline) resolve(u *understanding, c *Context) (*Plan, *Entity, *Transl
 		} else {
 			sub = subjectByID(u.conceptS[0])
 		}
+	}
+	if sub == nil && !continuing && c.KQL != "" && u.modifies() && (prev == nil || prev.View != "" || prev.Base != "") {
+		// A follow-up to a query typed as KQL (or to a drill-down view):
+		// its pipeline, with more operators.
+		if prev != nil && prev.Base != "" {
+			plan = prev
+		} else {
+			plan = &Plan{Base: c.KQL}
+			if c.Result != nil {
+				plan.BaseColumns = c.Result.Columns
+			}
+		}
+		continuing = true
 	}
 	if sub == nil && !continuing {
 		if prev != nil && prev.View == "" && prev.Subject != "" {
@@ -257,9 +280,11 @@ func (o *Offline) resolve(u *understanding, c *Context) (*Plan, *Entity, *Transl
 			}
 		}
 	}
-	if continuing {
+	if continuing && plan == nil {
 		plan = prev
 		plan.View, plan.Focus, plan.EvidenceDim = "", nil, ""
+	} else if continuing {
+		// plan is a follow-up over a base query.
 	} else if sub == nil {
 		return nil, nil, o.nothingUnderstood(u, c)
 	} else {

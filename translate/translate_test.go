@@ -339,3 +339,31 @@ func TestLexiconMatchesSchema(t *testing.T) {
 		}
 	}
 }
+
+// A follow-up to a query typed as KQL appends to its pipeline, over the
+// columns of its result.
+func TestFollowUpOnTypedKQL(t *testing.T) {
+	typed := `DeviceProcessEvents | where FileName =~ "certutil.exe" | project Timestamp, DeviceName, AccountName`
+	res := &Table{
+		Columns: []kql.Column{{Name: "Timestamp", Type: kql.TDatetime}, {Name: "DeviceName", Type: kql.TString}, {Name: "AccountName", Type: kql.TString}},
+		Rows:    [][]any{{nil, "ws-leg-014.corp.contoso.com", "joni.sherman"}},
+	}
+	c := &Context{KQL: typed, Result: res}
+	prefix := "DeviceProcessEvents\n| where FileName =~ \"certutil.exe\"\n| project Timestamp, DeviceName, AccountName\n"
+	for _, f := range []struct{ prompt, want string }{
+		{"now count them by device", prefix + "| summarize Count = count() by DeviceName\n| sort by Count desc, DeviceName asc"},
+		{"only on fs01 in the last day", prefix + "| where Timestamp > ago(1d)\n| where DeviceName =~ \"fs01.corp.contoso.com\""},
+		{"the first one", prefix + "| where DeviceName =~ \"ws-leg-014.corp.contoso.com\""},
+		{"top 5", prefix + "| take 5"},
+	} {
+		tr := translateOne(t, f.prompt, c)
+		if tr.KQL != f.want {
+			t.Errorf("%q:\n%s\nwant\n%s", f.prompt, tr.KQL, f.want)
+		}
+	}
+	// What the result lacks is asked about, not guessed.
+	tr := translateOne(t, "group by remote ip", c)
+	if !strings.Contains(tr.Clarification, "no IP address column") {
+		t.Errorf("group by a missing column: %q / %s", tr.Clarification, tr.KQL)
+	}
+}
