@@ -651,6 +651,14 @@ func (c *compiler) bin(call *kql.CallExpr, x, size val, at *val) (val, error) {
 			origin = dtTicks(at.sql)
 		}
 		t := dtTicks(x.sql)
+		if step, ok := parseSQLLong(size.sql); ok && step > 0 {
+			// a constant step: t minus its offset from the bin start,
+			// which is t's own offset when the step divides the origin
+			if o, ok := parseSQLLong(origin); ok && o%step == 0 {
+				s := strconv.FormatInt(step, 10)
+				return val{sql: ticksToDt("(" + t + " - ((" + t + ") % " + s + " + " + s + ") % " + s + ")"), t: kql.TDatetime}, nil
+			}
+		}
 		// a bin size that is not positive gives null (bin(t, -1h))
 		return val{sql: ticksToDt("(" + origin + ") + " + floorDivI("("+t+" - ("+origin+"))", "(CASE WHEN "+size.sql+" > 0 THEN "+size.sql+" END)") + " * " + size.sql), t: kql.TDatetime}, nil
 	case x.t == kql.TTimespan && (size.t == kql.TTimespan || isIntegral(size.t)):

@@ -489,6 +489,14 @@ func (c *compiler) summarize(r *rel, op *kql.SummarizeOp, sc *scope) (*rel, erro
 	if len(sel) == 0 {
 		return nil, errAt(op, "summarize needs an aggregation or a by clause")
 	}
+	// Groups come out of a parallel hash aggregate in any order; where the
+	// input has one, a group takes the position of its first row, so that
+	// make_list over the groups, ties of a later sort and row_number see
+	// the order Kusto's engine gives them.
+	ord := r.ord && len(keys) > 0
+	if ord {
+		sel = append(sel, "min("+ordCol+") AS "+ordCol)
+	}
 	if c.part != "" {
 		sel = append([]string{c.part}, sel...)
 	}
@@ -504,7 +512,7 @@ func (c *compiler) summarize(r *rel, op *kql.SummarizeOp, sc *scope) (*rel, erro
 		}
 		sql += " GROUP BY " + strings.Join(g, ", ")
 	}
-	out := c.addCTE(sql, cols, false, false)
+	out := c.addCTE(sql, cols, ord, false)
 	// second stage: dynamic keys back to JSON, arg_max picks expanded
 	needPost := len(picks) > 0
 	for _, k := range keys {
@@ -550,7 +558,10 @@ func (c *compiler) summarize(r *rel, op *kql.SummarizeOp, sc *scope) (*rel, erro
 		post = append(post, quoteIdent(a.name))
 		pcols = append(pcols, kql.Column{Name: a.name, Type: a.t})
 	}
-	return c.addCTE("SELECT "+strings.Join(post, ", ")+" FROM "+out.from, pcols, false, false), nil
+	if ord {
+		post = append(post, ordCol)
+	}
+	return c.addCTE("SELECT "+strings.Join(post, ", ")+" FROM "+out.from, pcols, ord, false), nil
 }
 
 func taken2(cols []kql.Column, name string) bool {
