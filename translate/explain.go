@@ -9,7 +9,9 @@ import (
 // prompt was not used.
 func (o *Offline) explain(p *Plan, u *understanding) string {
 	var b strings.Builder
-	if p.View != "" {
+	if p.Base != "" {
+		b.WriteString(explainBase(p))
+	} else if p.View != "" {
 		b.WriteString(explainView(p))
 	} else {
 		b.WriteString(explainPlan(p))
@@ -44,7 +46,7 @@ func explainView(p *Plan) string {
 	var s string
 	switch p.View {
 	case "alerts":
-		s = fmt.Sprintf("Lists the alerts of %s (from its AlertIds in SecurityIncident), oldest first, with the devices, accounts and remote IPs of their evidence", what)
+		s = fmt.Sprintf("Lists the alerts of %s, oldest first, with the devices, accounts and remote IPs of their evidence", what)
 	case "evidence":
 		s = fmt.Sprintf("Lists the evidence (AlertEvidence) of %s: each entity with its role, oldest first", what)
 	case "involved":
@@ -164,8 +166,8 @@ func describeFilter(f Filter) string {
 	vals := quoteAll(f.Values)
 	v := strings.Join(vals, " or ")
 	name := dimName(f.Dim)
-	if f.Dim == "text" {
-		name = "text"
+	if f.Dim == "column" {
+		name = f.Column
 	}
 	verb := "is"
 	switch f.Op {
@@ -183,4 +185,45 @@ func describeFilter(f Filter) string {
 		return "still open (status is not \"Closed\")"
 	}
 	return fmt.Sprintf("where the %s %s %s", name, verb, v)
+}
+
+func explainBase(p *Plan) string {
+	var steps []string
+	if p.Time != nil {
+		steps = append(steps, "keeps the rows "+p.Time.describe())
+	}
+	for _, f := range p.Filters {
+		steps = append(steps, "keeps the rows "+describeFilter(f))
+	}
+	var by []string
+	for _, d := range p.By {
+		by = append(by, dimName(d))
+	}
+	switch p.Shape {
+	case ShapeCount:
+		if len(by) > 0 {
+			steps = append(steps, "counts the rows per "+strings.Join(by, " and "))
+		} else {
+			steps = append(steps, "counts the rows")
+		}
+	case ShapeTop, ShapeRare:
+		which := "most"
+		if p.Shape == ShapeRare {
+			which = "least"
+		}
+		steps = append(steps, fmt.Sprintf("shows the %s common %s", which, strings.Join(by, " and ")))
+	case ShapeTrend:
+		steps = append(steps, "counts the rows per time bin")
+	default:
+		if p.Sort != "" {
+			steps = append(steps, "sorts them")
+		}
+		if p.N > 0 {
+			steps = append(steps, fmt.Sprintf("keeps %d rows", p.N))
+		}
+	}
+	if len(steps) == 0 {
+		return "Runs the previous query again."
+	}
+	return "Runs the previous query, then " + strings.Join(steps, ", then ") + "."
 }

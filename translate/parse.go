@@ -13,6 +13,7 @@ import (
 // understanding is what one prompt says, before it is merged with the
 // conversation: every field is optional.
 type understanding struct {
+	rest     *scanner // what is left of the prompt, for value grounding
 	subject  *subject
 	filters  []Filter
 	time     *TimeRange
@@ -63,6 +64,7 @@ var (
 	reFollow    = regexp.MustCompile(`^\s*(?:and|also|now|then|only|just|what about|how about|same|instead|but|ok|okay|so|next|filter|narrow|restrict|limit|exclude|excluding|without|except|group|sort|order|count them|top)\b`)
 	reAnaphor   = regexp.MustCompile(`\b(?:them|those|these|that|it|same|instead|the results?|this)\b`)
 	reDigits    = regexp.MustCompile(`\d{3,}`)
+	reDigits1   = regexp.MustCompile(`\d+`)
 	reReset     = regexp.MustCompile(`^\s*(?:start over|reset|new question|forget (?:it|that))\b`)
 )
 
@@ -72,6 +74,7 @@ var (
 	reSeverityC = regexp.MustCompile(`\b(critical|high|medium|low|informational)(?:\s+(?:or|and)\s+(?:above|higher))?\s+(?:incidents?|alerts?|detections?|cases?)\b`)
 	reStatus    = regexp.MustCompile(`\b(?:status\s*(?:is|=|of|:)?\s*)?(open|unresolved|active|in progress|closed|resolved)\b`)
 	reStatusNew = regexp.MustCompile(`\bstatus\s*(?:is|=|of|:)?\s*new\b`)
+	reNewNoun   = regexp.MustCompile(`\b(new)\s+(?:incidents?|cases?)\b`)
 	reClass     = regexp.MustCompile(`\b(true|false|benign)[- ]positives?\b`)
 
 	reCount    = regexp.MustCompile(`\b(?:how many|count(?: them| of| the)?|number of|total(?: number of)?|tally)\b`)
@@ -89,10 +92,30 @@ var (
 	reRowNum    = regexp.MustCompile(`\b(?:row|result|item|line|entry|number|no\.?)\s+(\d{1,3})\b`)
 	reThat      = regexp.MustCompile(`\b(?:that|this|the same)\s+(incident|alert|one)\b|\b(?:about|into|on|with)\s+(it|this|that)\b`)
 	reMore      = regexp.MustCompile(`\b(?:tell me (?:more|everything)|more (?:about|on|details|info)|details?(?: (?:of|on|about|for))?|drill (?:into|down)(?: on| into)?|dig into|expand(?: on)?|what happened (?:in|with)|investigate|deep dive|break ?down|explain)\b`)
-	reItsAlerts = regexp.MustCompile(`\b(?:its|their|the|related|associated|underlying|those|these)\s+alerts\b|\balerts\s+(?:in|of|for|behind)\s+(?:it|that|this|them)\b`)
+	reItsAlerts = regexp.MustCompile(`\b(?:its|their|related|associated|underlying|those|these)\s+alerts\b|\balerts\s+(?:in|of|for|behind)\s+(?:it|that|this|them)\b`)
 	reEvidence  = regexp.MustCompile(`\b(?:its|their|the|related|associated)?\s*(?:evidence|entities|artifacts|artefacts|iocs|indicators)\b`)
 	reInvolved  = regexp.MustCompile(`\b(DIMS)\s+(?:involved|affected|impacted|implicated|related|in (?:it|that|this|them|the incident|the alert|these|those)|behind (?:it|that|this))\b|\b(?:which|what|the)\s+(DIMS)\s+(?:were|are|was|is)\s+(?:involved|affected|impacted|hit)\b|\b(?:involved|affected|impacted)\s+(DIMS)\b`)
 )
+
+// countries maps the country names a hunter types to the ISO codes the
+// sign-in and cloud tables hold.
+var countries = map[string]string{
+	"nigeria": "NG", "russia": "RU", "china": "CN", "north korea": "KP", "iran": "IR", "netherlands": "NL",
+	"the netherlands": "NL", "united states": "US", "the united states": "US", "usa": "US", "the us": "US",
+	"canada": "CA", "united kingdom": "GB", "the united kingdom": "GB", "the uk": "GB", "britain": "GB",
+	"germany": "DE", "france": "FR", "brazil": "BR", "india": "IN", "ukraine": "UA", "romania": "RO",
+	"vietnam": "VN", "turkey": "TR", "singapore": "SG", "japan": "JP", "australia": "AU", "spain": "ES",
+	"italy": "IT", "poland": "PL", "mexico": "MX", "south africa": "ZA", "belarus": "BY", "kazakhstan": "KZ",
+}
+
+var reCountry = func() *regexp.Regexp {
+	var names []string
+	for n := range countries {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return phrase(names...)
+}()
 
 var ordinals = map[string]int{
 	"first": 1, "1st": 1, "top": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
@@ -122,16 +145,38 @@ func init() {
 		q[i] = strings.ReplaceAll(regexp.QuoteMeta(w), " ", `\s+`)
 	}
 	dimPattern = strings.Join(q, "|")
+	reDim = regexp.MustCompile(dimPattern)
 	reInvolved = regexp.MustCompile(strings.ReplaceAll(reInvolved.String(), "DIMS", dimPattern))
 	reGroupBy = regexp.MustCompile(`\b(?:by|per|for each|for every|grouped by|group(?: them| it)? by|broken down by|split by|aggregated by|across)\s+(?:the\s+)?(` + dimPattern + `)((?:\s*(?:,|and|&)\s*(?:` + dimPattern + `))*)\b`)
 	reWhich = regexp.MustCompile(`\b(?:which|what|distinct|unique|list (?:of |the )?)\s+(` + dimPattern + `)\b`)
 	reTopDim = regexp.MustCompile(`^\s*(?:of\s+|the\s+)?(` + dimPattern + `)\b`)
+	reTopDim2 = regexp.MustCompile(`^\s*(?:of\s+|the\s+)?[a-z-]+\s+(` + dimPattern + `)\b`)
 }
 
+// Context patterns: what the words before an entity say about it.
 var (
+	reCtxContains  = regexp.MustCompile(`(?:contain|contains|containing|including|includes|substring)\s*$`)
+	reCtxPrefix    = regexp.MustCompile(`(?:start|starts|starting|begin|begins|beginning) with\s*$`)
+	reCtxCmdline   = regexp.MustCompile(`command[- ]?lines?\s+(?:\w+\s+){0,2}$`)
+	reCtxFolder    = regexp.MustCompile(`(?:folder|path|directory)\s+(?:\w+\s+){0,2}$`)
+	reCtxSubject   = regexp.MustCompile(`(?:subject|subject line)\s+(?:\w+\s+){0,2}$`)
+	reCtxTitle     = regexp.MustCompile(`(?:title|named|called|name)\s+(?:\w+\s+){0,2}$`)
+	reCtxSender    = regexp.MustCompile(`\b(?:from|sent by|sender|senders?)\s*$`)
+	reCtxRecipient = regexp.MustCompile(`\b(?:to|recipient|recipients|received by|sent to)\s*$`)
+	reCtxProcess   = regexp.MustCompile(`\b(?:process|processes|ran|run|running|runs|spawned|spawn|executed|launched|binary|by)\s*$`)
+	reLetters      = regexp.MustCompile(`[a-z]+`)
+	reErrorCode    = regexp.MustCompile(`\b(?:error|result|status)(?:\s+code)?\s*(?:is|=|==|of)?\s*(\d{2,6})\b`)
+	reCtxAfter     = regexp.MustCompile(`^\s*(?:in|within|inside)\s+(?:the\s+|its\s+)?(command[- ]?lines?|folder|path|directory|subject(?: line)?|title|name)\b`)
+	reCtxParent    = regexp.MustCompile(`\b(?:parent(?: process)?(?: name)?(?: is| was| of| =| ==)?|spawned by|started by|launched by|created by|child(?:ren)?(?: processes)? of|run by|executed by)\s*$`)
+	rePort         = regexp.MustCompile(`\b(?:remote\s+)?ports?\s+(\d{1,5})((?:\s*(?:,|and|or)\s*\d{1,5})*)\b`)
+)
+
+var (
+	reDim     *regexp.Regexp
 	reGroupBy *regexp.Regexp
 	reWhich   *regexp.Regexp
 	reTopDim  *regexp.Regexp
+	reTopDim2 *regexp.Regexp
 )
 
 func normDim(w string) string {
@@ -163,8 +208,45 @@ func understand(prompt string, now time.Time, vocab *Vocabulary) *understanding 
 	if reAnaphor.MatchString(s.text) {
 		u.followup = true
 	}
+	u.rest = s
 	u.unknown = s.leftovers()
+	u.dropCovered()
 	return u
+}
+
+// dropCovered removes a process filter a hunting concept already covers:
+// "powershell with an encoded command" needs no second FileName filter.
+func (u *understanding) dropCovered() {
+	var concepts []string
+	for _, f := range u.filters {
+		if f.Dim == "concept" && !f.Negate {
+			concepts = append(concepts, strings.ToLower(f.Concept))
+		}
+	}
+	if len(concepts) == 0 {
+		return
+	}
+	out := u.filters[:0]
+	for _, f := range u.filters {
+		covered := false
+		if f.Dim == dimProcess && !f.Negate {
+			for _, c := range concepts {
+				for _, v := range f.Values {
+					covered = covered || strings.Contains(c, `"`+strings.ToLower(v)+`"`)
+				}
+			}
+		}
+		if !covered {
+			out = append(out, f)
+		}
+	}
+	u.filters = out
+}
+
+// modifies reports whether the prompt changes a query: a filter, a
+// window, a shape, a grouping, a number or an order.
+func (u *understanding) modifies() bool {
+	return len(u.filters) > 0 || u.time != nil || u.shape != "" || len(u.by) > 0 || u.nSet || u.sortSet
 }
 
 // negated reports whether the text before offset i negates what follows.
@@ -188,21 +270,26 @@ func (u *understanding) quoted(s *scanner) {
 		before := s.before(loc[0])
 		neg := negated(s, loc[0])
 		s.blank(loc[0], loc[1])
+		// `"x" in the command line`: the place comes after the value.
+		if m := reCtxAfter.FindStringSubmatchIndex(s.text[loc[1]:]); m != nil {
+			before += " " + s.text[loc[1]+m[2]:loc[1]+m[3]] + " "
+			s.blank(loc[1]+m[0], loc[1]+m[1])
+		}
 		f := Filter{Dim: "text", Values: []string{val}, Op: "has", Negate: neg}
 		switch {
-		case regexp.MustCompile(`(?:contain|contains|containing|including|includes|substring)\s*$`).MatchString(before):
+		case reCtxContains.MatchString(before):
 			f.Op = "contains"
-		case regexp.MustCompile(`(?:start|starts|starting|begin|begins|beginning) with\s*$`).MatchString(before):
+		case reCtxPrefix.MatchString(before):
 			f.Op = "prefix"
 		}
 		switch {
-		case regexp.MustCompile(`command[- ]?lines?\s+(?:\w+\s+){0,2}$`).MatchString(before):
+		case reCtxCmdline.MatchString(before):
 			f.Dim = dimCmdline
-		case regexp.MustCompile(`(?:folder|path|directory)\s+(?:\w+\s+){0,2}$`).MatchString(before):
+		case reCtxFolder.MatchString(before):
 			f.Dim = dimFolder
-		case regexp.MustCompile(`(?:subject|subject line)\s+(?:\w+\s+){0,2}$`).MatchString(before):
+		case reCtxSubject.MatchString(before):
 			f.Dim = dimSubject
-		case regexp.MustCompile(`(?:title|named|called|name)\s+(?:\w+\s+){0,2}$`).MatchString(before):
+		case reCtxTitle.MatchString(before):
 			f.Dim = dimTitle
 		}
 		if f.Dim != "text" && f.Op == "has" {
@@ -226,9 +313,9 @@ func (u *understanding) entities(s *scanner, vocab *Vocabulary) {
 		before := s.before(loc[0])
 		dim := dimUser
 		switch {
-		case regexp.MustCompile(`\b(?:from|sent by|sender|senders?)\s*$`).MatchString(before):
+		case reCtxSender.MatchString(before):
 			dim = dimSender
-		case regexp.MustCompile(`\b(?:to|recipient|recipients|received by|sent to)\s*$`).MatchString(before):
+		case reCtxRecipient.MatchString(before):
 			dim = dimRecipient
 		}
 		u.add(Filter{Dim: dim, Values: []string{v}, Op: "eq", Negate: negated(s, loc[0])})
@@ -279,11 +366,26 @@ func (u *understanding) entities(s *scanner, vocab *Vocabulary) {
 	}
 	for loc := s.findIndex(reFileName); loc != nil; loc = s.findIndex(reFileName) {
 		v := s.text[loc[0]:loc[1]]
+		f := Filter{Dim: dimFile, Values: []string{v}, Op: "eq", Negate: negated(s, loc[0])}
 		if fs := vocab.files(v); len(fs) > 0 {
-			u.add(Filter{Dim: dimFile, Values: fs, Op: "eq", Negate: negated(s, loc[0])})
-		} else {
-			u.add(Filter{Dim: dimFile, Values: []string{v}, Op: "eq", Negate: negated(s, loc[0])})
+			f.Values = fs
 		}
+		if m := reCtxParent.FindStringIndex(s.before(loc[0])); m != nil {
+			f.Dim = dimParent
+			s.blank(m[0], m[1])
+		}
+		u.add(f)
+		s.blank(loc[0], loc[1])
+	}
+	for m := s.find(reErrorCode); m != nil; m = s.find(reErrorCode) {
+		u.add(Filter{Dim: dimErrorCode, Values: []string{m[1]}, Op: "eq"})
+	}
+	for m := s.find(rePort); m != nil; m = s.find(rePort) {
+		ports := append([]string{m[1]}, reDigits1.FindAllString(m[2], -1)...)
+		u.add(Filter{Dim: dimPort, Values: ports, Op: "eq"})
+	}
+	for loc := s.findIndex(reCountry); loc != nil; loc = s.findIndex(reCountry) {
+		u.add(Filter{Dim: dimCountry, Values: []string{countries[strings.Join(strings.Fields(s.text[loc[2]:loc[3]]), " ")]}, Op: "eq", Negate: negated(s, loc[0])})
 		s.blank(loc[0], loc[1])
 	}
 	for loc := s.findIndex(reDomain); loc != nil; loc = s.findIndex(reDomain) {
@@ -334,13 +436,18 @@ func (u *understanding) names(s *scanner, vocab *Vocabulary) {
 	re := phrase(procs...)
 	for loc := s.findIndex(re); loc != nil; loc = s.findIndex(re) {
 		w := s.text[loc[2]:loc[3]]
-		if ambiguousProcess[w] && !regexp.MustCompile(`\b(?:process|processes|ran|run|running|runs|spawned|spawn|executed|launched|binary|by)\s*$`).MatchString(s.before(loc[2])) {
+		if ambiguousProcess[w] && !reCtxProcess.MatchString(s.before(loc[2])) {
 			// An English word: leave it.
 			s.blank(loc[2], loc[3])
 			u.unknown = append(u.unknown, w)
 			continue
 		}
-		u.add(Filter{Dim: dimProcess, Values: processFiles(w, vocab), Op: "eq", Negate: negated(s, loc[2])})
+		f := Filter{Dim: dimProcess, Values: processFiles(w, vocab), Op: "eq", Negate: negated(s, loc[2])}
+		if m := reCtxParent.FindStringIndex(s.before(loc[2])); m != nil {
+			f.Dim = dimParent
+			s.blank(m[0], m[1])
+		}
+		u.add(f)
 		s.blank(loc[2], loc[3])
 	}
 }
@@ -397,9 +504,11 @@ func (u *understanding) focus(s *scanner) {
 
 // shapeWords takes what the answer should look like.
 func (u *understanding) shapeWords(s *scanner) {
-	if m := s.find(reTrend); m != nil {
+	for m := s.find(reTrend); m != nil; m = s.find(reTrend) {
+		if u.shape != ShapeTrend {
+			u.bin = 24 * time.Hour
+		}
 		u.shape = ShapeTrend
-		u.bin = 24 * time.Hour
 		for _, g := range m[1:] {
 			switch g {
 			case "hour", "hourly":
@@ -443,7 +552,7 @@ func (u *understanding) shapeWords(s *scanner) {
 	}
 	for m := s.find(reGroupBy); m != nil; m = s.find(reGroupBy) {
 		u.by = appendUnique(u.by, normDim(m[1]))
-		for _, w := range regexp.MustCompile(dimPattern).FindAllString(m[2], -1) {
+		for _, w := range reDim.FindAllString(m[2], -1) {
 			u.by = appendUnique(u.by, normDim(w))
 		}
 	}
@@ -463,6 +572,10 @@ func (u *understanding) shapeWords(s *scanner) {
 func (u *understanding) topDim(s *scanner, at int) {
 	rest := s.text[at:]
 	m := reTopDim.FindStringSubmatchIndex(rest)
+	if m == nil {
+		// "most common alert titles": one word between.
+		m = reTopDim2.FindStringSubmatchIndex(rest)
+	}
 	if m == nil {
 		return
 	}
@@ -501,7 +614,7 @@ func (u *understanding) setSort(what, dir string) {
 func (u *understanding) incidentFields(s *scanner) {
 	sev := func(first, rest, above string) {
 		var vals []string
-		for _, w := range append([]string{first}, regexp.MustCompile(`[a-z]+`).FindAllString(rest, -1)...) {
+		for _, w := range append([]string{first}, reLetters.FindAllString(rest, -1)...) {
 			if v, ok := severityNames[w]; ok {
 				vals = appendUnique(vals, v)
 			}
@@ -534,6 +647,10 @@ func (u *understanding) incidentFields(s *scanner) {
 	}
 	if m := s.find(reStatusNew); m != nil {
 		u.add(Filter{Dim: dimStatus, Values: []string{"New"}, Op: "eq"})
+	} else if loc := s.findIndex(reNewNoun); loc != nil {
+		// "new incidents": status New; the noun stays for the subject.
+		u.add(Filter{Dim: dimStatus, Values: []string{"New"}, Op: "eq"})
+		s.blank(loc[2], loc[3])
 	} else if loc := s.findIndex(reStatus); loc != nil {
 		w := s.text[loc[2]:loc[3]]
 		neg := negated(s, loc[0])

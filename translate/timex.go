@@ -239,6 +239,10 @@ func extractTime(s *scanner, now time.Time) (*TimeRange, error) {
 		return &TimeRange{Ago: time.Duration(n) * unitDur[m[2]], Text: m[0]}, nil
 	}
 	if m := s.find(reSince); m != nil {
+		if w := strings.TrimSpace(m[1]); strings.HasPrefix(m[0], "from") && (w == "today" || w == "yesterday") {
+			// "alerts from yesterday": that day, not since it.
+			return &TimeRange{Day: w, Text: m[0]}, nil
+		}
 		t, _, ok := parseDate(m[1], now)
 		if ok {
 			return &TimeRange{Start: t, Text: m[0]}, nil

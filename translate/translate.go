@@ -3,6 +3,7 @@ package translate
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -107,7 +108,35 @@ func (o *Offline) Translate(_ context.Context, req *Request) (*Translation, erro
 	if tr != nil {
 		return tr, nil
 	}
+	if plan != nil && plan.Subject != "" && plan.View == "" && plan.Base == "" {
+		// Words that name stored values of the subject's table.
+		if fs := o.Vocab.groundValues(subjectByID(plan.Subject), u.rest); len(fs) > 0 {
+			for _, f := range fs {
+				plan.setFilter(f)
+			}
+			u.unknown = u.rest.leftovers()
+		}
+	}
+	if names := unknownNames(u.unknown); len(names) > 0 {
+		// A name nothing matched would be dropped from the query: ask
+		// rather than run something broader than was meant.
+		return clarify(o.explain(plan, u), fmt.Sprintf("I do not know %s: the dataset has no device, account or file of that name that I recognise. Is it a device (\"on host %s\"), a user (\"user %s\"), or text to search for (in quotes)?", strings.Join(quoteAll(names), ", "), names[0], names[0]), c.Plan, c.Focus), nil
+	}
 	return o.finish(plan, focus, u)
+}
+
+var reNameLike = regexp.MustCompile(`^[a-z][a-z0-9_.$-]*(?:\d[a-z0-9_.$-]*|[._][a-z0-9]+)$`)
+
+// unknownNames are the words left over that look like names of things
+// (host99, john.doe, svc_sql), not English.
+func unknownNames(words []string) []string {
+	var out []string
+	for _, w := range words {
+		if reNameLike.MatchString(w) {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // finish builds, checks and explains the plan's query.
@@ -124,6 +153,10 @@ func (o *Offline) finish(plan *Plan, focus *Entity, u *understanding) (*Translat
 		return nil, fmt.Errorf("internal error: the translated query does not parse: %v\n%s", err, text)
 	}
 	if _, err := kql.Check(q2, o.Schema); err != nil {
+		if plan.Base != "" {
+			// The follow-up names something the typed query lacks.
+			return clarify(o.explain(plan, u), fmt.Sprintf("That does not fit the previous query (%v); ask a new question instead?", err), nil, focus), nil
+		}
 		return nil, fmt.Errorf("internal error: the translated query does not check: %v\n%s", err, text)
 	}
 	return &Translation{Query: q2, KQL: text, Explanation: o.explain(plan, u), Plan: plan, Focus: focus}, nil
@@ -199,9 +232,15 @@ func (o *Offline) resolve(u *understanding, c *Context) (*Plan, *Entity, *Transl
 			return p, focus, nil
 		}
 	}
-	if focus != nil && newFocus != nil && (newFocus.Kind == "device" || newFocus.Kind == "user") && prev != nil {
+	if newFocus != nil && (newFocus.Kind == "device" || newFocus.Kind == "user") && (prev != nil || c.KQL != "") {
 		// Drill into one value of a grouping: the rows behind it.
 		p := prev.clone()
+		if p == nil || p.View != "" {
+			p = &Plan{Base: c.KQL}
+			if c.Result != nil {
+				p.BaseColumns = c.Result.Columns
+			}
+		}
 		p.View, p.Focus, p.EvidenceDim = "", nil, ""
 		dim := dimDevice
 		if newFocus.Kind == "user" {
@@ -222,6 +261,19 @@ func (o *Offline) resolve(u *understanding, c *Context) (*Plan, *Entity, *Transl
 		} else {
 			sub = subjectByID(u.conceptS[0])
 		}
+	}
+	if sub == nil && !continuing && c.KQL != "" && u.modifies() && (prev == nil || prev.View != "" || prev.Base != "") {
+		// A follow-up to a query typed as KQL (or to a drill-down view):
+		// its pipeline, with more operators.
+		if prev != nil && prev.Base != "" {
+			plan = prev
+		} else {
+			plan = &Plan{Base: c.KQL}
+			if c.Result != nil {
+				plan.BaseColumns = c.Result.Columns
+			}
+		}
+		continuing = true
 	}
 	if sub == nil && !continuing {
 		if prev != nil && prev.View == "" && prev.Subject != "" {
@@ -257,9 +309,11 @@ func (o *Offline) resolve(u *understanding, c *Context) (*Plan, *Entity, *Transl
 			}
 		}
 	}
-	if continuing {
+	if continuing && plan == nil {
 		plan = prev
 		plan.View, plan.Focus, plan.EvidenceDim = "", nil, ""
+	} else if continuing {
+		// plan is a follow-up over a base query.
 	} else if sub == nil {
 		return nil, nil, o.nothingUnderstood(u, c)
 	} else {

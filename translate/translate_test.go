@@ -132,6 +132,29 @@ SecurityIncident
 | where AccountUpn =~ "megan.bowen@contoso.com"
 | summarize Count = count() by Timestamp = bin(Timestamp, 1h)
 | sort by Timestamp asc`},
+		{"alerts from yesterday", `AlertInfo
+| where Timestamp >= startofday(ago(1d)) and Timestamp < startofday(now())
+| project Timestamp, AlertId, Title, Severity, Category, ServiceSource, AttackTechniques
+| sort by Timestamp desc`},
+		{"what are the most common alert titles", `AlertInfo
+| summarize Count = count() by Title
+| top 10 by Count desc, Title asc`},
+		{`process events with "mimikatz" in the command line`, `DeviceProcessEvents
+| where ProcessCommandLine has "mimikatz"
+| project Timestamp, DeviceName, AccountName, FileName, ProcessCommandLine, InitiatingProcessFileName
+| top 100 by Timestamp desc`},
+		{"any sign-ins from Nigeria?", `AADSignInEventsBeta
+| where Country =~ "NG"
+| project Timestamp, AccountUpn, Application, IPAddress, Country, ErrorCode, UserAgent
+| top 100 by Timestamp desc`},
+		{"processes spawned by cmd", `DeviceProcessEvents
+| where InitiatingProcessFileName =~ "cmd.exe"
+| project Timestamp, DeviceName, AccountName, FileName, ProcessCommandLine, InitiatingProcessFileName
+| top 100 by Timestamp desc`},
+		{"network connections on port 4444 or 3333", `DeviceNetworkEvents
+| where RemotePort in (4444, 3333)
+| project Timestamp, DeviceName, ActionType, RemoteIP, RemotePort, RemoteUrl, InitiatingProcessFileName, InitiatingProcessAccountName
+| top 100 by Timestamp desc`},
 	} {
 		tr := translateOne(t, c.prompt, nil)
 		if tr.Clarification != "" {
@@ -154,6 +177,8 @@ func TestClarify(t *testing.T) {
 		{"rare logons", "Rare what?"},
 		{"high severity process events", "Process events have no severity"},
 		{"logons between June 5 and June 3", "ends before it starts"},
+		{"alerts for host99", `I do not know "host99"`},
+		{"sign-ins of john.doe", `I do not know "john.doe"`},
 	} {
 		tr := translateOne(t, c.prompt, nil)
 		if tr.Clarification == "" {
@@ -313,6 +338,63 @@ func TestLexiconMatchesSchema(t *testing.T) {
 		}
 		if _, err := kql.Check(q, s); err != nil {
 			t.Errorf("concept %q: %v", c.words[0], err)
+		}
+	}
+}
+
+// A follow-up to a query typed as KQL appends to its pipeline, over the
+// columns of its result.
+func TestFollowUpOnTypedKQL(t *testing.T) {
+	typed := `DeviceProcessEvents | where FileName =~ "certutil.exe" | project Timestamp, DeviceName, AccountName`
+	res := &Table{
+		Columns: []kql.Column{{Name: "Timestamp", Type: kql.TDatetime}, {Name: "DeviceName", Type: kql.TString}, {Name: "AccountName", Type: kql.TString}},
+		Rows:    [][]any{{nil, "ws-leg-014.corp.contoso.com", "joni.sherman"}},
+	}
+	c := &Context{KQL: typed, Result: res}
+	prefix := "DeviceProcessEvents\n| where FileName =~ \"certutil.exe\"\n| project Timestamp, DeviceName, AccountName\n"
+	for _, f := range []struct{ prompt, want string }{
+		{"now count them by device", prefix + "| summarize Count = count() by DeviceName\n| sort by Count desc, DeviceName asc"},
+		{"only on fs01 in the last day", prefix + "| where Timestamp > ago(1d)\n| where DeviceName =~ \"fs01.corp.contoso.com\""},
+		{"the first one", prefix + "| where DeviceName =~ \"ws-leg-014.corp.contoso.com\""},
+		{"top 5", prefix + "| take 5"},
+	} {
+		tr := translateOne(t, f.prompt, c)
+		if tr.KQL != f.want {
+			t.Errorf("%q:\n%s\nwant\n%s", f.prompt, tr.KQL, f.want)
+		}
+	}
+	// What the result lacks is asked about, not guessed.
+	tr := translateOne(t, "group by remote ip", c)
+	if !strings.Contains(tr.Clarification, "no IP address column") {
+		t.Errorf("group by a missing column: %q / %s", tr.Clarification, tr.KQL)
+	}
+}
+
+// Words that name values of the dataset's categorical columns filter on
+// them.
+func TestGroundValues(t *testing.T) {
+	v := &Vocabulary{Values: map[string]map[string][]string{
+		"AlertInfo":         {"ServiceSource": {"Microsoft Defender for Endpoint", "Microsoft Defender for Identity"}, "Category": {"Ransomware", "Execution"}},
+		"EmailEvents":       {"DeliveryAction": {"Blocked", "Delivered", "Junked"}},
+		"DeviceLogonEvents": {"ActionType": {"LogonFailed", "LogonSuccess"}},
+	}}
+	o := NewOffline(nil, v)
+	for _, c := range []struct{ prompt, want string }{
+		{"alerts from Defender for Identity", `| where ServiceSource == "Microsoft Defender for Identity"`},
+		{"ransomware alerts", `| where Category == "Ransomware"`},
+		{"emails that were blocked or junked", `| where DeliveryAction in ("Blocked", "Junked")`},
+		{"logons that failed", `| where ActionType == "LogonFailed"`},
+	} {
+		tr, err := o.Translate(context.Background(), &Request{Prompt: c.prompt, Now: now})
+		if err != nil || tr.Clarification != "" {
+			t.Errorf("%q: %v %s", c.prompt, err, tr.Clarification)
+			continue
+		}
+		if !strings.Contains(tr.KQL, c.want) {
+			t.Errorf("%q:\n%s\nwant %s", c.prompt, tr.KQL, c.want)
+		}
+		if strings.Contains(tr.Explanation, "Not used") {
+			t.Errorf("%q: %s", c.prompt, tr.Explanation)
 		}
 	}
 }

@@ -254,7 +254,11 @@ one", "only on fs01", "now count them by device") or a KQL query, which runs
 as typed. Each answer shows the KQL, the result and a summary; a question
 that is ambiguous is answered with a question.
 
-Commands: help, reset (forget the context), exit (or Ctrl-D).
+Commands: help, history, reset (forget the context), exit (or Ctrl-D).
+Interactive prompts are kept in a history file in the user's state directory
+($XDG_STATE_HOME or the cache directory, kqlhunt/chat_history; written
+atomically, mode 0600); KQLHUNT_HISTORY=FILE moves it, KQLHUNT_HISTORY=off
+turns it off. Ctrl-C ends the chat.
 
 --script FILE replays a transcript, one prompt per line (blank lines and
 lines starting with # are skipped), echoing each prompt; with --now the
@@ -294,8 +298,10 @@ func (o *chatOptions) run(ctx context.Context) error {
 	}
 	defer eng.Close()
 	s := &chat.Session{Engine: eng, Backend: backend, Now: o.now}
+	var hist *chat.History
 	if interactive {
-		fmt.Fprintln(out, "kqlhunt chat: ask in plain English or type KQL. help, reset, exit.")
+		fmt.Fprintln(out, "kqlhunt chat: ask in plain English or type KQL. help, history, reset, exit.")
+		hist = o.openHistory()
 	}
 	failed, pending := false, false
 	sc := bufio.NewScanner(in)
@@ -320,11 +326,25 @@ func (o *chatOptions) run(ctx context.Context) error {
 		case "help", "?", ":help":
 			fmt.Fprintln(out, chatHelp)
 			continue
+		case "history", ":history":
+			if hist != nil {
+				for _, e := range hist.Entries[max(0, len(hist.Entries)-20):] {
+					fmt.Fprintln(out, "  "+e)
+				}
+			}
+			continue
 		case "reset", ":reset", "clear":
 			s.Reset()
 			pending = false
 			fmt.Fprintln(out, "(context cleared)")
 			continue
+		}
+		if hist != nil {
+			hist.Add(line)
+			if err := hist.Save(); err != nil {
+				fmt.Fprintf(o.env.stderr, "kqlhunt: not keeping the chat history: %v\n", err)
+				hist = nil
+			}
 		}
 		t, err := s.Ask(ctx, line)
 		if err != nil {
@@ -349,6 +369,27 @@ func (o *chatOptions) run(ctx context.Context) error {
 	return o.chatExit(out, failed, pending)
 }
 
+// openHistory loads the chat history from the user's state directory;
+// without one (or with KQLHUNT_HISTORY=off) the chat keeps none.
+func (o *chatOptions) openHistory() *chat.History {
+	path := os.Getenv("KQLHUNT_HISTORY")
+	if path == "off" {
+		return nil
+	}
+	if path == "" {
+		var err error
+		if path, err = chat.DefaultHistoryPath(); err != nil {
+			return nil
+		}
+	}
+	h, err := chat.LoadHistory(path)
+	if err != nil {
+		fmt.Fprintf(o.env.stderr, "kqlhunt: not keeping the chat history: %v\n", err)
+		return nil
+	}
+	return h
+}
+
 const chatHelp = `Ask in plain English, for example:
   high-severity incidents from the past week
   tell me more about the first one
@@ -357,7 +398,7 @@ const chatHelp = `Ask in plain English, for example:
   which devices ran powershell with an encoded command
   now count them by device
 Or type KQL (it runs as typed): DeviceProcessEvents | take 5
-Commands: help, reset (forget the context), exit.`
+Commands: help, history (the last prompts), reset (forget the context), exit.`
 
 func (o *chatOptions) chatExit(out *output, failed, pending bool) error {
 	if err := out.commit(); err != nil {
