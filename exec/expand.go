@@ -209,8 +209,8 @@ func (c *compiler) parse(r *rel, op *kql.ParseOp, sc *scope) (*rel, error) {
 	if kind != "regex" {
 		re.WriteString("$")
 	}
-	pattern := re.String()
-	if _, err := regexp.Compile(pattern); err != nil {
+	pattern, err := rewriteRegex(re.String())
+	if err != nil {
 		return nil, errAt(op, "parse pattern is not a valid regular expression: %v", err)
 	}
 	pat := quoteString(pattern)

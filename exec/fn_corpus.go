@@ -65,7 +65,8 @@ func registerCorpusFuncs(reg func(string, int, int, fnImpl)) {
 		if len(a) > 2 {
 			return val{}, errAt(call, "indexof_regex with start, length or occurrence is not supported")
 		}
-		if err := checkRegex(call.Args[1], a[1]); err != nil {
+		var err error
+		if a[1], err = regexVal(call.Args[1], a[1]); err != nil {
 			return val{}, err
 		}
 		s := c.asString(a[0]).sql
