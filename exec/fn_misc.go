@@ -42,7 +42,7 @@ func registerMiscFuncs(reg func(string, int, int, fnImpl)) {
 	})
 	reg("base64_decode_tostring base64_decodestring", 1, 1, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		s := c.asString(a[0]).sql
-		return val{sql: "coalesce(CASE WHEN regexp_matches(" + s + ", '^[A-Za-z0-9+/]*={0,2}$') AND length(" + s + ") % 4 = 0 THEN TRY(decode(from_base64(" + s + "))) END, '')", t: kql.TString}, nil
+		return val{sql: "coalesce(CASE WHEN regexp_matches(" + s + ", '^[A-Za-z0-9+/]*={0,2}$') AND length(" + s + ") % 4 = 0 THEN " + tryApply(s, func(x string) string { return "decode(from_base64(" + x + "))" }) + " END, '')", t: kql.TString}, nil
 	})
 	reg("strcmp", 2, 2, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		x, y := c.asString(a[0]).sql, c.asString(a[1]).sql

@@ -55,3 +55,13 @@ func TestDotNetRegexSpellings(t *testing.T) {
 		t.Errorf("back-reference: err = %v", err)
 	}
 }
+
+// url_decode of a value read through parse_url's query parameters (a
+// subquery in SQL) decodes it: Microsoft's SafeLinks hunts do this.
+func TestURLDecodeOfQueryParameter(t *testing.T) {
+	e := openLocked(t)
+	r := query(t, e, `print u = "https://x.safelinks.protection.outlook.com/?url=https%3A%2F%2Fevil.com%2Fa&data=1" | project d = url_decode(tostring(parse_url(u)["Query Parameters"]["url"]))`)
+	if r.Rows[0][0] != "https://evil.com/a" {
+		t.Errorf("url_decode = %v, want https://evil.com/a", r.Rows[0][0])
+	}
+}
