@@ -203,11 +203,14 @@ func registerWindowFuncs(regRaw func(string, fnImpl)) {
 				def = "''"
 			}
 			if len(call.Args) == 3 {
-				if !isConstExpr(call.Args[2]) {
-					return val{}, errAt(call.Args[2], "%s(): the default value must be a constant", name)
-				}
-				d, err := c.scalar(call.Args[2], ev)
+				// a constant: Kusto rejects a column here (prev(t, 1, t) in
+				// the conformance cases) and accepts a row-independent
+				// expression (Microsoft's uptime hunt: prev(Timestamp, 1, now(1d)))
+				d, err := c.scalar(call.Args[2], &env{c: c, sc: ev.sc})
 				if err != nil {
+					if !isConstExpr(call.Args[2]) {
+						return val{}, errAt(call.Args[2], "%s(): the default value must be a constant", name)
+					}
 					return val{}, err
 				}
 				def = "CAST(" + d.sql + " AS " + sqlType(x.t) + ")"
