@@ -274,6 +274,8 @@ func (c *compiler) evaluate(r *rel, op *kql.EvaluateOp, sc *scope) (*rel, error)
 		return c.bagUnpack(r, op.Plugin, sc)
 	case "pivot":
 		return c.pivot(r, op, sc)
+	case "sliding_window_counts":
+		return c.slidingWindowCounts(r, op.Plugin, sc)
 	}
 	return nil, errAt(op.Plugin, "plugin %q is not supported", op.Plugin.Func.Name)
 }
