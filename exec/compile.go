@@ -229,15 +229,65 @@ func (c *compiler) query(q *kql.Query) (*Program, error) {
 	return c.finish(last), nil
 }
 
-// finish writes the final SELECT over the last relation.
+// pruneStages turns the pruning of finish on; tests compare the results
+// of pruned and unpruned statements.
+var pruneStages = true
+
+// finish writes the final SELECT over the last relation, after pruning
+// the stages it does not need (see prune.go).
 func (c *compiler) finish(r *rel) *Program {
+	sel := func(checked func(name string) bool) string {
+		var b strings.Builder
+		b.WriteString("SELECT ")
+		for i, col := range r.cols {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			q := quoteIdent(col.Name)
+			switch col.Type {
+			case kql.TDynamic:
+				b.WriteString("CAST(" + q + " AS VARCHAR) AS " + q)
+			case kql.TDecimal:
+				b.WriteString(decimalText(q) + " AS " + q)
+			case kql.TDatetime:
+				if checked != nil && checked(q) {
+					// a stored value: in range, and read back as the
+					// driver's time.Time, which Run keeps as it is
+					b.WriteString("make_timestamp_ns(" + q + " * 100) AS " + q)
+					break
+				}
+				// KQL datetimes span 0001-01-01 .. 9999-12-31; beyond is null
+				b.WriteString("(CASE WHEN " + q + " BETWEEN " + minDatetimeTicks + " AND " + maxDatetimeTicks + " THEN " + q + " END) AS " + q)
+			default:
+				b.WriteString(q)
+			}
+		}
+		if len(r.cols) == 0 {
+			b.WriteString("NULL AS \"$empty\" LIMIT 0")
+		}
+		b.WriteString(" FROM " + r.from)
+		if r.ord {
+			b.WriteString(" ORDER BY " + ordCol)
+		}
+		return b.String()
+	}
+	final := sel(nil)
+	ctes := c.ctes
+	if len(ctes) > 0 && pruneStages {
+		p := newPruner(ctes, c.opts.Schema)
+		ctes = p.run(final)
+		if i, ok := p.index[r.from]; ok {
+			// stored datetimes (TIMESTAMP_NS: 1677..2262) need no range check
+			final = sel(func(q string) bool { return p.storedDatetime(i, q, 0) })
+		}
+	}
 	var b strings.Builder
-	if len(c.ctes) > 0 {
+	if len(ctes) > 0 {
 		b.WriteString("WITH ")
 		if c.recursive {
 			b.WriteString("RECURSIVE ")
 		}
-		for i, s := range c.ctes {
+		for i, s := range ctes {
 			if i > 0 {
 				b.WriteString(",\n")
 			}
@@ -245,31 +295,7 @@ func (c *compiler) finish(r *rel) *Program {
 		}
 		b.WriteString("\n")
 	}
-	b.WriteString("SELECT ")
-	for i, col := range r.cols {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		q := quoteIdent(col.Name)
-		switch col.Type {
-		case kql.TDynamic:
-			b.WriteString("CAST(" + q + " AS VARCHAR) AS " + q)
-		case kql.TDecimal:
-			b.WriteString(decimalText(q) + " AS " + q)
-		case kql.TDatetime:
-			// KQL datetimes span 0001-01-01 .. 9999-12-31; beyond is null
-			b.WriteString("(CASE WHEN " + q + " BETWEEN " + minDatetimeTicks + " AND " + maxDatetimeTicks + " THEN " + q + " END) AS " + q)
-		default:
-			b.WriteString(q)
-		}
-	}
-	if len(r.cols) == 0 {
-		b.WriteString("NULL AS \"$empty\" LIMIT 0")
-	}
-	b.WriteString(" FROM " + r.from)
-	if r.ord {
-		b.WriteString(" ORDER BY " + ordCol)
-	}
+	b.WriteString(final)
 	cols := append([]kql.Column(nil), r.cols...)
 	return &Program{SQL: b.String(), Columns: cols, Ordered: r.sorted}
 }

@@ -177,11 +177,18 @@ func (e *Engine) Run(ctx context.Context, p *Program) (*Result, error) {
 	for i := range raw {
 		ptrs[i] = &raw[i]
 	}
+	// rows are cut from larger blocks: one allocation per block, not per row
+	const blockRows = 256
+	var block []any
 	for rows.Next() {
 		if err := rows.Scan(ptrs...); err != nil {
 			return nil, runError(ctx, err)
 		}
-		row := make([]any, n)
+		if len(block) < n {
+			block = make([]any, n*blockRows)
+		}
+		row := block[:n:n]
+		block = block[n:]
 		for i, col := range p.Columns {
 			v, err := convertValue(col.Type, raw[i])
 			if err != nil {
@@ -212,12 +219,36 @@ func runError(ctx context.Context, err error) error {
 }
 
 // convertValue turns a DuckDB value into the Go value Result documents.
+// A value that already has its documented Go type is returned as it is,
+// without boxing it again.
 func convertValue(t kql.Type, v any) (any, error) {
 	if v == nil {
 		if t == kql.TString {
 			return "", nil
 		}
 		return nil, nil
+	}
+	switch x := v.(type) {
+	case string:
+		if t == kql.TString || t == kql.TGuid || t == kql.TDecimal {
+			return v, nil
+		}
+	case int64:
+		if t == kql.TLong || t == kql.TInt {
+			return v, nil
+		}
+	case float64:
+		if t == kql.TReal {
+			return v, nil
+		}
+	case bool:
+		if t == kql.TBool {
+			return v, nil
+		}
+	case time.Time:
+		if t == kql.TDatetime && x.Location() == time.UTC {
+			return v, nil
+		}
 	}
 	switch t {
 	case kql.TBool:

@@ -62,12 +62,12 @@ func registerCorpusFuncs(reg func(string, int, int, fnImpl)) {
 	// which re matches (in the same string, so anchors and \b see the
 	// same context). The start/length/occurrence form is not supported.
 	reg("indexof_regex", 2, 5, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
-		if len(a) > 2 {
-			return val{}, errAt(call, "indexof_regex with start, length or occurrence is not supported")
-		}
 		var err error
 		if a[1], err = regexVal(call.Args[1], a[1]); err != nil {
 			return val{}, err
+		}
+		if len(a) > 2 {
+			return indexofRegexRange(c, call, a)
 		}
 		s := c.asString(a[0]).sql
 		pre := "('^(?s:(.*?))(?:' || " + a[1].sql + " || ')')"

@@ -17,8 +17,6 @@ func elemText(e string) string {
 	return "CAST(" + e + " AS VARCHAR)"
 }
 
-var jsonElemText = elemText("e")
-
 // distinctInOrder removes duplicates from a list, keeping first occurrences.
 func distinctInOrder(l string) string {
 	return "list_filter(" + l + ", (x, i) -> list_position(" + l + ", x) = i)"
@@ -55,13 +53,25 @@ func registerDynamicFuncs(reg func(string, int, int, fnImpl)) {
 		e := "(CASE WHEN " + a[2].sql + " < 0 THEN " + n + " + " + a[2].sql + " ELSE least(" + a[2].sql + ", " + n + " - 1) END)"
 		return val{sql: "to_json(CASE WHEN " + e + " < " + s + " THEN CAST([] AS JSON[]) ELSE list_slice(" + l + ", " + s + " + 1, " + e + " + 1) END)", t: kql.TDynamic}, nil
 	})
-	reg("array_index_of", 2, 4, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
-		if len(a) > 2 {
-			return val{}, errAt(call, "array_index_of with start/length is not supported")
-		}
+	reg("array_index_of", 2, 5, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		l := jsonList(dynArg(c, a[0]))
-		x := elemText("(" + c.toDynamic(a[1]).sql + ")")
-		return val{sql: "(CASE WHEN " + l + " IS NULL THEN NULL ELSE CAST(coalesce(list_position(list_transform(" + l + ", e -> " + jsonElemText + "), " + x + "), 0) - 1 AS BIGINT) END)", t: kql.TLong}, nil
+		x := c.toDynamic(a[1]).sql
+		start, length, occ := "0", "-1", "1"
+		if len(a) >= 3 {
+			start = a[2].sql
+		}
+		if len(a) >= 4 {
+			length = a[3].sql
+		}
+		if len(a) == 5 {
+			occ = a[4].sql
+		}
+		// numbers compare as numbers (15 finds 15.0), other values by
+		// their JSON text
+		e := l + `["$p" + 1]`
+		num := func(j string) string { return "json_type(" + j + ") IN ('BIGINT', 'UBIGINT', 'DOUBLE')" }
+		match := "(CASE WHEN " + num(e) + " AND " + num(x) + " THEN CAST(" + e + " AS DOUBLE) = CAST(" + x + " AS DOUBLE) ELSE " + elemText(e) + " = " + elemText("("+x+")") + " END)"
+		return val{sql: nthMatch(searchRange("len("+l+")", start, length), match, occ), t: kql.TLong}, nil
 	})
 	reg("array_sum", 1, 1, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		l := jsonList(dynArg(c, a[0]))
@@ -75,7 +85,13 @@ func registerDynamicFuncs(reg func(string, int, int, fnImpl)) {
 	}
 	_ = minmax
 	sortFn := func(name, dir string) {
-		reg(name, 1, 2, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
+		reg(name, 1, 64, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
+			if len(a) >= 2 && a[1].t == kql.TDynamic {
+				return sortArrays(c, call, a, dir)
+			}
+			if len(a) > 2 {
+				return val{}, errAt(call.Args[2], "%s: expected arrays and then one nulls_last bool", name)
+			}
 			l := jsonList(dynArg(c, a[0]))
 			nulls := "NULLS LAST"
 			if len(a) == 2 {
@@ -94,7 +110,7 @@ func registerDynamicFuncs(reg func(string, int, int, fnImpl)) {
 		l := jsonList(dynArg(c, a[0]))
 		return val{sql: "to_json(list_reverse(" + l + "))", t: kql.TDynamic}, nil
 	})
-	reg("pack_array", 0, 64, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
+	reg("pack_array", 0, -1, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		var parts []string
 		for _, v := range a {
 			d := c.toDynamic(v).sql
@@ -233,9 +249,6 @@ func registerDynamicFuncs(reg func(string, int, int, fnImpl)) {
 		l := jsonList(dynArg(c, a[0]))
 		k := "coalesce(" + c.toDynamic(a[1]).sql + ", CAST('null' AS JSON))"
 		return val{sql: "to_json(list_transform(" + l + ", x -> CASE WHEN coalesce(json_type(x) <> 'NULL', false) THEN x ELSE " + k + " END))", t: kql.TDynamic}, nil
-	})
-	reg("array_split", 2, 2, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
-		return val{}, errAt(call, "array_split is not supported")
 	})
 	_ = strconv.Itoa
 }

@@ -3,7 +3,6 @@ package exec
 import (
 	"encoding/json"
 	"regexp"
-	"sort"
 	"strings"
 
 	"github.com/kqlhunt/kqlhunt/kql"
@@ -15,6 +14,18 @@ func constStrings(v val) ([]string, bool) {
 		return nil, false
 	}
 	var out []string
+	if json.Unmarshal([]byte(v.lit.Str), &out) != nil {
+		return nil, false
+	}
+	return out, true
+}
+
+// constElems decodes a constant dynamic array.
+func constElems(v val) ([]any, bool) {
+	if v.lit == nil || v.lit.Kind != kql.LitDynamic || v.null {
+		return nil, false
+	}
+	var out []any
 	if json.Unmarshal([]byte(v.lit.Str), &out) != nil {
 		return nil, false
 	}
@@ -114,24 +125,31 @@ func registerMoreFuncs(reg func(string, int, int, fnImpl)) {
 		return val{sql: "(CASE WHEN " + ipv4Long(s) + " IS NOT NULL AND " + ipv4Prefix(s) + " <= 32 THEN " + ipv4Prefix(s) + " END)", t: kql.TInt}, nil
 	})
 	reg("replace_strings", 3, 3, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
-		from, ok1 := constStrings(a[1])
-		to, ok2 := constStrings(a[2])
+		from, ok1 := constElems(a[1])
+		to, ok2 := constElems(a[2])
 		if !ok1 || !ok2 {
 			return val{}, errAt(call, "replace_strings: the lookups and replacements must be constant arrays")
 		}
+		// lookups apply in their order; a replacement that is not a
+		// string leaves its lookup as it is (but still protected from
+		// the later lookups)
 		type pair struct{ from, to string }
 		var ps []pair
-		for i, f := range from {
-			if f == "" {
+		for i, fe := range from {
+			f, ok := fe.(string)
+			if !ok || f == "" {
 				continue
 			}
 			t := ""
 			if i < len(to) {
-				t = to[i]
+				if ts, ok := to[i].(string); ok {
+					t = ts
+				} else {
+					t = f
+				}
 			}
 			ps = append(ps, pair{f, t})
 		}
-		sort.SliceStable(ps, func(i, j int) bool { return len(ps[i].from) > len(ps[j].from) })
 		// replace every lookup with a private-use placeholder first, so
 		// replacements are never replaced again
 		s := c.asString(a[0]).sql

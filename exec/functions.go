@@ -121,15 +121,17 @@ func init() {
 		if len(a) == 2 {
 			return val{sql: "(CASE WHEN " + t + " = '' THEN NULL ELSE CAST(strpos(" + s + ", " + t + ") - 1 AS BIGINT) END)", t: kql.TLong}, nil
 		}
-		start := a[2].sql
-		sub := "substr(" + s + ", " + start + " + 1)"
+		length, occ := "-1", "1"
 		if len(a) >= 4 {
-			sub = "substr(" + s + ", " + start + " + 1, (CASE WHEN " + a[3].sql + " < 0 THEN length(" + s + ") ELSE " + a[3].sql + " END))"
+			length = a[3].sql
 		}
 		if len(a) == 5 {
-			return val{}, errAt(call, "indexof with an occurrence argument is not supported")
+			occ = a[4].sql
 		}
-		return val{sql: "(CASE WHEN " + start + " < 0 OR " + start + " > length(" + s + ") THEN NULL WHEN strpos(" + sub + ", " + t + ") = 0 THEN CAST(-1 AS BIGINT) ELSE CAST(strpos(" + sub + ", " + t + ") - 1 + " + start + " AS BIGINT) END)", t: kql.TLong}, nil
+		// the match must start inside [start, start+length); it may run past
+		positions := searchRange("length("+s+")", a[2].sql, length)
+		match := "substr(" + s + `, "$p" + 1, length(` + t + ")) = " + t
+		return val{sql: "(CASE WHEN " + t + " = '' THEN NULL ELSE " + nthMatch(positions, match, occ) + " END)", t: kql.TLong}, nil
 	})
 	reg("countof", 2, 3, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		s, t := c.asString(a[0]).sql, c.asString(a[1]).sql
@@ -436,6 +438,10 @@ func init() {
 	registerMiscFuncs(reg)
 	registerMoreFuncs(reg)
 	registerCorpusFuncs(reg)
+	registerParseFuncs(reg)
+	registerSeriesFuncs(reg)
+	registerArrayFuncs(reg)
+	registerScalar2Funcs(reg)
 	registerWindowFuncs(regRaw)
 }
 
@@ -621,6 +627,14 @@ func (c *compiler) bin(call *kql.CallExpr, x, size val, at *val) (val, error) {
 			origin = dtTicks(at.sql)
 		}
 		t := dtTicks(x.sql)
+		if step, ok := parseSQLLong(size.sql); ok && step > 0 {
+			// a constant step: t minus its offset from the bin start,
+			// which is t's own offset when the step divides the origin
+			if o, ok := parseSQLLong(origin); ok && o%step == 0 {
+				s := strconv.FormatInt(step, 10)
+				return val{sql: ticksToDt("(" + t + " - ((" + t + ") % " + s + " + " + s + ") % " + s + ")"), t: kql.TDatetime}, nil
+			}
+		}
 		return val{sql: ticksToDt("(" + origin + ") + " + floorDivI("("+t+" - ("+origin+"))", "nullif("+size.sql+", 0)") + " * " + size.sql), t: kql.TDatetime}, nil
 	case x.t == kql.TTimespan && (size.t == kql.TTimespan || isIntegral(size.t)):
 		origin := "0"

@@ -160,11 +160,15 @@ func (c *compiler) join(left *rel, op *kql.JoinOp, sc *scope) (*rel, error) {
 		for _, k := range keys {
 			pk = append(pk, strings.Replace(k.l.sql, "l.", "", 1))
 		}
+		// One left row per key: DISTINCT ON keeps a whole row per key
+		// (nulls form one key, as in the join) and costs a hash
+		// aggregate, where a row_number() window costs a sort; with an
+		// order, the first row of each key.
 		order := ""
 		if left.ord {
-			order = " ORDER BY " + ordCol
+			order = " ORDER BY " + strings.Join(pk, ", ") + ", " + ordCol
 		}
-		d := c.addCTE("SELECT * FROM "+left.from+" QUALIFY row_number() OVER (PARTITION BY "+strings.Join(pk, ", ")+order+") = 1", left.cols, left.ord, false)
+		d := c.addCTE("SELECT DISTINCT ON ("+strings.Join(pk, ", ")+") * FROM "+left.from+order, left.cols, left.ord, false)
 		lfrom = d.from
 		kind = "inner"
 	}

@@ -16,6 +16,11 @@ type val struct {
 	t    kql.Type
 	null bool         // a typed null literal
 	lit  *kql.Literal // set for constants written as literals
+	// multi holds every result of a function that returns several
+	// (series_stats, series_fit_line, ...) under its automatic column
+	// name (see multiName); sql and t are what the call is worth inside
+	// an expression.
+	multi []outCol
 }
 
 func (v val) isConstString() (string, bool) {

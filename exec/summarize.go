@@ -223,12 +223,13 @@ func init() {
 	})
 	reg("percentiles_array", "percentiles_", 2, 64, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		x := a[0]
+		pcts, err := percentList(c, call, a[1:], 1)
+		if err != nil {
+			return val{}, err
+		}
 		var ps []string
-		for _, p := range a[1:] {
-			if p.t == kql.TDynamic {
-				return val{}, errAt(call, "percentiles_array with a dynamic list is not supported")
-			}
-			ps = append(ps, "CAST("+p.sql+" AS DOUBLE) / 100")
+		for _, p := range pcts {
+			ps = append(ps, p+" / 100")
 		}
 		return val{sql: "to_json(quantile_disc(" + x.sql + ", [" + strings.Join(ps, ", ") + "]))", t: kql.TDynamic}, nil
 	})
@@ -241,9 +242,10 @@ func init() {
 	reg("binary_all_xor", "binary_all_xor_", 1, 1, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		return val{sql: "bit_xor(" + a[0].sql + ")", t: kql.TLong}, nil
 	})
+	registerWeightedAggs(reg)
 	// arg_max, arg_min, percentiles and take_any with several columns are
 	// expanded by summarize itself; these entries make the names known.
-	for _, n := range []string{"arg_max", "arg_min", "percentiles"} {
+	for _, n := range []string{"arg_max", "arg_min", "argmax", "argmin", "percentiles", "percentilesw"} {
 		aggFuncs[n] = aggDef{prefix: n, min: 1, max: -1}
 	}
 }
@@ -297,6 +299,10 @@ func aggName(call *kql.CallExpr) string {
 	case "percentile":
 		if len(call.Args) == 2 {
 			return "percentile_" + arg + "_" + pctText(call.Args[1])
+		}
+	case "percentilew":
+		if len(call.Args) == 3 {
+			return "percentile_" + arg + "_" + pctText(call.Args[2])
 		}
 	}
 	return ad.prefix + arg
@@ -364,7 +370,7 @@ func (c *compiler) summarize(r *rel, op *kql.SummarizeOp, sc *scope) (*rel, erro
 	}
 	for _, ce := range op.Aggs {
 		call, isCall := ce.X.(*kql.CallExpr)
-		if isCall && (call.Func.Name == "arg_max" || call.Func.Name == "arg_min") && c.sc(sc, call.Func.Name) {
+		if isCall && argPickFuncs[call.Func.Name] && c.sc(sc, call.Func.Name) {
 			p, outs, err := c.argPick(call, aggEnv, r, keys, ce)
 			if err != nil {
 				return nil, err
@@ -374,15 +380,29 @@ func (c *compiler) summarize(r *rel, op *kql.SummarizeOp, sc *scope) (*rel, erro
 			picks = append(picks, argPick{field: field, fields: outs})
 			continue
 		}
-		if isCall && call.Func.Name == "percentiles" && c.sc(sc, "percentiles") {
-			if len(call.Args) < 2 {
-				return nil, errAt(call, "percentiles() takes a column and at least one percentage")
+		if isCall && (call.Func.Name == "percentiles" || call.Func.Name == "percentilesw") && c.sc(sc, call.Func.Name) {
+			weighted := call.Func.Name == "percentilesw"
+			first := 1
+			if weighted {
+				first = 2
+			}
+			if len(call.Args) <= first {
+				return nil, errAt(call, "%s() takes a column and at least one percentage", call.Func.Name)
 			}
 			x, err := c.scalar(call.Args[0], keyEnv)
 			if err != nil {
 				return nil, err
 			}
-			for i, pa := range call.Args[1:] {
+			var w val
+			if weighted {
+				if w, err = c.scalar(call.Args[1], keyEnv); err != nil {
+					return nil, err
+				}
+				if x, err = weightedArgs(c, call, []val{x, w}); err != nil {
+					return nil, err
+				}
+			}
+			for i, pa := range call.Args[first:] {
 				p, err := c.scalar(pa, keyEnv)
 				if err != nil {
 					return nil, err
@@ -391,7 +411,11 @@ func (c *compiler) summarize(r *rel, op *kql.SummarizeOp, sc *scope) (*rel, erro
 				if i < len(ce.Names) {
 					name = ce.Names[i].Name
 				}
-				aggs = append(aggs, aggOut{name: name, sql: "quantile_disc(" + x.sql + ", CAST(" + p.sql + " AS DOUBLE) / 100)", t: x.t, named: i < len(ce.Names)})
+				sql := "quantile_disc(" + x.sql + ", CAST(" + p.sql + " AS DOUBLE) / 100)"
+				if weighted {
+					sql = weightedPercentile(x, w, "CAST("+p.sql+" AS DOUBLE)")
+				}
+				aggs = append(aggs, aggOut{name: name, sql: sql, t: x.t, named: i < len(ce.Names)})
 			}
 			continue
 		}
@@ -465,6 +489,14 @@ func (c *compiler) summarize(r *rel, op *kql.SummarizeOp, sc *scope) (*rel, erro
 	if len(sel) == 0 {
 		return nil, errAt(op, "summarize needs an aggregation or a by clause")
 	}
+	// Groups come out of a parallel hash aggregate in any order; where the
+	// input has one, a group takes the position of its first row, so that
+	// make_list over the groups, ties of a later sort and row_number see
+	// the order Kusto's engine gives them.
+	ord := r.ord && len(keys) > 0
+	if ord {
+		sel = append(sel, "min("+ordCol+") AS "+ordCol)
+	}
 	if c.part != "" {
 		sel = append([]string{c.part}, sel...)
 	}
@@ -480,7 +512,7 @@ func (c *compiler) summarize(r *rel, op *kql.SummarizeOp, sc *scope) (*rel, erro
 		}
 		sql += " GROUP BY " + strings.Join(g, ", ")
 	}
-	out := c.addCTE(sql, cols, false, false)
+	out := c.addCTE(sql, cols, ord, false)
 	// second stage: dynamic keys back to JSON, arg_max picks expanded
 	needPost := len(picks) > 0
 	for _, k := range keys {
@@ -526,7 +558,10 @@ func (c *compiler) summarize(r *rel, op *kql.SummarizeOp, sc *scope) (*rel, erro
 		post = append(post, quoteIdent(a.name))
 		pcols = append(pcols, kql.Column{Name: a.name, Type: a.t})
 	}
-	return c.addCTE("SELECT "+strings.Join(post, ", ")+" FROM "+out.from, pcols, false, false), nil
+	if ord {
+		post = append(post, ordCol)
+	}
+	return c.addCTE("SELECT "+strings.Join(post, ", ")+" FROM "+out.from, pcols, ord, false), nil
 }
 
 func taken2(cols []kql.Column, name string) bool {
@@ -553,6 +588,10 @@ func (c *compiler) sc(s *scope, name string) bool {
 	return b == nil || b.fn == nil
 }
 
+// argPickFuncs are arg_max, arg_min and their deprecated names argmax and
+// argmin [D:arg-max-aggregation-function].
+var argPickFuncs = map[string]bool{"arg_max": true, "arg_min": true, "argmax": true, "argmin": true}
+
 // argPick compiles arg_max/arg_min(e, cols...) to one arg_max over a struct.
 func (c *compiler) argPick(call *kql.CallExpr, ev *env, r *rel, keys []aggOut, ce *kql.ColumnExpr) (string, []aggOut, error) {
 	if len(call.Args) < 1 {
@@ -564,8 +603,9 @@ func (c *compiler) argPick(call *kql.CallExpr, ev *env, r *rel, keys []aggOut, c
 	if err != nil {
 		return "", nil, err
 	}
+	isMin := call.Func.Name == "arg_min" || call.Func.Name == "argmin"
 	prefix := "max_"
-	if call.Func.Name == "arg_min" {
+	if isMin {
 		prefix = "min_"
 	}
 	eName := autoName(call.Args[0])
@@ -614,7 +654,7 @@ func (c *compiler) argPick(call *kql.CallExpr, ev *env, r *rel, keys []aggOut, c
 		fields = append(fields, "f"+strconv.Itoa(i)+" := "+o.sql)
 	}
 	f := "arg_max"
-	if call.Func.Name == "arg_min" {
+	if isMin {
 		f = "arg_min"
 	}
 	key := e.sql

@@ -573,6 +573,20 @@ func (c *compiler) project(r *rel, cols []*kql.ColumnExpr, sc *scope, keepAll bo
 		if err != nil {
 			return nil, err
 		}
+		if v.multi != nil {
+			parts, err := multiOuts(ce, v)
+			if err != nil {
+				return nil, err
+			}
+			for _, o := range parts {
+				if _, dup := seen[o.name]; dup {
+					return nil, errAt(ce, "column %q is projected twice", o.name)
+				}
+				seen[o.name] = len(outs)
+				outs = append(outs, o)
+			}
+			continue
+		}
 		names, err := c.colNames(ce, v, nm)
 		if err != nil {
 			return nil, err
@@ -664,6 +678,19 @@ func (c *compiler) extend(r *rel, cols []*kql.ColumnExpr, sc *scope) (*rel, erro
 		if err != nil {
 			return nil, err
 		}
+		if v.multi != nil {
+			parts, err := multiOuts(ce, v)
+			if err != nil {
+				return nil, err
+			}
+			for _, o := range parts {
+				outs = setOut(outs, o)
+				if _, existed := r.col(o.name); !existed {
+					batch[o.name] = true
+				}
+			}
+			continue
+		}
 		names, err := c.colNames(ce, v, nm)
 		if err != nil {
 			return nil, err
@@ -695,6 +722,37 @@ func (c *compiler) extend(r *rel, cols []*kql.ColumnExpr, sc *scope) (*rel, erro
 		}
 	}
 	return c.selectOuts(c.withPre(cur, pre), outs), nil
+}
+
+// setOut replaces the column of o's name in outs, or appends o.
+func setOut(outs []outCol, o outCol) []outCol {
+	for i := range outs {
+		if outs[i].name == o.name {
+			outs[i] = o
+			return outs
+		}
+	}
+	return append(outs, o)
+}
+
+// multiOuts names the results of a function that returns several: the
+// given names take the first results in order (fewer names keep fewer
+// columns); without names each keeps the name the function gave it.
+func multiOuts(ce *kql.ColumnExpr, v val) ([]outCol, error) {
+	if len(ce.Names) > 0 {
+		if err := checkNames(ce.Names); err != nil {
+			return nil, err
+		}
+		if len(ce.Names) > len(v.multi) {
+			return nil, errAt(ce, "%d names for %d results", len(ce.Names), len(v.multi))
+		}
+		var outs []outCol
+		for i, n := range ce.Names {
+			outs = append(outs, outCol{n.Name, v.multi[i].sql, v.multi[i].t})
+		}
+		return outs, nil
+	}
+	return v.multi, nil
 }
 
 func relOuts(r *rel) []outCol {
@@ -1204,6 +1262,17 @@ func (c *compiler) print(op *kql.PrintOp, sc *scope) (*rel, error) {
 		v, err := c.scalar(ce.X, ev)
 		if err != nil {
 			return nil, err
+		}
+		if v.multi != nil {
+			outs, err := multiOuts(ce, v)
+			if err != nil {
+				return nil, err
+			}
+			for _, o := range outs {
+				parts = append(parts, o.sql+" AS "+quoteIdent(o.name))
+				cols = append(cols, kql.Column{Name: o.name, Type: o.t})
+			}
+			continue
 		}
 		name := fmt.Sprintf("print_%d", i)
 		if err := checkNames(ce.Names); err != nil {

@@ -1,5 +1,5 @@
 // Package cli holds kqlhunt's cobra commands: flag parsing, the wiring of
-// the kql, exec, fixtures, render and hunttest packages, the rendering of
+// the kql, exec, fixtures, render, translate, chat and hunttest packages, the rendering of
 // positioned diagnostics (file:line:col, the source line, a caret, a hint)
 // and the mapping of errors to exit codes.
 //

@@ -40,8 +40,11 @@ func newRoot(e *env) *cobra.Command {
 hunting and Microsoft Sentinel) on a local, embedded DuckDB over incident,
 alert and event data: the built-in sample dataset, or your own with --data.
 
+Plain-English questions: translate (print the KQL), ask (translate, run,
+summarize) and chat (a conversation with follow-ups).
+
 Exit status: 0 success, 1 a query or data error, 2 a usage error,
-130 interrupted.`,
+3 a prompt that needs a clarifying answer, 130 interrupted.`,
 		SilenceErrors:     true,
 		SilenceUsage:      true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error { return g.validate() },
@@ -69,6 +72,9 @@ Exit status: 0 success, 1 a query or data error, 2 a usage error,
 		newSchemaCmd(g),
 		newTestCmd(g),
 		newFixturesCmd(g),
+		newTranslateCmd(g),
+		newAskCmd(g),
+		newChatCmd(g),
 	)
 	return root
 }

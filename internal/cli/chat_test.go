@@ -1,0 +1,32 @@
+package cli
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// An interactive chat prompts for each line and keeps the prompts in its
+// history file.
+func TestChatInteractiveHistory(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "hist", "chat_history")
+	t.Setenv("KQLHUNT_HISTORY", path)
+	e, stdout, stderr := testEnv("how many incidents are there\nhistory\nexit\n")
+	e.isTerminal = func(any) bool { return true }
+	if code := run(context.Background(), []string{"chat", "--now", "2025-06-07T18:00:00Z"}, e); code != ExitOK {
+		t.Fatalf("exit code %d, stderr %q", code, stderr)
+	}
+	out := stdout.String()
+	if strings.Count(out, "kqlhunt> ") != 3 {
+		t.Errorf("want 3 prompts, got:\n%s", out)
+	}
+	if !strings.Contains(out, "Count: 9.") || !strings.Contains(out, "  how many incidents are there\n") {
+		t.Errorf("answer or history missing:\n%s", out)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil || string(b) != "how many incidents are there\n" {
+		t.Errorf("history file %q, %v", b, err)
+	}
+}
