@@ -152,9 +152,11 @@ func init() {
 		return val{sql: "(CASE WHEN " + f + " = '' THEN " + s + " ELSE replace(" + s + ", " + f + ", " + r + ") END)", t: kql.TString}, nil
 	})
 	reg("replace_regex replace", 3, 3, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
+		// the pattern: replace_regex(text, regex, rewrite), but the
+		// deprecated replace(regex, rewrite, text)
 		pi := 1
 		if call.Func.Name == "replace" {
-			pi = 0 // replace(regex, rewrite, text)
+			pi = 0
 		}
 		var err error
 		if a[pi], err = regexVal(call.Args[pi], a[pi]); err != nil {
@@ -209,9 +211,25 @@ func init() {
 		rx, _ := regexp.Compile(pat)
 		groups := rx.NumSubexp()
 		if len(a) == 3 {
+			// groups by number or by name
+			var raw []any
+			if a[1].lit == nil || a[1].lit.Kind != kql.LitDynamic || json.Unmarshal([]byte(a[1].lit.Str), &raw) != nil || len(raw) == 0 {
+				return val{}, errAt(call.Args[1], "extract_all: the capture groups must be a constant array of numbers or names")
+			}
 			var sel []int
-			if a[1].lit == nil || a[1].lit.Kind != kql.LitDynamic || json.Unmarshal([]byte(a[1].lit.Str), &sel) != nil || len(sel) == 0 {
-				return val{}, errAt(call.Args[1], "extract_all: the capture groups must be a constant array of integers")
+			for _, g := range raw {
+				switch g := g.(type) {
+				case float64:
+					sel = append(sel, int(g))
+				case string:
+					i := rx.SubexpIndex(g)
+					if i < 0 {
+						return val{}, errAt(call.Args[1], "extract_all: the expression has no capture group %q", g)
+					}
+					sel = append(sel, i)
+				default:
+					return val{}, errAt(call.Args[1], "extract_all: the capture groups must be a constant array of numbers or names")
+				}
 			}
 			var gs []string
 			for _, g := range sel {
@@ -442,6 +460,7 @@ func init() {
 	registerSeriesFuncs(reg)
 	registerArrayFuncs(reg)
 	registerScalar2Funcs(reg)
+	registerDecomposeFuncs(reg)
 	registerWindowFuncs(regRaw)
 }
 
@@ -635,7 +654,8 @@ func (c *compiler) bin(call *kql.CallExpr, x, size val, at *val) (val, error) {
 				return val{sql: ticksToDt("(" + t + " - ((" + t + ") % " + s + " + " + s + ") % " + s + ")"), t: kql.TDatetime}, nil
 			}
 		}
-		return val{sql: ticksToDt("(" + origin + ") + " + floorDivI("("+t+" - ("+origin+"))", "nullif("+size.sql+", 0)") + " * " + size.sql), t: kql.TDatetime}, nil
+		// a bin size that is not positive gives null (bin(t, -1h))
+		return val{sql: ticksToDt("(" + origin + ") + " + floorDivI("("+t+" - ("+origin+"))", "(CASE WHEN "+size.sql+" > 0 THEN "+size.sql+" END)") + " * " + size.sql), t: kql.TDatetime}, nil
 	case x.t == kql.TTimespan && (size.t == kql.TTimespan || isIntegral(size.t)):
 		origin := "0"
 		if at != nil {

@@ -578,6 +578,9 @@ func (c *compiler) project(r *rel, cols []*kql.ColumnExpr, sc *scope, keepAll bo
 			if err != nil {
 				return nil, err
 			}
+			// project keeps the results left without a name under their
+			// automatic names; extend drops them [D:series-fit-2lines-function]
+			parts = append(parts, v.multi[len(parts):]...)
 			for _, o := range parts {
 				if _, dup := seen[o.name]; dup {
 					return nil, errAt(ce, "column %q is projected twice", o.name)
