@@ -115,6 +115,9 @@ func TestCorpusOnSample(t *testing.T) {
 				msg = msg[:90]
 			}
 			causes[msg] = append(causes[msg], q.File)
+			if os.Getenv("KQLHUNT_CORPUS_FAILURES") != "" {
+				t.Logf("FAIL %s\t%s", q.File, msg)
+			}
 			continue
 		}
 		ran++
