@@ -164,3 +164,14 @@ func TestCorpusIdioms(t *testing.T) {
 		t.Errorf("extend tostring(d.Id): columns %v", r.Columns)
 	}
 }
+
+// A conversion around an aggregate keeps the aggregate's name:
+// summarize tostring(make_set(x)) is set_x, as Microsoft's SQL-server hunt
+// reads it.
+func TestConvertedAggregateName(t *testing.T) {
+	e := openLocked(t)
+	r := query(t, e, `datatable(k:long, x:string)[1, "a", 1, "b"] | summarize tostring(make_set(x)) by k`)
+	if got := colNames(r); got != "k,set_x" || r.Columns[1].Type != kql.TString {
+		t.Errorf("columns %v, want k and set_x (string)", r.Columns)
+	}
+}
