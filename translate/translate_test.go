@@ -398,3 +398,17 @@ func TestGroundValues(t *testing.T) {
 		}
 	}
 }
+
+func TestTypos(t *testing.T) {
+	tr := translateOne(t, "high severity incidnets from the past week", nil)
+	if !strings.HasPrefix(tr.KQL, "SecurityIncident\n") || !strings.Contains(tr.Explanation, "read incidnets → incidents") {
+		t.Errorf("incidnets: %s\n%s", tr.Explanation, tr.KQL)
+	}
+	tr = translateOne(t, "proceses on fs01", nil)
+	if !strings.HasPrefix(tr.KQL, "DeviceProcessEvents\n") {
+		t.Errorf("proceses: %s\n%s", tr.Explanation, tr.KQL)
+	}
+	if d := editDistance("kitten", "sitting"); d != 3 {
+		t.Errorf("editDistance(kitten, sitting) = %d, want 3", d)
+	}
+}
