@@ -407,10 +407,9 @@ func (c *compiler) binary(e *kql.BinaryExpr, ev *env) (val, error) {
 		if y.t != kql.TString {
 			return val{}, errAt(e.Y, "matches regex needs a string pattern")
 		}
-		if p, ok := y.isConstString(); ok {
-			if _, err := regexp.Compile(p); err != nil {
-				return val{}, errAt(e.Y, "invalid regular expression: %v", err)
-			}
+		y, err := regexVal(e.Y, y)
+		if err != nil {
+			return val{}, err
 		}
 		return val{sql: "regexp_matches(" + xs.sql + ", " + y.sql + ")", t: kql.TBool}, nil
 	case "like", "notlike":
