@@ -248,7 +248,19 @@ func registerDatetimeFuncs(reg func(string, int, int, fnImpl)) {
 		default:
 			return val{}, errAt(call, "make_timespan takes 2 to 4 arguments")
 		}
-		return val{sql: "(" + strings.Join(terms, " + ") + ")", t: kql.TTimespan}, nil
+		// a part out of its range makes no timespan (make_timespan(25, 70)
+		// is null): hours 0-23, minutes 0-59, seconds [0, 60), days >= 0
+		var checks []string
+		first := 0
+		if len(a) == 4 {
+			checks = append(checks, a[0].sql+" >= 0")
+			first = 1
+		}
+		checks = append(checks, a[first].sql+" BETWEEN 0 AND 23", a[first+1].sql+" BETWEEN 0 AND 59")
+		if len(a) > first+2 {
+			checks = append(checks, "CAST("+a[first+2].sql+" AS DOUBLE) >= 0 AND CAST("+a[first+2].sql+" AS DOUBLE) < 60")
+		}
+		return val{sql: "(CASE WHEN " + strings.Join(checks, " AND ") + " THEN " + strings.Join(terms, " + ") + " END)", t: kql.TTimespan}, nil
 	})
 	unix := func(name, mul string) {
 		reg(name, 1, 1, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -119,6 +120,8 @@ func TestParseFunctions(t *testing.T) {
 		{"cmdline-double-quote-in-quotes", `print parse_command_line(@"p ""q """" r""", "windows")`, `["p","q \"","r"]`},
 		// an empty quoted argument is an argument
 		{"cmdline-empty-argument", `print parse_command_line(@"a """" b", "windows")`, `["a","","b"]`},
+		// a quoted part inside an argument, and a quote left open to the end
+		{"cmdline-quoted-part", `print parse_command_line(@"x ""a b""c ""d e", "windows")`, `["x","a bc","d e"]`},
 		// leading white space: an empty program name
 		{"cmdline-leading-space", `print parse_command_line("  a\tb", "windows")`, `["","a","b"]`},
 		{"path-drive", `print parse_path(@"C:\temp\file.txt")`, `{"Scheme":"","RootPath":"C:\\","DirectoryPath":"C:\\temp","DirectoryName":"temp","Filename":"file.txt","Extension":"txt","AlternateDataStreamName":""}`},
@@ -226,6 +229,14 @@ func TestScalarFunctions2(t *testing.T) {
 		{"bytes-auto", `print format_bytes(20010332)`, `"19 MB"`},
 		{"bytes-auto-precision", `print format_bytes(20010332, 2)`, `"19.08 MB"`},
 		{"bytes-unit", `print format_bytes(20010332, 0, "KB")`, `"19541 KB"`},
+		// the parse_ipv6 and parse_ipv6_mask documentation examples
+		{"ipv6", `print parse_ipv6("fe80::85d:e82c:9446:7994")`, `"fe80:0000:0000:0000:085d:e82c:9446:7994"`},
+		{"ipv6-from-ipv4", `print parse_ipv6("127.0.0.1")`, `"0000:0000:0000:0000:0000:ffff:7f00:0001"`},
+		{"ipv6-prefix", `print parse_ipv6_mask("fe80::85d:e82c:9446:7994/120", 124)`, `"fe80:0000:0000:0000:085d:e82c:9446:7900"`},
+		{"ipv6-ipv4-prefix", `print parse_ipv6_mask("192.168.255.255/24", 124)`, `"0000:0000:0000:0000:0000:ffff:c0a8:ff00"`},
+		{"ipv6-ipv4-mask", `print parse_ipv6_mask("192.168.255.255", 120)`, `"0000:0000:0000:0000:0000:ffff:c0a8:ff00"`},
+		{"ipv6-embedded-ipv4", `print parse_ipv6_mask("::192.168.255.255/24", 128)`, `"0000:0000:0000:0000:0000:0000:c0a8:ff00"`},
+		{"ipv6-invalid", `print parse_ipv6("1::2::3")`, `""`},
 		// Copenhagen is UTC+2 in summer
 		{"local-to-utc", `print tostring(datetime_local_to_utc(datetime(2020-07-01 12:00), "Europe/Copenhagen"))`, `"2020-07-01T10:00:00.0000000Z"`},
 		{"utc-to-local", `print tostring(datetime_utc_to_local(datetime(2020-01-01 12:00), "America/New_York"))`, `"2020-01-01T07:00:00.0000000Z"`},
@@ -243,4 +254,49 @@ func TestWeightedPercentiles(t *testing.T) {
 		{"percentilesw-array", tbl + ` | summarize percentilesw_array(LatencyBucket, ReqCount, dynamic([50, 75, 99.9]))`, `[20, 20, 40]`},
 		{"argmax-alias", `datatable(a:long, b:string)[1, "x", 3, "y", 2, "z"] | summarize (m, v) = argmax(a, b) | project v`, `"y"`},
 	})
+}
+
+func TestDecomposeFunctions(t *testing.T) {
+	runValueCases(t, []valueCase{
+		// Tukey's test: with the quartiles 2 and 4 (IQR 2) of [1,2,3,4,100],
+		// a point scores its distance beyond the nearer quartile in IQRs
+		{"outliers-tukey", `print series_outliers(dynamic([1, 2, 3, 4, 100]), "tukey")`, `[-0.5, 0, 0, 0, 48]`},
+		{"anomalies-tukey", `print y = dynamic([1, 2, 3, 4, 100]) | extend (flag, score, baseline) = series_decompose_anomalies(y, 1.5, 0, "none", 0, "tukey") | project flag`, `[0, 0, 0, 0, 1]`},
+		{"anomalies-threshold", `print y = dynamic([1, 2, 3, 4, 100]) | extend (flag) = series_decompose_anomalies(y, 50.0, 0, "none", 0, "tukey") | project flag`, `[0, 0, 0, 0, 0]`},
+		// the seasonal part is the median of the points of the same phase
+		{"decompose-seasonal", `print y = dynamic([1, 5, 1, 5, 1, 9]) | extend (baseline, seasonal, trend, residual) = series_decompose(y, 2, "none") | project seasonal`, `[1, 5, 1, 5, 1, 5]`},
+		{"decompose-residual", `print y = dynamic([1, 5, 1, 5, 1, 9]) | extend (baseline, seasonal, trend, residual) = series_decompose(y, 2, "none") | project residual`, `[0, 0, 0, 0, 0, 4]`},
+		// avg trend: the mean of the series less its seasonal part
+		{"decompose-avg-trend", `print y = dynamic([2, 4, 6]) | extend (baseline, seasonal, trend) = series_decompose(y, 0, "avg") | project trend`, `[4, 4, 4]`},
+		// a forecast continues the line learnt before the test points
+		{"forecast-linefit", `print series_decompose_forecast(dynamic([1, 2, 3, 4, 5, 6, 7, 8, 0, 0]), 2, 0)`, `[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]`},
+		// the deprecated replace(regex, rewrite, text) takes a rewrite with \1
+		{"replace-deprecated", `print replace(@'([a-z]+)\.([a-z]+)', @'\2-\1', 'abc.def')`, `"def-abc"`},
+	})
+}
+
+// TestSeveralResultsNames checks the columns of a function with several
+// results: automatic names FUNC_ARG_SUFFIX; in project, names for the
+// first results and automatic names for the rest; in extend, only the
+// named ones [D:series-fit-2lines-function, D:series-stats-function].
+func TestSeveralResultsNames(t *testing.T) {
+	e := openLocked(t)
+	cases := []struct{ kql, want string }{
+		{`print x=dynamic([1,2,3]) | project series_stats(x)`, "series_stats_x_min series_stats_x_min_idx series_stats_x_max series_stats_x_max_idx series_stats_x_avg series_stats_x_stdev series_stats_x_variance"},
+		{`print x=dynamic([1,2,3]) | project (a, b) = series_stats(x)`, "a b series_stats_x_max series_stats_x_max_idx series_stats_x_avg series_stats_x_stdev series_stats_x_variance"},
+		{`print x=dynamic([1,2,3]) | extend (a, b) = series_stats(x)`, "x a b"},
+		{`print y=dynamic([1,2,3]) | extend series_decompose_anomalies(y)`, "y series_decompose_anomalies_y_ad_flag series_decompose_anomalies_y_ad_score series_decompose_anomalies_y_baseline"},
+		// the array_sort_asc documentation example
+		{`let array1 = dynamic([1,3,4,5,2]); let array2 = dynamic(["a","b","c","d","e"]); print array_sort_asc(array1, array2)`, "array1_sorted array2_sorted"},
+	}
+	for _, tc := range cases {
+		r := query(t, e, tc.kql)
+		var names []string
+		for _, c := range r.Columns {
+			names = append(names, c.Name)
+		}
+		if got := strings.Join(names, " "); got != tc.want {
+			t.Errorf("%s\n got  %s\n want %s", tc.kql, got, tc.want)
+		}
+	}
 }

@@ -87,7 +87,13 @@ func commandLineSQL(s string) string {
 	chars := "list_transform(string_split(" + rest + ", ''), ch -> " + st("CAST([] AS VARCHAR[])", "ch", "false", "0", "0") + ")"
 	red := "list_reduce(" + chars + ", " + step + ", " + init + ")"
 	args := `(CASE WHEN "$r".open THEN list_append("$r".a, "$r".cur || repeat('\', "$r".bs)) ELSE "$r".a END)`
-	return "(CASE WHEN " + s + " = '' THEN CAST('[]' AS JSON) ELSE to_json(list_prepend(" + prog + ", " + bindSQL(red, "r", args) + ")) END)"
+	// without a backslash before a quote and without two quotes in a row,
+	// an argument is a run of characters and quoted parts whose quotes
+	// are dropped: one regular expression does it, far faster than the
+	// character by character reduction
+	fast := "list_transform(regexp_extract_all(" + rest + `, '(?:[^ \t"]+|"[^"]*(?:"|$))+'), "$t" -> replace("$t", '"', ''))`
+	simple := "NOT regexp_matches(" + rest + `, '\\"|""')`
+	return "(CASE WHEN " + s + " = '' THEN CAST('[]' AS JSON) WHEN " + simple + " THEN to_json(list_prepend(" + prog + ", " + fast + ")) ELSE to_json(list_prepend(" + prog + ", " + bindSQL(red, "r", args) + ")) END)"
 }
 
 // parsePathSQL splits a file path into the bag parse_path returns: Scheme

@@ -134,6 +134,59 @@ func registerScalar2Funcs(reg func(string, int, int, fnImpl)) {
 			return val{sql: ticksToDt("(epoch_us(" + conv + ") * 10 + (((" + t + ") % 10) + 10) % 10)"), t: kql.TDatetime}, nil
 		})
 	}
+	reg("parse_ipv6", 1, 1, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
+		return val{sql: ipv6SQL(c.asString(a[0]).sql, ""), t: kql.TString}, nil
+	})
+	reg("parse_ipv6_mask", 2, 2, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
+		if !isIntegral(a[1].t) {
+			return val{}, errAt(call.Args[1], "parse_ipv6_mask: the prefix must be an integer, found %s", typeName(a[1].t))
+		}
+		return val{sql: ipv6SQL(c.asString(a[0]).sql, "CAST("+a[1].sql+" AS INTEGER)"), t: kql.TString}, nil
+	})
 	tz("datetime_local_to_utc", true)
 	tz("datetime_utc_to_local", false)
+}
+
+// ipv6SQL is the canonical IPv6 text of the IPv6 or IPv4 address s
+// (eight groups of four lower-case hex digits; an IPv4 address maps to
+// ::ffff:a.b.c.d), with the bits after the prefix cleared: the prefix is
+// the smaller of the address's /n (plus 96 for IPv4 notation) and mask
+// (an SQL integer, or "" for none). Invalid text gives "".
+func ipv6SQL(s, mask string) string {
+	addr := "regexp_extract(" + s + ", '^([^/]*)', 1)"
+	v4 := `'^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$'`
+	octet := func(a string, i int) string {
+		return "CAST(regexp_extract(" + a + ", " + v4 + ", " + itoa(i) + ") AS INTEGER)"
+	}
+	v4ok := func(a string) string {
+		return "(regexp_matches(" + a + ", " + v4 + ") AND " + octet(a, 1) + " <= 255 AND " + octet(a, 2) + " <= 255 AND " + octet(a, 3) + " <= 255 AND " + octet(a, 4) + " <= 255)"
+	}
+	v4groups := func(a string) string {
+		return "[" + octet(a, 1) + " * 256 + " + octet(a, 2) + ", " + octet(a, 3) + " * 256 + " + octet(a, 4) + "]"
+	}
+	// an IPv4 tail (::ffff:1.2.3.4) becomes two hex groups
+	tail := `regexp_extract("$a", '[^:]*$')`
+	a6 := `(CASE WHEN contains(` + tail + `, '.') THEN (CASE WHEN ` + v4ok(tail) + ` THEN regexp_replace("$a", '[^:]*$', printf('%x:%x', ` + v4groups(tail) + `[1], ` + v4groups(tail) + `[2])) END) ELSE "$a" END)`
+	hexGroups := func(t string) string {
+		return "(CASE WHEN " + t + " = '' THEN CAST([] AS VARCHAR[]) ELSE string_split(" + t + ", ':') END)"
+	}
+	left, right := hexGroups(`split_part("$h", '::', 1)`), hexGroups(`split_part("$h", '::', 2)`)
+	groups := `(CASE WHEN "$h" IS NULL OR NOT regexp_matches("$h", '^[0-9A-Fa-f:]+$') OR length("$h") - length(replace("$h", '::', '')) > 2 THEN NULL ` +
+		`WHEN contains("$h", '::') THEN (CASE WHEN len(` + left + `) + len(` + right + `) <= 7 THEN list_concat(` + left + `, list_transform(range(8 - len(` + left + `) - len(` + right + `)), "$z" -> '0'), ` + right + `) END) ` +
+		`ELSE (CASE WHEN len(string_split("$h", ':')) = 8 THEN string_split("$h", ':') END) END)`
+	ints := `(CASE WHEN list_bool_and(list_transform("$g", "$t" -> regexp_matches("$t", '^[0-9A-Fa-f]{1,4}$'))) THEN list_transform("$g", "$t" -> CAST(('0x' || "$t") AS INTEGER)) END)`
+	v6 := bindSQL(bindSQL(a6, "h", groups), "g", ints)
+	all := `(CASE WHEN ` + v4ok(`"$a"`) + ` THEN list_concat([0, 0, 0, 0, 0, 65535], ` + v4groups(`"$a"`) + `) ELSE ` + v6 + " END)"
+	// the prefix, in bits of the 128
+	isV4 := `(` + v4ok(`"$a"`) + ` OR contains(regexp_extract("$a", '[^:]*$'), '.'))`
+	given := "regexp_extract(" + s + `, '/(\d{1,3})$', 1)`
+	pfx := "(CASE WHEN " + given + " = '' THEN 128 WHEN " + isV4 + " THEN CAST(" + given + " AS INTEGER) + 96 ELSE CAST(" + given + " AS INTEGER) END)"
+	if mask != "" {
+		pfx = "least(" + pfx + ", " + mask + ")"
+	}
+	keep := `least(greatest("$p" - 16 * ("$k" - 1), 0), 16)`
+	text := `array_to_string(list_transform(range(1, 9), "$k" -> printf('%04x', "$n"["$k"] & ((65535 << (16 - ` + keep + `)) & 65535))), ':')`
+	valid := "(NOT contains(" + s + ", '/') OR regexp_matches(" + s + `, '^[^/]*/\d{1,3}$'))`
+	body := `(CASE WHEN "$n" IS NULL OR NOT ` + valid + ` OR "$p" < 0 OR "$p" > 128 THEN '' ELSE ` + text + " END)"
+	return "coalesce(" + bindSQL(addr, "a", bindSQL(all, "n", bindSQL(pfx, "p", body))) + ", '')"
 }

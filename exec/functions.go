@@ -152,10 +152,17 @@ func init() {
 		return val{sql: "(CASE WHEN " + f + " = '' THEN " + s + " ELSE replace(" + s + ", " + f + ", " + r + ") END)", t: kql.TString}, nil
 	})
 	reg("replace_regex replace", 3, 3, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
-		s, p, r := c.asString(a[0]).sql, c.asString(a[1]).sql, c.asString(a[2])
-		if err := checkRegex(call.Args[1], a[1]); err != nil {
+		// the pattern: replace_regex(text, regex, rewrite), but the
+		// deprecated replace(regex, rewrite, text)
+		pi := 1
+		if call.Func.Name == "replace" {
+			pi = 0
+		}
+		var err error
+		if a[pi], err = regexVal(call.Args[pi], a[pi]); err != nil {
 			return val{}, err
 		}
+		s, p, r := c.asString(a[0]).sql, c.asString(a[1]).sql, c.asString(a[2])
 		rs := r.sql
 		if str, ok := r.isConstString(); ok {
 			rs = quoteString(rewriteRepl(str))
@@ -174,7 +181,8 @@ func init() {
 	reg("trim_start", 2, 2, trimFn(true, false))
 	reg("trim_end", 2, 2, trimFn(false, true))
 	reg("extract", 3, 4, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
-		if err := checkRegex(call.Args[0], a[0]); err != nil {
+		var err error
+		if a[0], err = regexVal(call.Args[0], a[0]); err != nil {
 			return val{}, err
 		}
 		s := c.asString(a[2]).sql
@@ -191,10 +199,11 @@ func init() {
 		return val{sql: "coalesce(" + v.sql + ", '')", t: kql.TString}, nil
 	})
 	reg("extract_all", 2, 3, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
-		re, s := a[0], c.asString(a[len(a)-1]).sql
-		if err := checkRegex(call.Args[0], re); err != nil {
+		re, err := regexVal(call.Args[0], a[0])
+		if err != nil {
 			return val{}, err
 		}
+		s := c.asString(a[len(a)-1]).sql
 		pat, ok := re.isConstString()
 		if !ok {
 			return val{}, errAt(call.Args[0], "extract_all: the pattern must be a constant")
@@ -202,9 +211,25 @@ func init() {
 		rx, _ := regexp.Compile(pat)
 		groups := rx.NumSubexp()
 		if len(a) == 3 {
+			// groups by number or by name
+			var raw []any
+			if a[1].lit == nil || a[1].lit.Kind != kql.LitDynamic || json.Unmarshal([]byte(a[1].lit.Str), &raw) != nil || len(raw) == 0 {
+				return val{}, errAt(call.Args[1], "extract_all: the capture groups must be a constant array of numbers or names")
+			}
 			var sel []int
-			if a[1].lit == nil || a[1].lit.Kind != kql.LitDynamic || json.Unmarshal([]byte(a[1].lit.Str), &sel) != nil || len(sel) == 0 {
-				return val{}, errAt(call.Args[1], "extract_all: the capture groups must be a constant array of integers")
+			for _, g := range raw {
+				switch g := g.(type) {
+				case float64:
+					sel = append(sel, int(g))
+				case string:
+					i := rx.SubexpIndex(g)
+					if i < 0 {
+						return val{}, errAt(call.Args[1], "extract_all: the expression has no capture group %q", g)
+					}
+					sel = append(sel, i)
+				default:
+					return val{}, errAt(call.Args[1], "extract_all: the capture groups must be a constant array of numbers or names")
+				}
 			}
 			var gs []string
 			for _, g := range sel {
@@ -435,6 +460,7 @@ func init() {
 	registerSeriesFuncs(reg)
 	registerArrayFuncs(reg)
 	registerScalar2Funcs(reg)
+	registerDecomposeFuncs(reg)
 	registerWindowFuncs(regRaw)
 }
 
@@ -490,10 +516,11 @@ func numFn(f func(string) string, keepIntegral bool) fnImpl {
 
 func trimFn(start, end bool) fnImpl {
 	return func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
-		re, s := c.asString(a[0]), c.asString(a[1]).sql
-		if err := checkRegex(call.Args[0], re); err != nil {
+		re, err := regexVal(call.Args[0], c.asString(a[0]))
+		if err != nil {
 			return val{}, err
 		}
+		s := c.asString(a[1]).sql
 		out := s
 		if start {
 			out = "regexp_replace(" + out + ", '^(?:' || " + re.sql + " || ')', '')"
@@ -509,15 +536,6 @@ func trimFn(start, end bool) fnImpl {
 // itself; "" → null.
 func parseJSONSQL(s string) string {
 	return "(CASE WHEN " + s + " = '' THEN NULL WHEN json_valid(" + s + ") THEN CAST(" + s + " AS JSON) ELSE to_json(" + s + ") END)"
-}
-
-func checkRegex(n kql.Node, v val) error {
-	if s, ok := v.isConstString(); ok {
-		if _, err := regexp.Compile(s); err != nil {
-			return errAt(n, "invalid regular expression %q: %v", s, err)
-		}
-	}
-	return nil
 }
 
 // rewriteRepl turns KQL's replacement syntax ($1, \1) into RE2's (\1).
@@ -636,7 +654,8 @@ func (c *compiler) bin(call *kql.CallExpr, x, size val, at *val) (val, error) {
 				return val{sql: ticksToDt("(" + t + " - ((" + t + ") % " + s + " + " + s + ") % " + s + ")"), t: kql.TDatetime}, nil
 			}
 		}
-		return val{sql: ticksToDt("(" + origin + ") + " + floorDivI("("+t+" - ("+origin+"))", "nullif("+size.sql+", 0)") + " * " + size.sql), t: kql.TDatetime}, nil
+		// a bin size that is not positive gives null (bin(t, -1h))
+		return val{sql: ticksToDt("(" + origin + ") + " + floorDivI("("+t+" - ("+origin+"))", "(CASE WHEN "+size.sql+" > 0 THEN "+size.sql+" END)") + " * " + size.sql), t: kql.TDatetime}, nil
 	case x.t == kql.TTimespan && (size.t == kql.TTimespan || isIntegral(size.t)):
 		origin := "0"
 		if at != nil {

@@ -85,6 +85,13 @@ func (c *compiler) tabular(e kql.Expr, sc *scope) (*rel, error) {
 		return c.searchTables(e, sc)
 	case *kql.FindOp:
 		return c.find(e, sc)
+	case *kql.MemberExpr:
+		if call, ok := e.X.(*kql.CallExpr); ok && call.Func != nil {
+			switch call.Func.Name {
+			case "arg", "adx", "cluster", "database", "workspace", "app":
+				return nil, errAt(e, "%s(...).%s reads another service or database; queries read only the loaded dataset", call.Func.Name, e.Name.Name)
+			}
+		}
 	}
 	return nil, errAt(e, "expected a tabular expression")
 }
@@ -94,6 +101,10 @@ func (c *compiler) table(n kql.Node, name string) (*rel, error) {
 	if !ok {
 		return nil, errAt(n, "unknown table or tabular expression %q", name)
 	}
+	if c.tables == nil {
+		c.tables = map[string]bool{}
+	}
+	c.tables[t.Name] = true
 	cols := append([]kql.Column(nil), t.Columns...)
 	var conv []string
 	for i, col := range cols {
@@ -571,6 +582,9 @@ func (c *compiler) project(r *rel, cols []*kql.ColumnExpr, sc *scope, keepAll bo
 			if err != nil {
 				return nil, err
 			}
+			// project keeps the results left without a name under their
+			// automatic names; extend drops them [D:series-fit-2lines-function]
+			parts = append(parts, v.multi[len(parts):]...)
 			for _, o := range parts {
 				if _, dup := seen[o.name]; dup {
 					return nil, errAt(ce, "column %q is projected twice", o.name)
