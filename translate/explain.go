@@ -126,7 +126,9 @@ func explainPlan(p *Plan) string {
 		default:
 			order = "sorted by " + dimName(p.Sort)
 		}
-		if n > 0 {
+		if sub.union != nil && p.Sort == "" {
+			s = fmt.Sprintf("Lists a timeline of %s (%s): the %d most recent, oldest first", noun, strings.Join(sub.union, ", "), n)
+		} else if n > 0 {
 			s = fmt.Sprintf("Lists %s (at most %d, %s)", noun, n, order)
 		} else {
 			s = fmt.Sprintf("Lists %s, %s", noun, order)
