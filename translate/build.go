@@ -161,7 +161,7 @@ func (o *Offline) build(p *Plan) (*kql.Query, string) {
 			}
 		}
 		pipeOps = append(pipeOps, &kql.ProjectOp{Cols: cols(keep...)})
-		key := sortKey(sub.time, true)
+		key := sortKey(sub.time, !boundedTimeline(sub, p))
 		switch p.Sort {
 		case "", "count":
 		case "time":
@@ -174,7 +174,7 @@ func (o *Offline) build(p *Plan) (*kql.Query, string) {
 		if !slices.Contains(keep, sub.time) && p.Sort == "" {
 			key = sortKey(keep[0], false)
 		}
-		if n == 0 && sub.id != "incident" && sub.id != "device" && sub.id != "identity" && sub.id != "alert" {
+		if n == 0 && sub.id != "incident" && sub.id != "device" && sub.id != "identity" && sub.id != "alert" && !boundedTimeline(sub, p) {
 			n = defaultListRows
 		}
 		if n > 0 {
@@ -183,11 +183,17 @@ func (o *Offline) build(p *Plan) (*kql.Query, string) {
 			pipeOps = append(pipeOps, &kql.SortOp{Keys: []*kql.SortKey{key}})
 		}
 	}
-	if sub.union != nil && p.Shape == ShapeList && p.Sort == "" {
+	if sub.union != nil && p.Shape == ShapeList && p.Sort == "" && !boundedTimeline(sub, p) {
 		// A timeline reads oldest first: the most recent rows, in order.
 		pipeOps = append(pipeOps, &kql.SortOp{Keys: []*kql.SortKey{sortKey(sub.time, false)}})
 	}
 	return b.query(pipe(source, pipeOps...)), ""
+}
+
+// boundedTimeline reports whether a timeline has a closed time window
+// (a day, a range): then all of it is shown, in order.
+func boundedTimeline(sub *subject, p *Plan) bool {
+	return sub.union != nil && p.Time != nil && (p.Time.Day != "" || !p.Time.End.IsZero())
 }
 
 // source is the table (or union of tables) a subject reads, and the

@@ -159,6 +159,10 @@ SecurityIncident
 | where Timestamp >= datetime(2025-06-04) and Timestamp < datetime(2025-06-05)
 | where DeviceName =~ "fs01.corp.contoso.com"
 | project Timestamp, Table, DeviceName, ActionType, FileName, ProcessCommandLine, RemoteIP, RemoteUrl, AccountName, InitiatingProcessFileName
+| sort by Timestamp asc`},
+		{"timeline of fs01", `union withsource=Table DeviceProcessEvents, DeviceNetworkEvents, DeviceFileEvents, DeviceLogonEvents, DeviceRegistryEvents
+| where DeviceName =~ "fs01.corp.contoso.com"
+| project Timestamp, Table, DeviceName, ActionType, FileName, ProcessCommandLine, RemoteIP, RemoteUrl, AccountName, InitiatingProcessFileName
 | top 100 by Timestamp desc
 | sort by Timestamp asc`},
 	} {
