@@ -101,6 +101,10 @@ func (c *compiler) table(n kql.Node, name string) (*rel, error) {
 	if !ok {
 		return nil, errAt(n, "unknown table or tabular expression %q", name)
 	}
+	if c.tables == nil {
+		c.tables = map[string]bool{}
+	}
+	c.tables[t.Name] = true
 	cols := append([]kql.Column(nil), t.Columns...)
 	var conv []string
 	for i, col := range cols {

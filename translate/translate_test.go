@@ -155,6 +155,16 @@ SecurityIncident
 | where RemotePort in (4444, 3333)
 | project Timestamp, DeviceName, ActionType, RemoteIP, RemotePort, RemoteUrl, InitiatingProcessFileName, InitiatingProcessAccountName
 | top 100 by Timestamp desc`},
+		{"timeline of fs01 on June 4", `union withsource=Table DeviceProcessEvents, DeviceNetworkEvents, DeviceFileEvents, DeviceLogonEvents, DeviceRegistryEvents
+| where Timestamp >= datetime(2025-06-04) and Timestamp < datetime(2025-06-05)
+| where DeviceName =~ "fs01.corp.contoso.com"
+| project Timestamp, Table, DeviceName, ActionType, FileName, ProcessCommandLine, RemoteIP, RemoteUrl, AccountName, InitiatingProcessFileName
+| sort by Timestamp asc`},
+		{"timeline of fs01", `union withsource=Table DeviceProcessEvents, DeviceNetworkEvents, DeviceFileEvents, DeviceLogonEvents, DeviceRegistryEvents
+| where DeviceName =~ "fs01.corp.contoso.com"
+| project Timestamp, Table, DeviceName, ActionType, FileName, ProcessCommandLine, RemoteIP, RemoteUrl, AccountName, InitiatingProcessFileName
+| top 100 by Timestamp desc
+| sort by Timestamp asc`},
 	} {
 		tr := translateOne(t, c.prompt, nil)
 		if tr.Clarification != "" {
@@ -177,6 +187,8 @@ func TestClarify(t *testing.T) {
 		{"rare logons", "Rare what?"},
 		{"high severity process events", "Process events have no severity"},
 		{"logons between June 5 and June 3", "ends before it starts"},
+		{"alerts for host99", `I do not know "host99"`},
+		{"sign-ins of john.doe", `I do not know "john.doe"`},
 	} {
 		tr := translateOne(t, c.prompt, nil)
 		if tr.Clarification == "" {
@@ -307,6 +319,15 @@ func TestLexiconMatchesSchema(t *testing.T) {
 	s := kql.AdvancedHunting()
 	for _, sub := range subjects {
 		tbl, ok := s.Table(sub.table)
+		if sub.union != nil {
+			tbl, _, _ = NewOffline(s, nil).source(sub)
+			ok = len(sub.union) == len(tbl.Columns) || len(tbl.Columns) > 1
+			for _, u := range sub.union {
+				if _, found := s.Table(u); !found {
+					t.Errorf("subject %s: no table %s", sub.id, u)
+				}
+			}
+		}
 		if !ok {
 			t.Errorf("subject %s: no table %s", sub.id, sub.table)
 			continue
@@ -365,5 +386,48 @@ func TestFollowUpOnTypedKQL(t *testing.T) {
 	tr := translateOne(t, "group by remote ip", c)
 	if !strings.Contains(tr.Clarification, "no IP address column") {
 		t.Errorf("group by a missing column: %q / %s", tr.Clarification, tr.KQL)
+	}
+}
+
+// Words that name values of the dataset's categorical columns filter on
+// them.
+func TestGroundValues(t *testing.T) {
+	v := &Vocabulary{Values: map[string]map[string][]string{
+		"AlertInfo":         {"ServiceSource": {"Microsoft Defender for Endpoint", "Microsoft Defender for Identity"}, "Category": {"Ransomware", "Execution"}},
+		"EmailEvents":       {"DeliveryAction": {"Blocked", "Delivered", "Junked"}},
+		"DeviceLogonEvents": {"ActionType": {"LogonFailed", "LogonSuccess"}},
+	}}
+	o := NewOffline(nil, v)
+	for _, c := range []struct{ prompt, want string }{
+		{"alerts from Defender for Identity", `| where ServiceSource == "Microsoft Defender for Identity"`},
+		{"ransomware alerts", `| where Category == "Ransomware"`},
+		{"emails that were blocked or junked", `| where DeliveryAction in ("Blocked", "Junked")`},
+		{"logons that failed", `| where ActionType == "LogonFailed"`},
+	} {
+		tr, err := o.Translate(context.Background(), &Request{Prompt: c.prompt, Now: now})
+		if err != nil || tr.Clarification != "" {
+			t.Errorf("%q: %v %s", c.prompt, err, tr.Clarification)
+			continue
+		}
+		if !strings.Contains(tr.KQL, c.want) {
+			t.Errorf("%q:\n%s\nwant %s", c.prompt, tr.KQL, c.want)
+		}
+		if strings.Contains(tr.Explanation, "Not used") {
+			t.Errorf("%q: %s", c.prompt, tr.Explanation)
+		}
+	}
+}
+
+func TestTypos(t *testing.T) {
+	tr := translateOne(t, "high severity incidnets from the past week", nil)
+	if !strings.HasPrefix(tr.KQL, "SecurityIncident\n") || !strings.Contains(tr.Explanation, "read incidnets → incidents") {
+		t.Errorf("incidnets: %s\n%s", tr.Explanation, tr.KQL)
+	}
+	tr = translateOne(t, "proceses on fs01", nil)
+	if !strings.HasPrefix(tr.KQL, "DeviceProcessEvents\n") {
+		t.Errorf("proceses: %s\n%s", tr.Explanation, tr.KQL)
+	}
+	if d := editDistance("kitten", "sitting"); d != 3 {
+		t.Errorf("editDistance(kitten, sitting) = %d, want 3", d)
 	}
 }
