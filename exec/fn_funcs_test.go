@@ -207,6 +207,10 @@ func TestArrayFunctions(t *testing.T) {
 		{"jaccard", `print jaccard_index(dynamic([1,2,3,4]), dynamic([3,4,5,6]))`, `0.3333333333333333`},
 		{"sort-several", `print array_sort_asc(dynamic([1,3,4,5,2]), dynamic(["a","b","c","d","e"]))[1]`, `["a","e","b","c","d"]`},
 		{"sort-several-desc", `print array_sort_desc(dynamic([1,3,4,5,2]), dynamic(["a","b","c","d","e"]))[1]`, `["d","c","b","e","a"]`},
+		// JSONPath keys (the bag_has_key, bag_remove_keys, bag_set_key documentation examples)
+		{"bag-has-key-path", `print bag_has_key(dynamic({'key1': 123, 'key2': {'prop1': 'abc', 'prop2': 'xyz'}, 'key3': [100, 200]}), '$.key2.prop1')`, `true`},
+		{"bag-remove-keys-path", `print bag_remove_keys(dynamic({'key1': 123, 'key2': {'prop1': 'abc', 'prop2': 'xyz'}, 'key3': [100, 200]}), dynamic(['$.key2.prop1', 'key3']))`, `{"key1": 123, "key2": {"prop2": "xyz"}}`},
+		{"bag-set-key-path", `print bag_set_key(dynamic({'key1': 123}), '$.key2.prop1', 'abc')`, `{"key1": 123, "key2": {"prop1": "abc"}}`},
 		{"replace-strings-order", `print replace_strings("This is an example", dynamic(['is', 'This']), dynamic(['was', 'This']))`, `"Thwas was an example"`},
 	})
 }
