@@ -274,8 +274,6 @@ func TestDecomposeFunctions(t *testing.T) {
 		{"decompose-avg-trend", `print y = dynamic([2, 4, 6]) | extend (baseline, seasonal, trend) = series_decompose(y, 0, "avg") | project trend`, `[4, 4, 4]`},
 		// a forecast continues the line learnt before the test points
 		{"forecast-linefit", `print series_decompose_forecast(dynamic([1, 2, 3, 4, 5, 6, 7, 8, 0, 0]), 2, 0)`, `[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]`},
-		// the deprecated replace(regex, rewrite, text) takes a rewrite with \1
-		{"replace-deprecated", `print replace(@'([a-z]+)\.([a-z]+)', @'\2-\1', 'abc.def')`, `"def-abc"`},
 	})
 }
 
@@ -303,4 +301,15 @@ func TestSeveralResultsNames(t *testing.T) {
 			t.Errorf("%s\n got  %s\n want %s", tc.kql, got, tc.want)
 		}
 	}
+}
+
+func TestRegexFunctions(t *testing.T) {
+	runValueCases(t, []valueCase{
+		// .NET pattern spellings: \uXXXX and (?<name>...)
+		{"regex-unicode-escape", `print "abé" matches regex @"\u00e9$"`, `true`},
+		{"regex-named-group", `print extract(@"(?<word>[a-z]+)-", 1, "abc-def")`, `"abc"`},
+		{"regex-escaped-backslash-u", `print "x\\u0041" matches regex @"\\u0041"`, `true`},
+		// the deprecated replace(regex, rewrite, text) takes a rewrite with \1
+		{"replace-deprecated", `print replace(@'([a-z]+)\.([a-z]+)', @'\2-\1', 'abc.def')`, `"def-abc"`},
+	})
 }

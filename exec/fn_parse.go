@@ -205,3 +205,52 @@ func nestedObject(keys []string, v string) string {
 	}
 	return out
 }
+
+// dotnetRegex rewrites the .NET spellings that RE2 writes differently in a
+// constant pattern: a named group (?<name>...) becomes (?P<name>...) and
+// \uXXXX becomes \x{XXXX}. Other values are returned as they are.
+func dotnetRegex(v val) val {
+	p, ok := v.isConstString()
+	if !ok {
+		return v
+	}
+	var b strings.Builder
+	changed := false
+	for i := 0; i < len(p); i++ {
+		ch := p[i]
+		switch {
+		case ch == '\\' && i+1 < len(p):
+			if p[i+1] == 'u' && i+6 <= len(p) && isHex4(p[i+2:i+6]) {
+				b.WriteString(`\x{` + p[i+2:i+6] + "}")
+				i += 5
+				changed = true
+				continue
+			}
+			b.WriteString(p[i : i+2])
+			i++
+			continue
+		case ch == '(' && strings.HasPrefix(p[i:], "(?<") && i+3 < len(p) && p[i+3] != '=' && p[i+3] != '!':
+			b.WriteString("(?P<")
+			i += 2
+			changed = true
+			continue
+		}
+		b.WriteByte(ch)
+	}
+	if !changed {
+		return v
+	}
+	lit := *v.lit
+	lit.Str = b.String()
+	return val{sql: quoteString(lit.Str), t: v.t, lit: &lit}
+}
+
+func isHex4(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return len(s) == 4
+}

@@ -152,16 +152,17 @@ func init() {
 		return val{sql: "(CASE WHEN " + f + " = '' THEN " + s + " ELSE replace(" + s + ", " + f + ", " + r + ") END)", t: kql.TString}, nil
 	})
 	reg("replace_regex replace", 3, 3, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
-		s, p, r := c.asString(a[0]).sql, c.asString(a[1]).sql, c.asString(a[2])
 		// the pattern: replace_regex(text, regex, rewrite), but the
 		// deprecated replace(regex, rewrite, text)
 		re := 1
 		if call.Func.Name == "replace" {
 			re = 0
 		}
+		a[re] = dotnetRegex(a[re])
 		if err := checkRegex(call.Args[re], a[re]); err != nil {
 			return val{}, err
 		}
+		s, p, r := c.asString(a[0]).sql, c.asString(a[1]).sql, c.asString(a[2])
 		rs := r.sql
 		if str, ok := r.isConstString(); ok {
 			rs = quoteString(rewriteRepl(str))
@@ -180,6 +181,7 @@ func init() {
 	reg("trim_start", 2, 2, trimFn(true, false))
 	reg("trim_end", 2, 2, trimFn(false, true))
 	reg("extract", 3, 4, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
+		a[0] = dotnetRegex(a[0])
 		if err := checkRegex(call.Args[0], a[0]); err != nil {
 			return val{}, err
 		}
@@ -197,7 +199,7 @@ func init() {
 		return val{sql: "coalesce(" + v.sql + ", '')", t: kql.TString}, nil
 	})
 	reg("extract_all", 2, 3, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
-		re, s := a[0], c.asString(a[len(a)-1]).sql
+		re, s := dotnetRegex(a[0]), c.asString(a[len(a)-1]).sql
 		if err := checkRegex(call.Args[0], re); err != nil {
 			return val{}, err
 		}
@@ -513,7 +515,7 @@ func numFn(f func(string) string, keepIntegral bool) fnImpl {
 
 func trimFn(start, end bool) fnImpl {
 	return func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
-		re, s := c.asString(a[0]), c.asString(a[1]).sql
+		re, s := dotnetRegex(c.asString(a[0])), c.asString(a[1]).sql
 		if err := checkRegex(call.Args[0], re); err != nil {
 			return val{}, err
 		}

@@ -407,6 +407,7 @@ func (c *compiler) binary(e *kql.BinaryExpr, ev *env) (val, error) {
 		if y.t != kql.TString {
 			return val{}, errAt(e.Y, "matches regex needs a string pattern")
 		}
+		y = dotnetRegex(y)
 		if p, ok := y.isConstString(); ok {
 			if _, err := regexp.Compile(p); err != nil {
 				return val{}, errAt(e.Y, "invalid regular expression: %v", err)
