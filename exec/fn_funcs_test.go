@@ -256,6 +256,8 @@ func TestWeightedPercentiles(t *testing.T) {
 		{"percentilesw-75", tbl + ` | summarize percentilesw(LatencyBucket, ReqCount, 50, 75, 99.9) | project percentile_LatencyBucket_75`, `20`},
 		{"percentilesw-99-9", tbl + ` | summarize percentilesw(LatencyBucket, ReqCount, 50, 75, 99.9) | project percentile_LatencyBucket_99_9`, `40`},
 		{"percentilesw-array", tbl + ` | summarize percentilesw_array(LatencyBucket, ReqCount, dynamic([50, 75, 99.9]))`, `[20, 20, 40]`},
+		// prev's default may be any expression that reads no column
+		{"prev-default-expression", `range x from 1 to 2 step 1 | serialize | extend p = prev(x, 1, 40 + 2) | project p`, `42`},
 		{"argmax-alias", `datatable(a:long, b:string)[1, "x", 3, "y", 2, "z"] | summarize (m, v) = argmax(a, b) | project v`, `"y"`},
 	})
 }

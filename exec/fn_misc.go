@@ -42,7 +42,9 @@ func registerMiscFuncs(reg func(string, int, int, fnImpl)) {
 	})
 	reg("base64_decode_tostring base64_decodestring", 1, 1, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		s := c.asString(a[0]).sql
-		return val{sql: "coalesce(CASE WHEN regexp_matches(" + s + ", '^[A-Za-z0-9+/]*={0,2}$') AND length(" + s + ") % 4 = 0 THEN TRY(decode(from_base64(" + s + "))) END, '')", t: kql.TString}, nil
+		// the text is bound first: TRY refuses an operand holding a subquery
+		dec := bindSQL(s, "b", `TRY(decode(from_base64("$b")))`)
+		return val{sql: "coalesce(CASE WHEN regexp_matches(" + s + ", '^[A-Za-z0-9+/]*={0,2}$') AND length(" + s + ") % 4 = 0 THEN " + dec + " END, '')", t: kql.TString}, nil
 	})
 	reg("strcmp", 2, 2, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		x, y := c.asString(a[0]).sql, c.asString(a[1]).sql
@@ -203,11 +205,13 @@ func registerWindowFuncs(regRaw func(string, fnImpl)) {
 				def = "''"
 			}
 			if len(call.Args) == 3 {
-				if !isConstExpr(call.Args[2]) {
-					return val{}, errAt(call.Args[2], "%s(): the default value must be a constant", name)
-				}
-				d, err := c.scalar(call.Args[2], ev)
+				// a constant, or an expression that reads no column
+				// (now(1d)): compiled where no column is visible
+				d, err := c.scalar(call.Args[2], &env{c: c, sc: ev.sc})
 				if err != nil {
+					if !isConstExpr(call.Args[2]) {
+						return val{}, errAt(call.Args[2], "%s(): the default value must be a constant", name)
+					}
 					return val{}, err
 				}
 				def = "CAST(" + d.sql + " AS " + sqlType(x.t) + ")"

@@ -259,7 +259,8 @@ func registerMoreFuncs(reg func(string, int, int, fnImpl)) {
 		return val{sql: "regexp_matches(" + c.asString(a[0]).sql + ", '^[\\x00-\\x7F]*$')", t: kql.TBool}, nil
 	})
 	reg("url_decode", 1, 1, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
-		return val{sql: "coalesce(TRY(url_decode(replace(" + c.asString(a[0]).sql + ", '+', ' '))), '')", t: kql.TString}, nil
+		// the text is bound first: TRY refuses an operand holding a subquery
+		return val{sql: "coalesce(" + bindSQL(c.asString(a[0]).sql, "u", `TRY(url_decode(replace("$u", '+', ' ')))`) + ", '')", t: kql.TString}, nil
 	})
 	reg("url_encode", 1, 1, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		// lower-case hex, space as +
