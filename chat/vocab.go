@@ -3,9 +3,11 @@ package chat
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/kqlhunt/kqlhunt/exec"
+	"github.com/kqlhunt/kqlhunt/kql"
 	"github.com/kqlhunt/kqlhunt/translate"
 )
 
@@ -64,5 +66,46 @@ func LoadVocabulary(ctx context.Context, eng *exec.Engine) (*translate.Vocabular
 			}
 		}
 	}
+	// The categorical columns' values, where there are few of them.
+	v.Values = map[string]map[string][]string{}
+	grounded := translate.GroundedColumns()
+	tables := make([]string, 0, len(grounded))
+	for t := range grounded {
+		tables = append(tables, t)
+	}
+	slices.Sort(tables)
+	for _, table := range tables {
+		t, ok := s.Table(table)
+		if !ok {
+			continue
+		}
+		for _, col := range grounded[table] {
+			if c, ok := t.Column(col); !ok || c.Type != kql.TString {
+				continue
+			}
+			res, err := eng.Query(ctx, fmt.Sprintf("%s | where isnotempty(%s) | summarize by %s | take %d", table, col, col, maxValues+1))
+			if err != nil {
+				return nil, fmt.Errorf("reading the dataset's values: %w", err)
+			}
+			if len(res.Rows) > maxValues {
+				continue
+			}
+			vals := make([]string, 0, len(res.Rows))
+			for _, row := range res.Rows {
+				if s, ok := row[0].(string); ok {
+					vals = append(vals, s)
+				}
+			}
+			slices.Sort(vals)
+			if v.Values[table] == nil {
+				v.Values[table] = map[string][]string{}
+			}
+			v.Values[table][col] = vals
+		}
+	}
 	return v, nil
 }
+
+// maxValues is the most distinct values a column may have for its values
+// to be matched against prompts.
+const maxValues = 50

@@ -2,6 +2,7 @@ package exec
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -29,6 +30,9 @@ type Program struct {
 	// Ordered is true when KQL defines the row order of the result (a final
 	// sort, top or serialize); otherwise the rows are a multiset.
 	Ordered bool
+	// Tables are the stored tables the statement reads, sorted (an engine
+	// with a TableLoader creates them on first use).
+	Tables []string
 }
 
 // The range of KQL datetimes in ticks since the Unix epoch.
@@ -97,6 +101,8 @@ func (s *scope) lookup(name string) *binding {
 }
 
 type compiler struct {
+	// tables: the stored tables read
+	tables map[string]bool
 	opts   CompileOptions
 	now    time.Time
 	ctes   []string
@@ -297,7 +303,12 @@ func (c *compiler) finish(r *rel) *Program {
 	}
 	b.WriteString(final)
 	cols := append([]kql.Column(nil), r.cols...)
-	return &Program{SQL: b.String(), Columns: cols, Ordered: r.sorted}
+	var tables []string
+	for t := range c.tables {
+		tables = append(tables, t)
+	}
+	sort.Strings(tables)
+	return &Program{SQL: b.String(), Columns: cols, Ordered: r.sorted, Tables: tables}
 }
 
 // addCTE appends a stage and returns a relation reading it.

@@ -35,6 +35,61 @@ type Engine struct {
 	mu     sync.Mutex
 	schema *kql.Schema
 	locked bool
+
+	// ready guards the lazy loading of tables and a pending lockdown
+	ready       sync.Mutex
+	loader      TableLoader
+	loaded      map[string]bool
+	started     bool // the loader has run once
+	lockPending bool
+}
+
+// TableLoader creates the named tables (or views) of a dataset in db. The
+// first call may read files (it runs before the lockdown takes effect) and
+// has whatever tables the first query reads, possibly none; later calls
+// run under the lockdown and name tables not created yet.
+type TableLoader func(ctx context.Context, db *sql.DB, tables []string) error
+
+// SetTableLoader makes the engine create the schema's tables when a query
+// first reads them, so that a query pays only for the tables it reads.
+// Lockdown then takes effect just before the first query runs, after the
+// loader's first call: no query runs before it either way.
+func (e *Engine) SetTableLoader(load TableLoader) {
+	e.ready.Lock()
+	defer e.ready.Unlock()
+	e.loader = load
+	e.loaded = map[string]bool{}
+}
+
+// prepare creates the tables a statement reads and applies a pending
+// lockdown; every statement of a query runs after it.
+func (e *Engine) prepare(ctx context.Context, tables []string) error {
+	e.ready.Lock()
+	defer e.ready.Unlock()
+	if e.loader != nil {
+		var missing []string
+		for _, t := range tables {
+			if !e.loaded[t] {
+				missing = append(missing, t)
+			}
+		}
+		if len(missing) > 0 || !e.started {
+			if err := e.loader(ctx, e.db, missing); err != nil {
+				return err
+			}
+			for _, t := range missing {
+				e.loaded[t] = true
+			}
+			e.started = true
+		}
+	}
+	if e.lockPending {
+		if err := e.lockdown(ctx); err != nil {
+			return err
+		}
+		e.lockPending = false
+	}
+	return nil
 }
 
 // Open starts an in-memory DuckDB database with one connection, so that
@@ -89,6 +144,18 @@ func (e *Engine) Schema() *kql.Schema {
 // after it no statement can read, write or attach files, install or load
 // extensions, or change settings.
 func (e *Engine) Lockdown(ctx context.Context) error {
+	e.ready.Lock()
+	if e.loader != nil && !e.started {
+		// the loader's first call may read files: lock down after it
+		e.lockPending = true
+		e.ready.Unlock()
+		return nil
+	}
+	e.ready.Unlock()
+	return e.lockdown(ctx)
+}
+
+func (e *Engine) lockdown(ctx context.Context) error {
 	stmts := []string{
 		"SET autoinstall_known_extensions = false",
 		"SET autoload_known_extensions = false",
@@ -124,7 +191,12 @@ func (e *Engine) compile(ctx context.Context, src string) (*Program, error) {
 	if now.IsZero() {
 		now = time.Now()
 	}
+	schema := e.Schema()
 	probe := func(sql string) ([][]any, error) {
+		// a probe may read any table
+		if err := e.prepare(ctx, schema.TableNames()); err != nil {
+			return nil, err
+		}
 		rows, err := e.db.QueryContext(ctx, sql)
 		if err != nil {
 			return nil, runError(ctx, err)
@@ -145,7 +217,7 @@ func (e *Engine) compile(ctx context.Context, src string) (*Program, error) {
 		}
 		return out, runError(ctx, rows.Err())
 	}
-	return Compile(q, CompileOptions{Schema: e.Schema(), Now: now, Probe: probe})
+	return Compile(q, CompileOptions{Schema: schema, Now: now, Probe: probe})
 }
 
 // Query parses, compiles and runs src. Cancelling ctx interrupts the
@@ -160,6 +232,9 @@ func (e *Engine) Query(ctx context.Context, src string) (*Result, error) {
 
 // Run executes a compiled program.
 func (e *Engine) Run(ctx context.Context, p *Program) (*Result, error) {
+	if err := e.prepare(ctx, p.Tables); err != nil {
+		return nil, err
+	}
 	rows, err := e.db.QueryContext(ctx, p.SQL)
 	if err != nil {
 		return nil, runError(ctx, err)

@@ -42,9 +42,7 @@ func registerMiscFuncs(reg func(string, int, int, fnImpl)) {
 	})
 	reg("base64_decode_tostring base64_decodestring", 1, 1, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		s := c.asString(a[0]).sql
-		// the text is bound first: TRY refuses an operand holding a subquery
-		dec := bindSQL(s, "b", `TRY(decode(from_base64("$b")))`)
-		return val{sql: "coalesce(CASE WHEN regexp_matches(" + s + ", '^[A-Za-z0-9+/]*={0,2}$') AND length(" + s + ") % 4 = 0 THEN " + dec + " END, '')", t: kql.TString}, nil
+		return val{sql: "coalesce(CASE WHEN regexp_matches(" + s + ", '^[A-Za-z0-9+/]*={0,2}$') AND length(" + s + ") % 4 = 0 THEN " + tryApply(s, func(x string) string { return "decode(from_base64(" + x + "))" }) + " END, '')", t: kql.TString}, nil
 	})
 	reg("strcmp", 2, 2, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		x, y := c.asString(a[0]).sql, c.asString(a[1]).sql
@@ -205,8 +203,9 @@ func registerWindowFuncs(regRaw func(string, fnImpl)) {
 				def = "''"
 			}
 			if len(call.Args) == 3 {
-				// a constant, or an expression that reads no column
-				// (now(1d)): compiled where no column is visible
+				// a constant: Kusto rejects a column here (prev(t, 1, t) in
+				// the conformance cases) and accepts a row-independent
+				// expression (Microsoft's uptime hunt: prev(Timestamp, 1, now(1d)))
 				d, err := c.scalar(call.Args[2], &env{c: c, sc: ev.sc})
 				if err != nil {
 					if !isConstExpr(call.Args[2]) {

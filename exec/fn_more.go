@@ -259,8 +259,7 @@ func registerMoreFuncs(reg func(string, int, int, fnImpl)) {
 		return val{sql: "regexp_matches(" + c.asString(a[0]).sql + ", '^[\\x00-\\x7F]*$')", t: kql.TBool}, nil
 	})
 	reg("url_decode", 1, 1, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
-		// the text is bound first: TRY refuses an operand holding a subquery
-		return val{sql: "coalesce(" + bindSQL(c.asString(a[0]).sql, "u", `TRY(url_decode(replace("$u", '+', ' ')))`) + ", '')", t: kql.TString}, nil
+		return val{sql: "coalesce(" + tryApply(c.asString(a[0]).sql, func(x string) string { return "url_decode(replace(" + x + ", '+', ' '))" }) + ", '')", t: kql.TString}, nil
 	})
 	reg("url_encode", 1, 1, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		// lower-case hex, space as +

@@ -156,3 +156,30 @@ func TestConvertValueKeepsBoxes(t *testing.T) {
 		}
 	}
 }
+
+// has folds the case of the term, not of the boundary classes: the
+// answers are those of a fully case-insensitive term match.
+func TestHasTermFolding(t *testing.T) {
+	e := openLocked(t)
+	cases := []struct {
+		expr string
+		want bool
+	}{
+		{`"a—ÉTÉ—b" has "été"`, true}, // em dash is a boundary; É folds to é
+		{`"xétéx" has "ÉTÉ"`, false},  // letters on both sides
+		{`"été2" has "été"`, false},   // a digit is part of the term
+		{`"run MiniDump now" has "minidump"`, true},
+		{`"run_minidump" has "MINIDUMP"`, true}, // _ is a boundary
+		{`"run MiniDump now" has_cs "minidump"`, false},
+		{`"a ΑΘΗΝΑ b" has "αθηνα"`, true},
+		{`"x lsass.exe" has_any ("LSASS", "procdump")`, true},
+		{`"xlsass.exe" has_any ("LSASS", "procdump")`, false},
+		{`"C:\\Tools\\ProcDump64.exe" hasprefix "procdump"`, true},
+	}
+	for _, tc := range cases {
+		r := query(t, e, "print r = "+tc.expr)
+		if got := r.Rows[0][0]; got != tc.want {
+			t.Errorf("%s = %v, want %v", tc.expr, got, tc.want)
+		}
+	}
+}

@@ -85,6 +85,13 @@ func (c *compiler) tabular(e kql.Expr, sc *scope) (*rel, error) {
 		return c.searchTables(e, sc)
 	case *kql.FindOp:
 		return c.find(e, sc)
+	case *kql.MemberExpr:
+		if call, ok := e.X.(*kql.CallExpr); ok && call.Func != nil {
+			switch call.Func.Name {
+			case "arg", "adx", "cluster", "database", "workspace", "app":
+				return nil, errAt(e, "%s(...).%s reads another service or database; queries read only the loaded dataset", call.Func.Name, e.Name.Name)
+			}
+		}
 	}
 	return nil, errAt(e, "expected a tabular expression")
 }
@@ -94,6 +101,10 @@ func (c *compiler) table(n kql.Node, name string) (*rel, error) {
 	if !ok {
 		return nil, errAt(n, "unknown table or tabular expression %q", name)
 	}
+	if c.tables == nil {
+		c.tables = map[string]bool{}
+	}
+	c.tables[t.Name] = true
 	cols := append([]kql.Column(nil), t.Columns...)
 	var conv []string
 	for i, col := range cols {

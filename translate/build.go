@@ -24,7 +24,7 @@ var evidenceDims = map[string]bool{
 // canFilter reports whether a subject can be filtered by dim.
 func (o *Offline) canFilter(sub *subject, dim string) bool {
 	switch dim {
-	case "text", "concept":
+	case "text", "concept", "column":
 		return true
 	case "incident":
 		return sub.id == "incident"
@@ -218,6 +218,11 @@ func (b *builder) filter(sub *subject, tbl *kql.Table, f Filter) (kql.Expr, stri
 		return pred, ""
 	case "text":
 		return match(tbl, []string{sub.text}, f), ""
+	case "column":
+		if _, ok := tbl.Column(f.Column); !ok {
+			return nil, fmt.Sprintf("%s have no %s column.", capital(sub.noun), f.Column)
+		}
+		return match(tbl, []string{f.Column}, f), ""
 	case "incident":
 		nums := make([]kql.Expr, 0, len(f.Values))
 		for _, v := range f.Values {
@@ -377,7 +382,7 @@ func textPred(col kql.Expr, f Filter) kql.Expr {
 	case "prefix":
 		return orEach(col, vals, pick(neg, "!startswith", "startswith"), neg)
 	}
-	exact := exactDims[f.Dim]
+	exact := exactDims[f.Dim] || f.Op == "exact"
 	if len(vals) == 1 {
 		if exact {
 			return binary(pick(neg, "!=", "=="), col, strLit(vals[0]))
@@ -525,6 +530,7 @@ var dimEnglish = map[string]string{
 	dimCountry: "country", dimApp: "application", dimPort: "port", dimSender: "sender", dimRecipient: "recipient",
 	dimLogonType: "logon type", dimTitle: "title", dimEntity: "entity type", dimSubject: "subject",
 	dimFolder: "folder", dimThreat: "threat type", "incident": "incident number", "text": "text",
+	dimErrorCode: "error code",
 }
 
 func dimName(d string) string {

@@ -166,8 +166,8 @@ func describeFilter(f Filter) string {
 	vals := quoteAll(f.Values)
 	v := strings.Join(vals, " or ")
 	name := dimName(f.Dim)
-	if f.Dim == "text" {
-		name = "text"
+	if f.Dim == "column" {
+		name = f.Column
 	}
 	verb := "is"
 	switch f.Op {

@@ -18,6 +18,23 @@ type subject struct {
 	// text is the column a quoted string or a "containing" phrase is
 	// matched against.
 	text string
+	// values are the low-cardinality columns whose values a prompt may
+	// name ("blocked" emails, "ransomware" alerts, alerts from "Defender
+	// for Identity"); the dataset's values come through the Vocabulary.
+	values []string
+}
+
+// GroundedColumns returns, per table, the columns whose distinct values
+// the translator matches against a prompt's words; the caller reads them
+// from the dataset into Vocabulary.Values.
+func GroundedColumns() map[string][]string {
+	out := map[string][]string{}
+	for _, s := range subjects {
+		if len(s.values) > 0 {
+			out[s.table] = s.values
+		}
+	}
+	return out
 }
 
 // Dimensions: the kinds of things a prompt filters or groups by.
@@ -51,6 +68,7 @@ const (
 	dimSubject   = "emailsubject"
 	dimFolder    = "folder"
 	dimThreat    = "threat"
+	dimErrorCode = "errorcode"
 )
 
 // dimWords are the English words for each dimension, as used after "by",
@@ -91,9 +109,10 @@ var dimWords = []struct {
 var subjects = []*subject{
 	{
 		id: "incident", noun: "incidents", table: "SecurityIncident", time: "CreatedTime",
-		list:  []string{"IncidentNumber", "CreatedTime", "Title", "Severity", "Status", "Classification"},
-		words: []string{"incident", "incidents", "case", "cases"},
-		text:  "Title",
+		list:   []string{"IncidentNumber", "CreatedTime", "Title", "Severity", "Status", "Classification"},
+		words:  []string{"incident", "incidents", "case", "cases"},
+		text:   "Title",
+		values: []string{"ProviderName"},
 		dims: map[string][]string{
 			dimSeverity: {"Severity"}, dimStatus: {"Status"}, dimClass: {"Classification"},
 			dimTitle: {"Title"}, dimApp: {"ProviderName"},
@@ -101,9 +120,10 @@ var subjects = []*subject{
 	},
 	{
 		id: "alert", noun: "alerts", table: "AlertInfo", time: "Timestamp",
-		list:  []string{"Timestamp", "AlertId", "Title", "Severity", "Category", "ServiceSource", "AttackTechniques"},
-		words: []string{"alert", "alerts", "detection", "detections"},
-		text:  "Title",
+		list:   []string{"Timestamp", "AlertId", "Title", "Severity", "Category", "ServiceSource", "AttackTechniques"},
+		words:  []string{"alert", "alerts", "detection", "detections"},
+		text:   "Title",
+		values: []string{"Category", "ServiceSource", "DetectionSource"},
 		dims: map[string][]string{
 			dimSeverity: {"Severity"}, dimCategory: {"Category"}, dimTitle: {"Title"},
 			dimTechnique: {"AttackTechniques"}, dimApp: {"ServiceSource"},
@@ -111,9 +131,10 @@ var subjects = []*subject{
 	},
 	{
 		id: "evidence", noun: "alert evidence", table: "AlertEvidence", time: "Timestamp",
-		list:  []string{"Timestamp", "AlertId", "Title", "EntityType", "EvidenceRole", "DeviceName", "AccountUpn", "FileName", "SHA256", "RemoteIP", "RemoteUrl", "ProcessCommandLine"},
-		words: []string{"evidence", "alert evidence", "entities", "alert entities"},
-		text:  "Title",
+		list:   []string{"Timestamp", "AlertId", "Title", "EntityType", "EvidenceRole", "DeviceName", "AccountUpn", "FileName", "SHA256", "RemoteIP", "RemoteUrl", "ProcessCommandLine"},
+		words:  []string{"evidence", "alert evidence", "entities", "alert entities"},
+		text:   "Title",
+		values: []string{"EntityType", "EvidenceRole", "ServiceSource"},
 		dims: map[string][]string{
 			dimDevice: {"DeviceName"}, dimUser: {"AccountUpn", "AccountName"}, dimIP: {"RemoteIP", "LocalIP"},
 			dimDomain: {"RemoteUrl"}, dimURL: {"RemoteUrl"}, dimSHA256: {"SHA256"}, dimSHA1: {"SHA1"},
@@ -124,9 +145,10 @@ var subjects = []*subject{
 	},
 	{
 		id: "process", noun: "process events", table: "DeviceProcessEvents", time: "Timestamp",
-		list:  []string{"Timestamp", "DeviceName", "AccountName", "FileName", "ProcessCommandLine", "InitiatingProcessFileName"},
-		words: []string{"process event", "process events", "process creation", "process creations", "process execution", "process executions", "processes", "process", "executions", "execution", "command lines", "commands", "launched", "ran", "run", "spawned", "executed"},
-		text:  "ProcessCommandLine",
+		list:   []string{"Timestamp", "DeviceName", "AccountName", "FileName", "ProcessCommandLine", "InitiatingProcessFileName"},
+		words:  []string{"process event", "process events", "process creation", "process creations", "process execution", "process executions", "processes", "process", "executions", "execution", "command lines", "commands", "launched", "ran", "run", "spawned", "executed"},
+		text:   "ProcessCommandLine",
+		values: []string{"ActionType"},
 		dims: map[string][]string{
 			dimDevice: {"DeviceName"}, dimUser: {"AccountName"}, dimFile: {"FileName"}, dimProcess: {"FileName"},
 			dimParent: {"InitiatingProcessFileName"}, dimCmdline: {"ProcessCommandLine"}, dimSHA256: {"SHA256"},
@@ -135,9 +157,10 @@ var subjects = []*subject{
 	},
 	{
 		id: "network", noun: "network events", table: "DeviceNetworkEvents", time: "Timestamp",
-		list:  []string{"Timestamp", "DeviceName", "ActionType", "RemoteIP", "RemotePort", "RemoteUrl", "InitiatingProcessFileName", "InitiatingProcessAccountName"},
-		words: []string{"network event", "network events", "network connection", "network connections", "connections", "connection", "network activity", "network traffic", "traffic", "connected", "beacons", "beaconing", "outbound", "talking to", "talked to", "talk to", "communicating with", "communicated with", "contacted", "reached out to", "connecting to", "connect to", "connects to"},
-		text:  "RemoteUrl",
+		list:   []string{"Timestamp", "DeviceName", "ActionType", "RemoteIP", "RemotePort", "RemoteUrl", "InitiatingProcessFileName", "InitiatingProcessAccountName"},
+		words:  []string{"network event", "network events", "network connection", "network connections", "connections", "connection", "network activity", "network traffic", "traffic", "connected", "beacons", "beaconing", "outbound", "talking to", "talked to", "talk to", "communicating with", "communicated with", "contacted", "reached out to", "connecting to", "connect to", "connects to"},
+		text:   "RemoteUrl",
+		values: []string{"ActionType", "Protocol"},
 		dims: map[string][]string{
 			dimDevice: {"DeviceName"}, dimUser: {"InitiatingProcessAccountName"}, dimIP: {"RemoteIP"},
 			dimDomain: {"RemoteUrl"}, dimURL: {"RemoteUrl"}, dimPort: {"RemotePort"},
@@ -147,9 +170,10 @@ var subjects = []*subject{
 	},
 	{
 		id: "file", noun: "file events", table: "DeviceFileEvents", time: "Timestamp",
-		list:  []string{"Timestamp", "DeviceName", "ActionType", "FileName", "FolderPath", "SHA256", "InitiatingProcessFileName"},
-		words: []string{"file event", "file events", "file creation", "file creations", "file activity", "files created", "file writes", "dropped files", "downloads", "downloaded files", "files"},
-		text:  "FolderPath",
+		list:   []string{"Timestamp", "DeviceName", "ActionType", "FileName", "FolderPath", "SHA256", "InitiatingProcessFileName"},
+		words:  []string{"file event", "file events", "file creation", "file creations", "file activity", "files created", "file writes", "dropped files", "downloads", "downloaded files", "files"},
+		text:   "FolderPath",
+		values: []string{"ActionType"},
 		dims: map[string][]string{
 			dimDevice: {"DeviceName"}, dimUser: {"InitiatingProcessAccountName"}, dimFile: {"FileName"},
 			dimProcess: {"InitiatingProcessFileName"}, dimParent: {"InitiatingProcessFileName"}, dimFolder: {"FolderPath"},
@@ -159,9 +183,10 @@ var subjects = []*subject{
 	},
 	{
 		id: "logon", noun: "logon events", table: "DeviceLogonEvents", time: "Timestamp",
-		list:  []string{"Timestamp", "DeviceName", "ActionType", "LogonType", "AccountName", "RemoteIP", "RemoteDeviceName"},
-		words: []string{"logon event", "logon events", "logons", "logon", "log ons", "logins", "login", "logged on", "logged in"},
-		text:  "AccountName",
+		list:   []string{"Timestamp", "DeviceName", "ActionType", "LogonType", "AccountName", "RemoteIP", "RemoteDeviceName"},
+		words:  []string{"logon event", "logon events", "logons", "logon", "log ons", "logins", "login", "logged on", "logged in"},
+		text:   "AccountName",
+		values: []string{"ActionType", "LogonType", "Protocol"},
 		dims: map[string][]string{
 			dimDevice: {"DeviceName"}, dimUser: {"AccountName"}, dimIP: {"RemoteIP"}, dimLogonType: {"LogonType"},
 			dimAction: {"ActionType"}, dimProcess: {"InitiatingProcessFileName"},
@@ -169,9 +194,10 @@ var subjects = []*subject{
 	},
 	{
 		id: "registry", noun: "registry events", table: "DeviceRegistryEvents", time: "Timestamp",
-		list:  []string{"Timestamp", "DeviceName", "ActionType", "RegistryKey", "RegistryValueName", "RegistryValueData", "InitiatingProcessFileName"},
-		words: []string{"registry event", "registry events", "registry changes", "registry modifications", "registry keys", "registry key", "registry"},
-		text:  "RegistryKey",
+		list:   []string{"Timestamp", "DeviceName", "ActionType", "RegistryKey", "RegistryValueName", "RegistryValueData", "InitiatingProcessFileName"},
+		words:  []string{"registry event", "registry events", "registry changes", "registry modifications", "registry keys", "registry key", "registry"},
+		text:   "RegistryKey",
+		values: []string{"ActionType"},
 		dims: map[string][]string{
 			dimDevice: {"DeviceName"}, dimUser: {"InitiatingProcessAccountName"}, dimProcess: {"InitiatingProcessFileName"},
 			dimFile: {"InitiatingProcessFileName"}, dimAction: {"ActionType"},
@@ -189,9 +215,10 @@ var subjects = []*subject{
 	},
 	{
 		id: "devevent", noun: "device events", table: "DeviceEvents", time: "Timestamp",
-		list:  []string{"Timestamp", "DeviceName", "ActionType", "FileName", "ProcessCommandLine", "InitiatingProcessFileName"},
-		words: []string{"device event", "device events", "defender events", "antivirus events", "av detections"},
-		text:  "AdditionalFields",
+		list:   []string{"Timestamp", "DeviceName", "ActionType", "FileName", "ProcessCommandLine", "InitiatingProcessFileName"},
+		words:  []string{"device event", "device events", "defender events", "antivirus events", "av detections"},
+		text:   "AdditionalFields",
+		values: []string{"ActionType"},
 		dims: map[string][]string{
 			dimDevice: {"DeviceName"}, dimUser: {"InitiatingProcessAccountName"}, dimFile: {"FileName"},
 			dimProcess: {"InitiatingProcessFileName"}, dimAction: {"ActionType"}, dimIP: {"RemoteIP"},
@@ -200,18 +227,20 @@ var subjects = []*subject{
 	},
 	{
 		id: "device", noun: "devices", table: "DeviceInfo", time: "Timestamp",
-		list:  []string{"DeviceName", "OSPlatform", "OSVersion", "DeviceType", "PublicIP", "Timestamp"},
-		words: []string{"device inventory", "devices", "machines", "hosts", "computers", "endpoints"},
-		text:  "DeviceName",
+		list:   []string{"DeviceName", "OSPlatform", "OSVersion", "DeviceType", "PublicIP", "Timestamp"},
+		words:  []string{"device inventory", "devices", "machines", "hosts", "computers", "endpoints"},
+		text:   "DeviceName",
+		values: []string{"OSPlatform", "DeviceType", "DeviceCategory"},
 		dims: map[string][]string{
 			dimDevice: {"DeviceName"}, dimIP: {"PublicIP"},
 		},
 	},
 	{
 		id: "email", noun: "emails", table: "EmailEvents", time: "Timestamp",
-		list:  []string{"Timestamp", "SenderFromAddress", "RecipientEmailAddress", "Subject", "DeliveryAction", "ThreatTypes", "SenderIPv4"},
-		words: []string{"email event", "email events", "emails", "email", "mails", "mail", "messages", "phishing emails", "phishing mails"},
-		text:  "Subject",
+		list:   []string{"Timestamp", "SenderFromAddress", "RecipientEmailAddress", "Subject", "DeliveryAction", "ThreatTypes", "SenderIPv4"},
+		words:  []string{"email event", "email events", "emails", "email", "mails", "mail", "messages", "phishing emails", "phishing mails"},
+		text:   "Subject",
+		values: []string{"DeliveryAction", "DeliveryLocation", "EmailDirection", "ThreatTypes"},
 		dims: map[string][]string{
 			dimUser: {"RecipientEmailAddress"}, dimRecipient: {"RecipientEmailAddress"}, dimSender: {"SenderFromAddress"},
 			dimIP: {"SenderIPv4"}, dimDomain: {"SenderFromDomain"}, dimSubject: {"Subject"}, dimThreat: {"ThreatTypes"},
@@ -220,9 +249,10 @@ var subjects = []*subject{
 	},
 	{
 		id: "attachment", noun: "email attachments", table: "EmailAttachmentInfo", time: "Timestamp",
-		list:  []string{"Timestamp", "SenderFromAddress", "RecipientEmailAddress", "FileName", "FileType", "SHA256", "ThreatTypes"},
-		words: []string{"attachments", "attachment", "email attachments", "email attachment"},
-		text:  "FileName",
+		list:   []string{"Timestamp", "SenderFromAddress", "RecipientEmailAddress", "FileName", "FileType", "SHA256", "ThreatTypes"},
+		words:  []string{"attachments", "attachment", "email attachments", "email attachment"},
+		text:   "FileName",
+		values: []string{"FileType", "ThreatTypes"},
 		dims: map[string][]string{
 			dimUser: {"RecipientEmailAddress"}, dimRecipient: {"RecipientEmailAddress"}, dimSender: {"SenderFromAddress"},
 			dimFile: {"FileName"}, dimSHA256: {"SHA256"}, dimThreat: {"ThreatTypes"},
@@ -230,28 +260,31 @@ var subjects = []*subject{
 	},
 	{
 		id: "urlclick", noun: "URL clicks", table: "UrlClickEvents", time: "Timestamp",
-		list:  []string{"Timestamp", "AccountUpn", "Url", "ActionType", "IPAddress", "Workload"},
-		words: []string{"url clicks", "url click", "clicks", "clicked links", "link clicks", "clicked", "click a link", "clicked a link", "click on a link", "clicked on a link", "click", "clicks on"},
-		text:  "Url",
+		list:   []string{"Timestamp", "AccountUpn", "Url", "ActionType", "IPAddress", "Workload"},
+		words:  []string{"url clicks", "url click", "clicks", "clicked links", "link clicks", "clicked", "click a link", "clicked a link", "click on a link", "clicked on a link", "click", "clicks on"},
+		text:   "Url",
+		values: []string{"ActionType", "Workload"},
 		dims: map[string][]string{
 			dimUser: {"AccountUpn"}, dimURL: {"Url"}, dimDomain: {"Url"}, dimIP: {"IPAddress"}, dimAction: {"ActionType"},
 		},
 	},
 	{
 		id: "signin", noun: "Entra ID sign-ins", table: "AADSignInEventsBeta", time: "Timestamp",
-		list:  []string{"Timestamp", "AccountUpn", "Application", "IPAddress", "Country", "ErrorCode", "UserAgent"},
-		words: []string{"sign-in", "sign-ins", "signin", "signins", "sign in", "sign ins", "sign-on", "sign-ons", "aad sign-ins", "entra sign-ins", "authentication", "authentications"},
-		text:  "Application",
+		list:   []string{"Timestamp", "AccountUpn", "Application", "IPAddress", "Country", "ErrorCode", "UserAgent"},
+		words:  []string{"sign-in", "sign-ins", "signin", "signins", "sign in", "sign ins", "sign-on", "sign-ons", "aad sign-ins", "entra sign-ins", "authentication", "authentications"},
+		text:   "Application",
+		values: []string{"Application", "ClientAppUsed", "LogonType"},
 		dims: map[string][]string{
 			dimUser: {"AccountUpn"}, dimIP: {"IPAddress"}, dimCountry: {"Country"}, dimApp: {"Application"},
-			dimDevice: {"DeviceName"},
+			dimDevice: {"DeviceName"}, dimErrorCode: {"ErrorCode"},
 		},
 	},
 	{
 		id: "idlogon", noun: "identity logon events", table: "IdentityLogonEvents", time: "Timestamp",
-		list:  []string{"Timestamp", "AccountUpn", "ActionType", "LogonType", "Protocol", "DeviceName", "IPAddress", "DestinationDeviceName"},
-		words: []string{"identity logon", "identity logons", "domain logons", "kerberos logons", "ntlm logons", "active directory logons"},
-		text:  "AccountUpn",
+		list:   []string{"Timestamp", "AccountUpn", "ActionType", "LogonType", "Protocol", "DeviceName", "IPAddress", "DestinationDeviceName"},
+		words:  []string{"identity logon", "identity logons", "domain logons", "kerberos logons", "ntlm logons", "active directory logons"},
+		text:   "AccountUpn",
+		values: []string{"ActionType", "LogonType", "Protocol"},
 		dims: map[string][]string{
 			dimUser: {"AccountUpn"}, dimDevice: {"DeviceName"}, dimIP: {"IPAddress"}, dimAction: {"ActionType"},
 			dimLogonType: {"LogonType"},
@@ -259,27 +292,30 @@ var subjects = []*subject{
 	},
 	{
 		id: "idquery", noun: "identity query events", table: "IdentityQueryEvents", time: "Timestamp",
-		list:  []string{"Timestamp", "AccountName", "DeviceName", "ActionType", "QueryType", "QueryTarget", "Query"},
-		words: []string{"identity queries", "directory queries", "ldap queries", "samr queries", "ldap", "samr", "dns queries"},
-		text:  "QueryTarget",
+		list:   []string{"Timestamp", "AccountName", "DeviceName", "ActionType", "QueryType", "QueryTarget", "Query"},
+		words:  []string{"identity queries", "directory queries", "ldap queries", "samr queries", "dns queries", "identity query events"},
+		text:   "QueryTarget",
+		values: []string{"ActionType", "QueryType", "Protocol"},
 		dims: map[string][]string{
 			dimUser: {"AccountName"}, dimDevice: {"DeviceName"}, dimIP: {"IPAddress"}, dimAction: {"ActionType"},
 		},
 	},
 	{
 		id: "directory", noun: "directory events", table: "IdentityDirectoryEvents", time: "Timestamp",
-		list:  []string{"Timestamp", "ActionType", "AccountName", "TargetAccountDisplayName", "DeviceName", "AdditionalFields"},
-		words: []string{"directory events", "directory changes", "group changes", "group membership changes", "account changes"},
-		text:  "AdditionalFields",
+		list:   []string{"Timestamp", "ActionType", "AccountName", "TargetAccountDisplayName", "DeviceName", "AdditionalFields"},
+		words:  []string{"directory events", "directory changes", "group changes", "group membership changes", "account changes"},
+		text:   "AdditionalFields",
+		values: []string{"ActionType"},
 		dims: map[string][]string{
 			dimUser: {"AccountName"}, dimDevice: {"DeviceName"}, dimAction: {"ActionType"},
 		},
 	},
 	{
 		id: "cloud", noun: "cloud app events", table: "CloudAppEvents", time: "Timestamp",
-		list:  []string{"Timestamp", "Application", "ActionType", "AccountDisplayName", "IPAddress", "CountryCode", "ObjectName"},
-		words: []string{"cloud app events", "cloud app event", "cloud events", "cloud activity", "cloud apps", "office 365 activity", "o365 activity", "mailbox activity", "saas activity"},
-		text:  "ActionType",
+		list:   []string{"Timestamp", "Application", "ActionType", "AccountDisplayName", "IPAddress", "CountryCode", "ObjectName"},
+		words:  []string{"cloud app events", "cloud app event", "cloud events", "cloud activity", "cloud apps", "office 365 activity", "o365 activity", "mailbox activity", "saas activity"},
+		text:   "ActionType",
+		values: []string{"ActionType", "Application", "ObjectName"},
 		dims: map[string][]string{
 			dimUser: {"AccountDisplayName"}, dimIP: {"IPAddress"}, dimCountry: {"CountryCode"}, dimApp: {"Application"},
 			dimAction: {"ActionType"},
@@ -287,9 +323,10 @@ var subjects = []*subject{
 	},
 	{
 		id: "identity", noun: "identities", table: "IdentityInfo", time: "Timestamp",
-		list:  []string{"AccountUpn", "AccountDisplayName", "Department", "JobTitle", "Country"},
-		words: []string{"identities", "identity info", "user accounts", "employees", "users"},
-		text:  "AccountDisplayName",
+		list:   []string{"AccountUpn", "AccountDisplayName", "Department", "JobTitle", "Country"},
+		words:  []string{"identities", "identity info", "user accounts", "employees", "users"},
+		text:   "AccountDisplayName",
+		values: []string{"Department", "JobTitle"},
 		dims: map[string][]string{
 			dimUser: {"AccountUpn"}, dimCountry: {"Country"},
 		},

@@ -13,6 +13,7 @@ import (
 // understanding is what one prompt says, before it is merged with the
 // conversation: every field is optional.
 type understanding struct {
+	rest     *scanner // what is left of the prompt, for value grounding
 	subject  *subject
 	filters  []Filter
 	time     *TimeRange
@@ -164,6 +165,7 @@ var (
 	reCtxRecipient = regexp.MustCompile(`\b(?:to|recipient|recipients|received by|sent to)\s*$`)
 	reCtxProcess   = regexp.MustCompile(`\b(?:process|processes|ran|run|running|runs|spawned|spawn|executed|launched|binary|by)\s*$`)
 	reLetters      = regexp.MustCompile(`[a-z]+`)
+	reErrorCode    = regexp.MustCompile(`\b(?:error|result|status)(?:\s+code)?\s*(?:is|=|==|of)?\s*(\d{2,6})\b`)
 	reCtxAfter     = regexp.MustCompile(`^\s*(?:in|within|inside)\s+(?:the\s+|its\s+)?(command[- ]?lines?|folder|path|directory|subject(?: line)?|title|name)\b`)
 	reCtxParent    = regexp.MustCompile(`\b(?:parent(?: process)?(?: name)?(?: is| was| of| =| ==)?|spawned by|started by|launched by|created by|child(?:ren)?(?: processes)? of|run by|executed by)\s*$`)
 	rePort         = regexp.MustCompile(`\b(?:remote\s+)?ports?\s+(\d{1,5})((?:\s*(?:,|and|or)\s*\d{1,5})*)\b`)
@@ -206,6 +208,7 @@ func understand(prompt string, now time.Time, vocab *Vocabulary) *understanding 
 	if reAnaphor.MatchString(s.text) {
 		u.followup = true
 	}
+	u.rest = s
 	u.unknown = s.leftovers()
 	u.dropCovered()
 	return u
@@ -373,6 +376,9 @@ func (u *understanding) entities(s *scanner, vocab *Vocabulary) {
 		}
 		u.add(f)
 		s.blank(loc[0], loc[1])
+	}
+	for m := s.find(reErrorCode); m != nil; m = s.find(reErrorCode) {
+		u.add(Filter{Dim: dimErrorCode, Values: []string{m[1]}, Op: "eq"})
 	}
 	for m := s.find(rePort); m != nil; m = s.find(rePort) {
 		ports := append([]string{m[1]}, reDigits1.FindAllString(m[2], -1)...)

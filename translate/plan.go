@@ -51,9 +51,10 @@ const (
 
 // Filter is one condition of a plan.
 type Filter struct {
-	Dim    string   // a dimension (dimDevice, dimSeverity, ...), "text" or "concept"
+	Dim    string   // a dimension (dimDevice, dimSeverity, ...), "text", "concept" or "column"
+	Column string   // with Dim "column": the column, named by a value the dataset holds
 	Values []string // values, any of which matches
-	Op     string   // "eq" (case-insensitive equality), "has", "contains", "prefix"
+	Op     string   // "eq" (case-insensitive equality), "exact", "has", "contains", "prefix"
 	Negate bool
 	// Concept is the KQL predicate of a hunting concept; Desc says it in
 	// English.
@@ -89,7 +90,7 @@ func (p *Plan) clone() *Plan {
 // setFilter adds f, replacing a filter on the same dimension.
 func (p *Plan) setFilter(f Filter) {
 	for i, g := range p.Filters {
-		if g.Dim == f.Dim && g.Dim != "text" && g.Dim != "concept" && g.Negate == f.Negate {
+		if g.Dim == f.Dim && g.Column == f.Column && g.Dim != "text" && g.Dim != "concept" && g.Negate == f.Negate {
 			p.Filters[i] = f
 			return
 		}

@@ -3,6 +3,7 @@ package translate
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -97,6 +98,13 @@ func (o *Offline) Translate(_ context.Context, req *Request) (*Translation, erro
 		c = &Context{}
 	}
 	u := understand(prompt, now, o.Vocab)
+	if len(u.unknown) > 0 {
+		// "incidnets from the past week": read it as "incidents".
+		if fixed, notes := correctTypos(prompt, u.unknown); len(notes) > 0 {
+			u = understand(fixed, now, o.Vocab)
+			u.notes = append(u.notes, "read "+strings.Join(notes, ", "))
+		}
+	}
 	if u.reset {
 		c = &Context{}
 	}
@@ -107,7 +115,35 @@ func (o *Offline) Translate(_ context.Context, req *Request) (*Translation, erro
 	if tr != nil {
 		return tr, nil
 	}
+	if plan != nil && plan.Subject != "" && plan.View == "" && plan.Base == "" {
+		// Words that name stored values of the subject's table.
+		if fs := o.Vocab.groundValues(subjectByID(plan.Subject), u.rest); len(fs) > 0 {
+			for _, f := range fs {
+				plan.setFilter(f)
+			}
+			u.unknown = u.rest.leftovers()
+		}
+	}
+	if names := unknownNames(u.unknown); len(names) > 0 {
+		// A name nothing matched would be dropped from the query: ask
+		// rather than run something broader than was meant.
+		return clarify(o.explain(plan, u), fmt.Sprintf("I do not know %s: the dataset has no device, account or file of that name that I recognise. Is it a device (\"on host %s\"), a user (\"user %s\"), or text to search for (in quotes)?", strings.Join(quoteAll(names), ", "), names[0], names[0]), c.Plan, c.Focus), nil
+	}
 	return o.finish(plan, focus, u)
+}
+
+var reNameLike = regexp.MustCompile(`^[a-z][a-z0-9_.$-]*(?:\d[a-z0-9_.$-]*|[._][a-z0-9]+)$`)
+
+// unknownNames are the words left over that look like names of things
+// (host99, john.doe, svc_sql), not English.
+func unknownNames(words []string) []string {
+	var out []string
+	for _, w := range words {
+		if reNameLike.MatchString(w) {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // finish builds, checks and explains the plan's query.

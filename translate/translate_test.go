@@ -177,6 +177,8 @@ func TestClarify(t *testing.T) {
 		{"rare logons", "Rare what?"},
 		{"high severity process events", "Process events have no severity"},
 		{"logons between June 5 and June 3", "ends before it starts"},
+		{"alerts for host99", `I do not know "host99"`},
+		{"sign-ins of john.doe", `I do not know "john.doe"`},
 	} {
 		tr := translateOne(t, c.prompt, nil)
 		if tr.Clarification == "" {
@@ -365,5 +367,48 @@ func TestFollowUpOnTypedKQL(t *testing.T) {
 	tr := translateOne(t, "group by remote ip", c)
 	if !strings.Contains(tr.Clarification, "no IP address column") {
 		t.Errorf("group by a missing column: %q / %s", tr.Clarification, tr.KQL)
+	}
+}
+
+// Words that name values of the dataset's categorical columns filter on
+// them.
+func TestGroundValues(t *testing.T) {
+	v := &Vocabulary{Values: map[string]map[string][]string{
+		"AlertInfo":         {"ServiceSource": {"Microsoft Defender for Endpoint", "Microsoft Defender for Identity"}, "Category": {"Ransomware", "Execution"}},
+		"EmailEvents":       {"DeliveryAction": {"Blocked", "Delivered", "Junked"}},
+		"DeviceLogonEvents": {"ActionType": {"LogonFailed", "LogonSuccess"}},
+	}}
+	o := NewOffline(nil, v)
+	for _, c := range []struct{ prompt, want string }{
+		{"alerts from Defender for Identity", `| where ServiceSource == "Microsoft Defender for Identity"`},
+		{"ransomware alerts", `| where Category == "Ransomware"`},
+		{"emails that were blocked or junked", `| where DeliveryAction in ("Blocked", "Junked")`},
+		{"logons that failed", `| where ActionType == "LogonFailed"`},
+	} {
+		tr, err := o.Translate(context.Background(), &Request{Prompt: c.prompt, Now: now})
+		if err != nil || tr.Clarification != "" {
+			t.Errorf("%q: %v %s", c.prompt, err, tr.Clarification)
+			continue
+		}
+		if !strings.Contains(tr.KQL, c.want) {
+			t.Errorf("%q:\n%s\nwant %s", c.prompt, tr.KQL, c.want)
+		}
+		if strings.Contains(tr.Explanation, "Not used") {
+			t.Errorf("%q: %s", c.prompt, tr.Explanation)
+		}
+	}
+}
+
+func TestTypos(t *testing.T) {
+	tr := translateOne(t, "high severity incidnets from the past week", nil)
+	if !strings.HasPrefix(tr.KQL, "SecurityIncident\n") || !strings.Contains(tr.Explanation, "read incidnets → incidents") {
+		t.Errorf("incidnets: %s\n%s", tr.Explanation, tr.KQL)
+	}
+	tr = translateOne(t, "proceses on fs01", nil)
+	if !strings.HasPrefix(tr.KQL, "DeviceProcessEvents\n") {
+		t.Errorf("proceses: %s\n%s", tr.Explanation, tr.KQL)
+	}
+	if d := editDistance("kitten", "sitting"); d != 3 {
+		t.Errorf("editDistance(kitten, sitting) = %d, want 3", d)
 	}
 }

@@ -8,11 +8,13 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/kqlhunt/kqlhunt/chat"
 	"github.com/kqlhunt/kqlhunt/exec"
+	"github.com/kqlhunt/kqlhunt/kql"
 	"github.com/kqlhunt/kqlhunt/render"
 	"github.com/kqlhunt/kqlhunt/translate"
 )
@@ -43,6 +45,20 @@ func (g *globalOptions) translator(ctx context.Context) (*exec.Engine, translate
 		return eng, llm, nil
 	}
 	return eng, offline, nil
+}
+
+// translateOrKQL translates a prompt, or takes it as it is when it is
+// already KQL (it starts with a table of the dataset, or with let, print,
+// ... and checks).
+func translateOrKQL(ctx context.Context, backend translate.Backend, eng *exec.Engine, prompt string, now time.Time) (*translate.Translation, error) {
+	if chat.LooksLikeKQL(prompt, eng.Schema()) {
+		q, err := kql.Parse(prompt)
+		if err != nil {
+			return nil, &sourceError{file: "<arg>", src: prompt, err: err}
+		}
+		return &translate.Translation{Query: q, KQL: kql.Format(q), Explanation: "The prompt is KQL: it runs as typed."}, nil
+	}
+	return backend.Translate(ctx, &translate.Request{Prompt: prompt, Now: now})
 }
 
 func promptArg(args []string) (string, error) {
@@ -90,7 +106,7 @@ func (o *translateOptions) run(cmd *cobra.Command, args []string) error {
 		return err
 	}
 	defer eng.Close()
-	tr, err := backend.Translate(ctx, &translate.Request{Prompt: prompt, Now: o.now})
+	tr, err := translateOrKQL(ctx, backend, eng, prompt, o.now)
 	if err != nil {
 		return err
 	}
@@ -204,7 +220,7 @@ func (o *askOptions) run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer eng.Close()
-	tr, err := backend.Translate(ctx, &translate.Request{Prompt: prompt, Now: o.now})
+	tr, err := translateOrKQL(ctx, backend, eng, prompt, o.now)
 	if err != nil {
 		return err
 	}

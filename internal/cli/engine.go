@@ -17,7 +17,8 @@ func (g *globalOptions) openEngine(ctx context.Context) (*exec.Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("starting the engine: %w", err)
 	}
-	s, err := fixtures.Load(ctx, eng.DB(), g.data, g.now)
+	// The sample's tables are created when a query first reads them.
+	s, load, err := fixtures.LoadLazy(ctx, eng.DB(), g.data, g.now)
 	if err != nil {
 		eng.Close()
 		if g.data == "" {
@@ -26,6 +27,9 @@ func (g *globalOptions) openEngine(ctx context.Context) (*exec.Engine, error) {
 		return nil, fmt.Errorf("loading %s: %w", g.data, err)
 	}
 	eng.SetSchema(s)
+	if load != nil {
+		eng.SetTableLoader(load)
+	}
 	if err := eng.Lockdown(ctx); err != nil {
 		eng.Close()
 		return nil, fmt.Errorf("locking down the engine: %w", err)

@@ -28,9 +28,10 @@ type corpusQuery struct {
 
 // needsOutside matches queries that need something outside the dataset:
 // externaldata and invoke, the functions that call the service
-// (FileProfile, DeviceFromIP, ...), and geo_info_from_ip_address, which
-// needs a GeoIP database the engine does not ship.
-var needsOutside = regexp.MustCompile(`(?i)\bexternaldata\b|\binvoke\s|\bFileProfile\b|\bDeviceFromIP\b|\bAssignedIPAddresses\b|\bSeenBy\b|\bgeo_info_from_ip_address\b`)
+// (FileProfile, DeviceFromIP, ...), geo_info_from_ip_address, which
+// needs a GeoIP database the engine does not ship, and arg("").T, a
+// cross-service query of Azure Resource Graph.
+var needsOutside = regexp.MustCompile(`(?i)\bexternaldata\b|\binvoke\s|\bFileProfile\b|\bDeviceFromIP\b|\bAssignedIPAddresses\b|\bSeenBy\b|\bgeo_info_from_ip_address\b|\barg\(""\)\.`)
 
 // sampleCorpus returns the corpus queries that reference only sample
 // tables and need nothing from outside (externaldata, invoke, functions
