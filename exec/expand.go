@@ -209,8 +209,8 @@ func (c *compiler) parse(r *rel, op *kql.ParseOp, sc *scope) (*rel, error) {
 	if kind != "regex" {
 		re.WriteString("$")
 	}
-	pattern := re.String()
-	if _, err := regexp.Compile(pattern); err != nil {
+	pattern, err := rewriteRegex(re.String())
+	if err != nil {
 		return nil, errAt(op, "parse pattern is not a valid regular expression: %v", err)
 	}
 	pat := quoteString(pattern)
@@ -274,6 +274,8 @@ func (c *compiler) evaluate(r *rel, op *kql.EvaluateOp, sc *scope) (*rel, error)
 		return c.bagUnpack(r, op.Plugin, sc)
 	case "pivot":
 		return c.pivot(r, op, sc)
+	case "sliding_window_counts":
+		return c.slidingWindowCounts(r, op.Plugin, sc)
 	}
 	return nil, errAt(op.Plugin, "plugin %q is not supported", op.Plugin.Func.Name)
 }

@@ -62,7 +62,8 @@ func registerCorpusFuncs(reg func(string, int, int, fnImpl)) {
 	// which re matches (in the same string, so anchors and \b see the
 	// same context). The start/length/occurrence form is not supported.
 	reg("indexof_regex", 2, 5, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
-		if err := checkRegex(call.Args[1], a[1]); err != nil {
+		var err error
+		if a[1], err = regexVal(call.Args[1], a[1]); err != nil {
 			return val{}, err
 		}
 		if len(a) > 2 {

@@ -42,7 +42,7 @@ func registerMiscFuncs(reg func(string, int, int, fnImpl)) {
 	})
 	reg("base64_decode_tostring base64_decodestring", 1, 1, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		s := c.asString(a[0]).sql
-		return val{sql: "coalesce(CASE WHEN regexp_matches(" + s + ", '^[A-Za-z0-9+/]*={0,2}$') AND length(" + s + ") % 4 = 0 THEN TRY(decode(from_base64(" + s + "))) END, '')", t: kql.TString}, nil
+		return val{sql: "coalesce(CASE WHEN regexp_matches(" + s + ", '^[A-Za-z0-9+/]*={0,2}$') AND length(" + s + ") % 4 = 0 THEN " + tryApply(s, func(x string) string { return "decode(from_base64(" + x + "))" }) + " END, '')", t: kql.TString}, nil
 	})
 	reg("strcmp", 2, 2, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		x, y := c.asString(a[0]).sql, c.asString(a[1]).sql
@@ -203,11 +203,14 @@ func registerWindowFuncs(regRaw func(string, fnImpl)) {
 				def = "''"
 			}
 			if len(call.Args) == 3 {
-				if !isConstExpr(call.Args[2]) {
-					return val{}, errAt(call.Args[2], "%s(): the default value must be a constant", name)
-				}
-				d, err := c.scalar(call.Args[2], ev)
+				// a constant: Kusto rejects a column here (prev(t, 1, t) in
+				// the conformance cases) and accepts a row-independent
+				// expression (Microsoft's uptime hunt: prev(Timestamp, 1, now(1d)))
+				d, err := c.scalar(call.Args[2], &env{c: c, sc: ev.sc})
 				if err != nil {
+					if !isConstExpr(call.Args[2]) {
+						return val{}, errAt(call.Args[2], "%s(): the default value must be a constant", name)
+					}
 					return val{}, err
 				}
 				def = "CAST(" + d.sql + " AS " + sqlType(x.t) + ")"

@@ -221,6 +221,16 @@ func registerMoreFuncs(reg func(string, int, int, fnImpl)) {
 		d := dynArg(c, a[0])
 		k := c.asString(a[1]).sql
 		v := "coalesce(" + c.toDynamic(a[2]).sql + ", CAST('null' AS JSON))"
+		if str, ok := a[1].isConstString(); ok {
+			path, isPath, err := jsonPathKeys(call.Args[1], str)
+			if err != nil {
+				return val{}, err
+			}
+			if isPath {
+				// missing bags on the way are created
+				return val{sql: "(CASE WHEN json_type(" + d + ") = 'OBJECT' THEN json_merge_patch(" + d + ", " + nestedObject(path, v) + ") END)", t: kql.TDynamic}, nil
+			}
+		}
 		return val{sql: "(CASE WHEN json_type(" + d + ") = 'OBJECT' THEN json_merge_patch(" + d + ", json_object(" + k + ", " + v + ")) END)", t: kql.TDynamic}, nil
 	})
 	reg("bag_pack_columns", 1, 128, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
@@ -249,7 +259,7 @@ func registerMoreFuncs(reg func(string, int, int, fnImpl)) {
 		return val{sql: "regexp_matches(" + c.asString(a[0]).sql + ", '^[\\x00-\\x7F]*$')", t: kql.TBool}, nil
 	})
 	reg("url_decode", 1, 1, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
-		return val{sql: "coalesce(TRY(url_decode(replace(" + c.asString(a[0]).sql + ", '+', ' '))), '')", t: kql.TString}, nil
+		return val{sql: "coalesce(" + tryApply(c.asString(a[0]).sql, func(x string) string { return "url_decode(replace(" + x + ", '+', ' '))" }) + ", '')", t: kql.TString}, nil
 	})
 	reg("url_encode", 1, 1, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		// lower-case hex, space as +

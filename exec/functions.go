@@ -152,16 +152,17 @@ func init() {
 		return val{sql: "(CASE WHEN " + f + " = '' THEN " + s + " ELSE replace(" + s + ", " + f + ", " + r + ") END)", t: kql.TString}, nil
 	})
 	reg("replace_regex replace", 3, 3, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
-		s, p, r := c.asString(a[0]).sql, c.asString(a[1]).sql, c.asString(a[2])
 		// the pattern: replace_regex(text, regex, rewrite), but the
 		// deprecated replace(regex, rewrite, text)
-		re := 1
+		pi := 1
 		if call.Func.Name == "replace" {
-			re = 0
+			pi = 0
 		}
-		if err := checkRegex(call.Args[re], a[re]); err != nil {
+		var err error
+		if a[pi], err = regexVal(call.Args[pi], a[pi]); err != nil {
 			return val{}, err
 		}
+		s, p, r := c.asString(a[0]).sql, c.asString(a[1]).sql, c.asString(a[2])
 		rs := r.sql
 		if str, ok := r.isConstString(); ok {
 			rs = quoteString(rewriteRepl(str))
@@ -180,7 +181,8 @@ func init() {
 	reg("trim_start", 2, 2, trimFn(true, false))
 	reg("trim_end", 2, 2, trimFn(false, true))
 	reg("extract", 3, 4, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
-		if err := checkRegex(call.Args[0], a[0]); err != nil {
+		var err error
+		if a[0], err = regexVal(call.Args[0], a[0]); err != nil {
 			return val{}, err
 		}
 		s := c.asString(a[2]).sql
@@ -197,10 +199,11 @@ func init() {
 		return val{sql: "coalesce(" + v.sql + ", '')", t: kql.TString}, nil
 	})
 	reg("extract_all", 2, 3, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
-		re, s := a[0], c.asString(a[len(a)-1]).sql
-		if err := checkRegex(call.Args[0], re); err != nil {
+		re, err := regexVal(call.Args[0], a[0])
+		if err != nil {
 			return val{}, err
 		}
+		s := c.asString(a[len(a)-1]).sql
 		pat, ok := re.isConstString()
 		if !ok {
 			return val{}, errAt(call.Args[0], "extract_all: the pattern must be a constant")
@@ -513,10 +516,11 @@ func numFn(f func(string) string, keepIntegral bool) fnImpl {
 
 func trimFn(start, end bool) fnImpl {
 	return func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
-		re, s := c.asString(a[0]), c.asString(a[1]).sql
-		if err := checkRegex(call.Args[0], re); err != nil {
+		re, err := regexVal(call.Args[0], c.asString(a[0]))
+		if err != nil {
 			return val{}, err
 		}
+		s := c.asString(a[1]).sql
 		out := s
 		if start {
 			out = "regexp_replace(" + out + ", '^(?:' || " + re.sql + " || ')', '')"
@@ -532,15 +536,6 @@ func trimFn(start, end bool) fnImpl {
 // itself; "" → null.
 func parseJSONSQL(s string) string {
 	return "(CASE WHEN " + s + " = '' THEN NULL WHEN json_valid(" + s + ") THEN CAST(" + s + " AS JSON) ELSE to_json(" + s + ") END)"
-}
-
-func checkRegex(n kql.Node, v val) error {
-	if s, ok := v.isConstString(); ok {
-		if _, err := regexp.Compile(s); err != nil {
-			return errAt(n, "invalid regular expression %q: %v", s, err)
-		}
-	}
-	return nil
 }
 
 // rewriteRepl turns KQL's replacement syntax ($1, \1) into RE2's (\1).

@@ -85,6 +85,13 @@ func (c *compiler) tabular(e kql.Expr, sc *scope) (*rel, error) {
 		return c.searchTables(e, sc)
 	case *kql.FindOp:
 		return c.find(e, sc)
+	case *kql.MemberExpr:
+		if call, ok := e.X.(*kql.CallExpr); ok && call.Func != nil {
+			switch call.Func.Name {
+			case "arg", "adx", "cluster", "database", "workspace", "app":
+				return nil, errAt(e, "%s(...).%s reads another service or database; queries read only the loaded dataset", call.Func.Name, e.Name.Name)
+			}
+		}
 	}
 	return nil, errAt(e, "expected a tabular expression")
 }
@@ -635,7 +642,10 @@ func (c *compiler) colNames(ce *kql.ColumnExpr, v val, nm *namer) ([]string, err
 		}
 		return ns, nil
 	}
-	if n := autoName(ce.X); n != "" {
+	// conversions pass the name through: extend tostring(RawEventData.Id)
+	// is RawEventData_Id, as the checker names it (summarize by
+	// tostring(x) is x in the conformance cases)
+	if n := convArgName(ce.X); n != "" {
 		return []string{n}, nil
 	}
 	return []string{nm.next()}, nil

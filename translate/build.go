@@ -72,9 +72,9 @@ func (o *Offline) build(p *Plan) (*kql.Query, string) {
 	if sub == nil {
 		return nil, "What should I look for: incidents, alerts, or which events?"
 	}
-	tbl, ok := o.Schema.Table(sub.table)
-	if !ok {
-		return nil, fmt.Sprintf("The dataset has no %s table, so I cannot look at %s.", sub.table, sub.noun)
+	tbl, source, problem := o.source(sub)
+	if problem != "" {
+		return nil, problem
 	}
 	pipeOps := []kql.Operator{}
 	// One row per incident (its latest state), per device, per identity.
@@ -161,7 +161,7 @@ func (o *Offline) build(p *Plan) (*kql.Query, string) {
 			}
 		}
 		pipeOps = append(pipeOps, &kql.ProjectOp{Cols: cols(keep...)})
-		key := sortKey(sub.time, true)
+		key := sortKey(sub.time, !boundedTimeline(sub, p))
 		switch p.Sort {
 		case "", "count":
 		case "time":
@@ -174,7 +174,7 @@ func (o *Offline) build(p *Plan) (*kql.Query, string) {
 		if !slices.Contains(keep, sub.time) && p.Sort == "" {
 			key = sortKey(keep[0], false)
 		}
-		if n == 0 && sub.id != "incident" && sub.id != "device" && sub.id != "identity" && sub.id != "alert" {
+		if n == 0 && sub.id != "incident" && sub.id != "device" && sub.id != "identity" && sub.id != "alert" && !boundedTimeline(sub, p) {
 			n = defaultListRows
 		}
 		if n > 0 {
@@ -183,7 +183,48 @@ func (o *Offline) build(p *Plan) (*kql.Query, string) {
 			pipeOps = append(pipeOps, &kql.SortOp{Keys: []*kql.SortKey{key}})
 		}
 	}
-	return b.query(pipe(ident(sub.table), pipeOps...)), ""
+	if sub.union != nil && p.Shape == ShapeList && p.Sort == "" && !boundedTimeline(sub, p) {
+		// A timeline reads oldest first: the most recent rows, in order.
+		pipeOps = append(pipeOps, &kql.SortOp{Keys: []*kql.SortKey{sortKey(sub.time, false)}})
+	}
+	return b.query(pipe(source, pipeOps...)), ""
+}
+
+// boundedTimeline reports whether a timeline has a closed time window
+// (a day, a range): then all of it is shown, in order.
+func boundedTimeline(sub *subject, p *Plan) bool {
+	return sub.union != nil && p.Time != nil && (p.Time.Day != "" || !p.Time.End.IsZero())
+}
+
+// source is the table (or union of tables) a subject reads, and the
+// columns it has.
+func (o *Offline) source(sub *subject) (*kql.Table, kql.Expr, string) {
+	if sub.union == nil {
+		tbl, ok := o.Schema.Table(sub.table)
+		if !ok {
+			return nil, nil, fmt.Sprintf("The dataset has no %s table, so I cannot look at %s.", sub.table, sub.noun)
+		}
+		return tbl, ident(sub.table), ""
+	}
+	merged := &kql.Table{Columns: []kql.Column{{Name: "Table", Type: kql.TString}}}
+	var tables []kql.Expr
+	for _, name := range sub.union {
+		t, ok := o.Schema.Table(name)
+		if !ok {
+			continue
+		}
+		tables = append(tables, ident(name))
+		for _, c := range t.Columns {
+			if _, dup := merged.Column(c.Name); !dup {
+				merged.Columns = append(merged.Columns, c)
+			}
+		}
+	}
+	if len(tables) == 0 {
+		return nil, nil, "The dataset has none of the device event tables a timeline reads."
+	}
+	u := &kql.UnionOp{Params: []*kql.OpParam{{Name: "withsource", Value: ident("Table")}}, Tables: tables}
+	return merged, u, ""
 }
 
 func sortKeys(cs []string) []*kql.SortKey {

@@ -113,7 +113,8 @@ func explainPlan(p *Plan) string {
 		}
 		s += ", oldest first"
 	default:
-		if n == 0 && sub.id != "incident" && sub.id != "device" && sub.id != "identity" && sub.id != "alert" {
+		bounded := boundedTimeline(sub, p)
+		if n == 0 && sub.id != "incident" && sub.id != "device" && sub.id != "identity" && sub.id != "alert" && !bounded {
 			n = defaultListRows
 		}
 		order := "newest first"
@@ -126,7 +127,11 @@ func explainPlan(p *Plan) string {
 		default:
 			order = "sorted by " + dimName(p.Sort)
 		}
-		if n > 0 {
+		if bounded && p.Sort == "" && n == 0 {
+			s = fmt.Sprintf("Lists a timeline of %s (%s), oldest first", noun, strings.Join(sub.union, ", "))
+		} else if sub.union != nil && p.Sort == "" {
+			s = fmt.Sprintf("Lists a timeline of %s (%s): the %d most recent, oldest first", noun, strings.Join(sub.union, ", "), n)
+		} else if n > 0 {
 			s = fmt.Sprintf("Lists %s (at most %d, %s)", noun, n, order)
 		} else {
 			s = fmt.Sprintf("Lists %s, %s", noun, order)

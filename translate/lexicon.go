@@ -18,6 +18,9 @@ type subject struct {
 	// text is the column a quoted string or a "containing" phrase is
 	// matched against.
 	text string
+	// union, when set, are the tables the subject reads together (a
+	// timeline); table is then empty.
+	union []string
 	// values are the low-cardinality columns whose values a prompt may
 	// name ("blocked" emails, "ransomware" alerts, alerts from "Defender
 	// for Identity"); the dataset's values come through the Vocabulary.
@@ -107,6 +110,19 @@ var dimWords = []struct {
 }
 
 var subjects = []*subject{
+	{
+		id: "timeline", noun: "device events", time: "Timestamp",
+		union: []string{"DeviceProcessEvents", "DeviceNetworkEvents", "DeviceFileEvents", "DeviceLogonEvents", "DeviceRegistryEvents"},
+		list:  []string{"Timestamp", "Table", "DeviceName", "ActionType", "FileName", "ProcessCommandLine", "RemoteIP", "RemoteUrl", "AccountName", "InitiatingProcessFileName"},
+		words: []string{"timeline", "a timeline", "device timeline", "activity timeline", "all activity", "all events", "everything", "every event"},
+		text:  "ProcessCommandLine",
+		dims: map[string][]string{
+			dimDevice: {"DeviceName"}, dimUser: {"InitiatingProcessAccountName", "AccountName", "InitiatingProcessAccountUpn"},
+			dimIP: {"RemoteIP"}, dimDomain: {"RemoteUrl"}, dimURL: {"RemoteUrl"}, dimFile: {"FileName"},
+			dimProcess: {"FileName", "InitiatingProcessFileName"}, dimCmdline: {"ProcessCommandLine"},
+			dimSHA256: {"SHA256"}, dimAction: {"ActionType"}, dimParent: {"InitiatingProcessFileName"},
+		},
+	},
 	{
 		id: "incident", noun: "incidents", table: "SecurityIncident", time: "CreatedTime",
 		list:   []string{"IncidentNumber", "CreatedTime", "Title", "Severity", "Status", "Classification"},

@@ -82,7 +82,7 @@ var (
 	reTopBare  = regexp.MustCompile(`\b(?:top|most (?:common|frequent|active|prevalent|seen|popular|targeted|used)|busiest|noisiest|frequent)\b`)
 	reRare     = regexp.MustCompile(`\b(?:rare|rarest|rarely|least (?:common|frequent|seen|prevalent)|uncommon|unusual|infrequent|one-off)\b`)
 	reTrend    = regexp.MustCompile(`\b(?:over time|per (day|hour|week|minute)|(daily|hourly|weekly)|by (day|hour|week)|each (day|hour|week)|every (day|hour)|trend(?:ing)?|histogram|time series|timechart)\b`)
-	reTimeline = regexp.MustCompile(`\b(?:timeline|chronolog(?:ical|ically)|oldest first|in order|earliest first)\b`)
+	reTimeline = regexp.MustCompile(`\b(?:chronolog(?:ical|ically)|oldest first|in order|earliest first)\b`)
 	reNewest   = regexp.MustCompile(`\b(?:newest first|latest first|most recent first|reverse chronological)\b`)
 	reSortBy   = regexp.MustCompile(`\b(?:sort(?:ed)?|order(?:ed)?)\s+(?:them\s+|it\s+)?by\s+(time|date|timestamp|count|frequency|[a-z ]+?)(\s+desc(?:ending)?|\s+asc(?:ending)?)?\s*$`)
 	reSortBy2  = regexp.MustCompile(`\b(?:sort(?:ed)?|order(?:ed)?)\s+(?:them\s+|it\s+)?by\s+(time|date|timestamp|count|frequency)(\s+desc(?:ending)?|\s+asc(?:ending)?)?\b`)

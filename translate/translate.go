@@ -98,6 +98,13 @@ func (o *Offline) Translate(_ context.Context, req *Request) (*Translation, erro
 		c = &Context{}
 	}
 	u := understand(prompt, now, o.Vocab)
+	if len(u.unknown) > 0 {
+		// "incidnets from the past week": read it as "incidents".
+		if fixed, notes := correctTypos(prompt, u.unknown); len(notes) > 0 {
+			u = understand(fixed, now, o.Vocab)
+			u.notes = append(u.notes, "read "+strings.Join(notes, ", "))
+		}
+	}
 	if u.reset {
 		c = &Context{}
 	}
@@ -203,9 +210,13 @@ func (o *Offline) resolve(u *understanding, c *Context) (*Plan, *Entity, *Transl
 
 	// Drill-down views of an incident or alert.
 	if focus != nil && (focus.Kind == "incident" || focus.Kind == "alert") {
-		wantView := newFocus != nil && (u.subject == nil || u.subject.id == "alert" || u.subject.id == "evidence" || u.subject.id == "incident")
+		wantView := newFocus != nil && (u.subject == nil || u.subject.id == "alert" || u.subject.id == "evidence" || u.subject.id == "incident" || u.subject.id == "timeline")
+		if newFocus != nil && u.subject != nil && u.subject.id == "timeline" {
+			// "the timeline of incident 1041": its evidence, in order.
+			u.view = "evidence"
+		}
 		if u.involved != "" || u.view != "" {
-			wantView = u.subject == nil || u.subject.id == "alert" || u.subject.id == "evidence" || u.subject.id == "incident"
+			wantView = u.subject == nil || u.subject.id == "alert" || u.subject.id == "evidence" || u.subject.id == "incident" || u.subject.id == "timeline"
 		}
 		if !wantView && prev != nil && prev.View != "" && u.subject == nil && len(u.by) > 0 {
 			// "group by user" on a view: the involved values.
@@ -419,7 +430,7 @@ func (o *Offline) nothingUnderstood(u *understanding, c *Context) *Translation {
 	q := "What should I look for? Name what you are after: incidents, alerts, process, network, file, logon or registry events, emails, sign-ins or cloud app events (for example \"high-severity incidents from the past week\")."
 	for _, f := range u.filters {
 		if f.Dim == dimDevice || f.Dim == dimUser {
-			q = fmt.Sprintf("What do you want to see for %s: alerts, processes, network connections, file events or logons?", strings.Join(f.Values, ", "))
+			q = fmt.Sprintf("What do you want to see for %s: alerts, processes, network connections, file events, logons, or a timeline of all of them?", strings.Join(f.Values, ", "))
 			// Keep the entity so the answer ("processes") can use it.
 			p := &Plan{Filters: u.filters, Time: u.time}
 			return clarify(understood, q, p, c.Focus)

@@ -155,6 +155,16 @@ SecurityIncident
 | where RemotePort in (4444, 3333)
 | project Timestamp, DeviceName, ActionType, RemoteIP, RemotePort, RemoteUrl, InitiatingProcessFileName, InitiatingProcessAccountName
 | top 100 by Timestamp desc`},
+		{"timeline of fs01 on June 4", `union withsource=Table DeviceProcessEvents, DeviceNetworkEvents, DeviceFileEvents, DeviceLogonEvents, DeviceRegistryEvents
+| where Timestamp >= datetime(2025-06-04) and Timestamp < datetime(2025-06-05)
+| where DeviceName =~ "fs01.corp.contoso.com"
+| project Timestamp, Table, DeviceName, ActionType, FileName, ProcessCommandLine, RemoteIP, RemoteUrl, AccountName, InitiatingProcessFileName
+| sort by Timestamp asc`},
+		{"timeline of fs01", `union withsource=Table DeviceProcessEvents, DeviceNetworkEvents, DeviceFileEvents, DeviceLogonEvents, DeviceRegistryEvents
+| where DeviceName =~ "fs01.corp.contoso.com"
+| project Timestamp, Table, DeviceName, ActionType, FileName, ProcessCommandLine, RemoteIP, RemoteUrl, AccountName, InitiatingProcessFileName
+| top 100 by Timestamp desc
+| sort by Timestamp asc`},
 	} {
 		tr := translateOne(t, c.prompt, nil)
 		if tr.Clarification != "" {
@@ -309,6 +319,15 @@ func TestLexiconMatchesSchema(t *testing.T) {
 	s := kql.AdvancedHunting()
 	for _, sub := range subjects {
 		tbl, ok := s.Table(sub.table)
+		if sub.union != nil {
+			tbl, _, _ = NewOffline(s, nil).source(sub)
+			ok = len(sub.union) == len(tbl.Columns) || len(tbl.Columns) > 1
+			for _, u := range sub.union {
+				if _, found := s.Table(u); !found {
+					t.Errorf("subject %s: no table %s", sub.id, u)
+				}
+			}
+		}
 		if !ok {
 			t.Errorf("subject %s: no table %s", sub.id, sub.table)
 			continue
@@ -396,5 +415,19 @@ func TestGroundValues(t *testing.T) {
 		if strings.Contains(tr.Explanation, "Not used") {
 			t.Errorf("%q: %s", c.prompt, tr.Explanation)
 		}
+	}
+}
+
+func TestTypos(t *testing.T) {
+	tr := translateOne(t, "high severity incidnets from the past week", nil)
+	if !strings.HasPrefix(tr.KQL, "SecurityIncident\n") || !strings.Contains(tr.Explanation, "read incidnets → incidents") {
+		t.Errorf("incidnets: %s\n%s", tr.Explanation, tr.KQL)
+	}
+	tr = translateOne(t, "proceses on fs01", nil)
+	if !strings.HasPrefix(tr.KQL, "DeviceProcessEvents\n") {
+		t.Errorf("proceses: %s\n%s", tr.Explanation, tr.KQL)
+	}
+	if d := editDistance("kitten", "sitting"); d != 3 {
+		t.Errorf("editDistance(kitten, sitting) = %d, want 3", d)
 	}
 }

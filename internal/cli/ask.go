@@ -8,11 +8,13 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/kqlhunt/kqlhunt/chat"
 	"github.com/kqlhunt/kqlhunt/exec"
+	"github.com/kqlhunt/kqlhunt/kql"
 	"github.com/kqlhunt/kqlhunt/render"
 	"github.com/kqlhunt/kqlhunt/translate"
 )
@@ -43,6 +45,20 @@ func (g *globalOptions) translator(ctx context.Context) (*exec.Engine, translate
 		return eng, llm, nil
 	}
 	return eng, offline, nil
+}
+
+// translateOrKQL translates a prompt, or takes it as it is when it is
+// already KQL (it starts with a table of the dataset, or with let, print,
+// ... and checks).
+func translateOrKQL(ctx context.Context, backend translate.Backend, eng *exec.Engine, prompt string, now time.Time) (*translate.Translation, error) {
+	if chat.LooksLikeKQL(prompt, eng.Schema()) {
+		q, err := kql.Parse(prompt)
+		if err != nil {
+			return nil, &sourceError{file: "<arg>", src: prompt, err: err}
+		}
+		return &translate.Translation{Query: q, KQL: kql.Format(q), Explanation: "The prompt is KQL: it runs as typed."}, nil
+	}
+	return backend.Translate(ctx, &translate.Request{Prompt: prompt, Now: now})
 }
 
 func promptArg(args []string) (string, error) {
@@ -90,7 +106,7 @@ func (o *translateOptions) run(cmd *cobra.Command, args []string) error {
 		return err
 	}
 	defer eng.Close()
-	tr, err := backend.Translate(ctx, &translate.Request{Prompt: prompt, Now: o.now})
+	tr, err := translateOrKQL(ctx, backend, eng, prompt, o.now)
 	if err != nil {
 		return err
 	}
@@ -204,7 +220,7 @@ func (o *askOptions) run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer eng.Close()
-	tr, err := backend.Translate(ctx, &translate.Request{Prompt: prompt, Now: o.now})
+	tr, err := translateOrKQL(ctx, backend, eng, prompt, o.now)
 	if err != nil {
 		return err
 	}
@@ -304,16 +320,25 @@ func (o *chatOptions) run(ctx context.Context) error {
 		hist = o.openHistory()
 	}
 	failed, pending := false, false
-	sc := bufio.NewScanner(in)
-	sc.Buffer(make([]byte, 1024*1024), 1024*1024)
+	stop := make(chan struct{})
+	defer close(stop)
+	lines, readErr := readLines(in, stop)
 	for {
 		if interactive {
 			fmt.Fprint(out, "kqlhunt> ")
 		}
-		if !sc.Scan() {
+		var line string
+		var ok bool
+		// Ctrl-C while waiting for a line ends the chat at once.
+		select {
+		case line, ok = <-lines:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if !ok {
 			break
 		}
-		line := strings.TrimSpace(sc.Text())
+		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
@@ -363,10 +388,32 @@ func (o *chatOptions) run(ctx context.Context) error {
 			failed = true
 		}
 	}
-	if err := sc.Err(); err != nil {
+	if err := <-readErr; err != nil {
 		return err
 	}
 	return o.chatExit(out, failed, pending)
+}
+
+// readLines sends the lines of r on the first channel, closing it at the
+// end of the input; the second then carries the read error (or nil).
+// Closing stop ends it early (after the line it is reading).
+func readLines(r io.Reader, stop <-chan struct{}) (<-chan string, <-chan error) {
+	lines := make(chan string)
+	errc := make(chan error, 1)
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(r)
+		sc.Buffer(make([]byte, 1024*1024), 1024*1024)
+		for sc.Scan() {
+			select {
+			case lines <- sc.Text():
+			case <-stop:
+				return
+			}
+		}
+		errc <- sc.Err()
+	}()
+	return lines, errc
 }
 
 // openHistory loads the chat history from the user's state directory;
