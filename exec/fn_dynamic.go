@@ -140,6 +140,17 @@ func registerDynamicFuncs(reg func(string, int, int, fnImpl)) {
 	})
 	reg("bag_has_key", 2, 2, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		d := dynArg(c, a[0])
+		if str, ok := a[1].isConstString(); ok {
+			path, isPath, err := jsonPathKeys(call.Args[1], str)
+			if err != nil {
+				return val{}, err
+			}
+			if isPath {
+				// every step but the last must be a bag
+				parent := keysPointer(path[:len(path)-1])
+				return val{sql: "(json_type(" + d + ") = 'OBJECT' AND coalesce(json_type(" + d + ", " + quoteString(parent) + ") = 'OBJECT' AND json_extract(" + d + ", " + quoteString(keysPointer(path)) + ") IS NOT NULL, false))", t: kql.TBool}, nil
+			}
+		}
 		k := c.asString(a[1]).sql
 		return val{sql: "(json_type(" + d + ") = 'OBJECT' AND list_contains(json_keys(" + d + "), " + k + "))", t: kql.TBool}, nil
 	})
@@ -154,6 +165,31 @@ func registerDynamicFuncs(reg func(string, int, int, fnImpl)) {
 	})
 	reg("bag_remove_keys", 2, 2, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		d := dynArg(c, a[0])
+		if ks, ok := constStrings(a[1]); ok {
+			// with JSONPath keys: remove each key where its parent is a
+			// bag, by a merge patch that sets it to null
+			var paths [][]string
+			anyPath := false
+			for _, k := range ks {
+				path, isPath, err := jsonPathKeys(call.Args[1], k)
+				if err != nil {
+					return val{}, err
+				}
+				if !isPath {
+					path = []string{k}
+				}
+				anyPath = anyPath || isPath
+				paths = append(paths, path)
+			}
+			if anyPath {
+				out := d
+				for _, path := range paths {
+					parent := quoteString(keysPointer(path[:len(path)-1]))
+					out = "(CASE WHEN json_type(" + out + ", " + parent + ") = 'OBJECT' AND json_extract(" + out + ", " + quoteString(keysPointer(path)) + ") IS NOT NULL THEN json_merge_patch(" + out + ", " + nestedObject(path, "CAST('null' AS JSON)") + ") ELSE " + out + " END)"
+				}
+				return val{sql: "(CASE WHEN json_type(" + d + ") = 'OBJECT' THEN " + out + " END)", t: kql.TDynamic}, nil
+			}
+		}
 		keys := "list_transform(" + jsonList(dynArg(c, a[1])) + ", e -> json_extract_string(e, '$'))"
 		kept := "list_filter(json_keys(" + d + "), k -> NOT coalesce(list_contains(" + keys + ", k), false))"
 		obj := "to_json(map_from_entries(list_transform(" + kept + ", k -> struct_pack(k := k, v := json_extract(" + d + ", '/' || replace(replace(k, '~', '~0'), '/', '~1'))))))"

@@ -207,6 +207,10 @@ func TestArrayFunctions(t *testing.T) {
 		{"jaccard", `print jaccard_index(dynamic([1,2,3,4]), dynamic([3,4,5,6]))`, `0.3333333333333333`},
 		{"sort-several", `print array_sort_asc(dynamic([1,3,4,5,2]), dynamic(["a","b","c","d","e"]))[1]`, `["a","e","b","c","d"]`},
 		{"sort-several-desc", `print array_sort_desc(dynamic([1,3,4,5,2]), dynamic(["a","b","c","d","e"]))[1]`, `["d","c","b","e","a"]`},
+		// JSONPath keys (the bag_has_key, bag_remove_keys, bag_set_key documentation examples)
+		{"bag-has-key-path", `print bag_has_key(dynamic({'key1': 123, 'key2': {'prop1': 'abc', 'prop2': 'xyz'}, 'key3': [100, 200]}), '$.key2.prop1')`, `true`},
+		{"bag-remove-keys-path", `print bag_remove_keys(dynamic({'key1': 123, 'key2': {'prop1': 'abc', 'prop2': 'xyz'}, 'key3': [100, 200]}), dynamic(['$.key2.prop1', 'key3']))`, `{"key1": 123, "key2": {"prop2": "xyz"}}`},
+		{"bag-set-key-path", `print bag_set_key(dynamic({'key1': 123}), '$.key2.prop1', 'abc')`, `{"key1": 123, "key2": {"prop1": "abc"}}`},
 		{"replace-strings-order", `print replace_strings("This is an example", dynamic(['is', 'This']), dynamic(['was', 'This']))`, `"Thwas was an example"`},
 	})
 }
@@ -252,6 +256,8 @@ func TestWeightedPercentiles(t *testing.T) {
 		{"percentilesw-75", tbl + ` | summarize percentilesw(LatencyBucket, ReqCount, 50, 75, 99.9) | project percentile_LatencyBucket_75`, `20`},
 		{"percentilesw-99-9", tbl + ` | summarize percentilesw(LatencyBucket, ReqCount, 50, 75, 99.9) | project percentile_LatencyBucket_99_9`, `40`},
 		{"percentilesw-array", tbl + ` | summarize percentilesw_array(LatencyBucket, ReqCount, dynamic([50, 75, 99.9]))`, `[20, 20, 40]`},
+		// prev's default may be any expression that reads no column
+		{"prev-default-expression", `range x from 1 to 2 step 1 | serialize | extend p = prev(x, 1, 40 + 2) | project p`, `42`},
 		{"argmax-alias", `datatable(a:long, b:string)[1, "x", 3, "y", 2, "z"] | summarize (m, v) = argmax(a, b) | project v`, `"y"`},
 	})
 }
@@ -270,8 +276,6 @@ func TestDecomposeFunctions(t *testing.T) {
 		{"decompose-avg-trend", `print y = dynamic([2, 4, 6]) | extend (baseline, seasonal, trend) = series_decompose(y, 0, "avg") | project trend`, `[4, 4, 4]`},
 		// a forecast continues the line learnt before the test points
 		{"forecast-linefit", `print series_decompose_forecast(dynamic([1, 2, 3, 4, 5, 6, 7, 8, 0, 0]), 2, 0)`, `[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]`},
-		// the deprecated replace(regex, rewrite, text) takes a rewrite with \1
-		{"replace-deprecated", `print replace(@'([a-z]+)\.([a-z]+)', @'\2-\1', 'abc.def')`, `"def-abc"`},
 	})
 }
 
@@ -299,4 +303,15 @@ func TestSeveralResultsNames(t *testing.T) {
 			t.Errorf("%s\n got  %s\n want %s", tc.kql, got, tc.want)
 		}
 	}
+}
+
+func TestRegexFunctions(t *testing.T) {
+	runValueCases(t, []valueCase{
+		// .NET pattern spellings: \uXXXX and (?<name>...)
+		{"regex-unicode-escape", `print "abé" matches regex @"\u00e9$"`, `true`},
+		{"regex-named-group", `print extract(@"(?<word>[a-z]+)-", 1, "abc-def")`, `"abc"`},
+		{"regex-escaped-backslash-u", `print "x\\u0041" matches regex @"\\u0041"`, `true`},
+		// the deprecated replace(regex, rewrite, text) takes a rewrite with \1
+		{"replace-deprecated", `print replace(@'([a-z]+)\.([a-z]+)', @'\2-\1', 'abc.def')`, `"def-abc"`},
+	})
 }

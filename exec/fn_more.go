@@ -221,6 +221,16 @@ func registerMoreFuncs(reg func(string, int, int, fnImpl)) {
 		d := dynArg(c, a[0])
 		k := c.asString(a[1]).sql
 		v := "coalesce(" + c.toDynamic(a[2]).sql + ", CAST('null' AS JSON))"
+		if str, ok := a[1].isConstString(); ok {
+			path, isPath, err := jsonPathKeys(call.Args[1], str)
+			if err != nil {
+				return val{}, err
+			}
+			if isPath {
+				// missing bags on the way are created
+				return val{sql: "(CASE WHEN json_type(" + d + ") = 'OBJECT' THEN json_merge_patch(" + d + ", " + nestedObject(path, v) + ") END)", t: kql.TDynamic}, nil
+			}
+		}
 		return val{sql: "(CASE WHEN json_type(" + d + ") = 'OBJECT' THEN json_merge_patch(" + d + ", json_object(" + k + ", " + v + ")) END)", t: kql.TDynamic}, nil
 	})
 	reg("bag_pack_columns", 1, 128, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {

@@ -145,3 +145,63 @@ func parseCSVSQL(s string) string {
 	red := "list_reduce(" + chars + ", " + step + ", " + init + ")"
 	return bindSQL(red, "r", `to_json(CASE WHEN "$r".done THEN "$r".a ELSE list_append("$r".a, "$r".cur) END)`)
 }
+
+// jsonPathKeys reads a bag key written as a JSONPath ($.a.b, $['a'].b):
+// the names from the root, or ok=false when key is a plain key. A path
+// that indexes arrays or is malformed is an error.
+func jsonPathKeys(n kql.Node, key string) (keys []string, ok bool, err error) {
+	if !strings.HasPrefix(key, "$") {
+		return nil, false, nil
+	}
+	bad := func() ([]string, bool, error) {
+		return nil, true, hintAt(n, "write $.name or $['name'] segments", "unsupported JSONPath bag key %q", key)
+	}
+	s := key[1:]
+	for s != "" {
+		switch {
+		case s[0] == '.':
+			s = s[1:]
+			i := strings.IndexAny(s, ".[")
+			if i < 0 {
+				i = len(s)
+			}
+			if i == 0 {
+				return bad()
+			}
+			keys = append(keys, s[:i])
+			s = s[i:]
+		case strings.HasPrefix(s, "['") || strings.HasPrefix(s, `["`):
+			q := s[1]
+			j := strings.IndexByte(s[2:], q)
+			if j < 0 || !strings.HasPrefix(s[2+j+1:], "]") {
+				return bad()
+			}
+			keys = append(keys, s[2:2+j])
+			s = s[2+j+2:]
+		default:
+			return bad()
+		}
+	}
+	if len(keys) == 0 {
+		return bad()
+	}
+	return keys, true, nil
+}
+
+// keysPointer is the JSON pointer of a key path.
+func keysPointer(keys []string) string {
+	var b strings.Builder
+	for _, k := range keys {
+		b.WriteString(jsonPointer(k))
+	}
+	return b.String()
+}
+
+// nestedObject is {k1: {k2: ... {kn: v}}} in SQL.
+func nestedObject(keys []string, v string) string {
+	out := v
+	for i := len(keys) - 1; i >= 0; i-- {
+		out = "json_object(" + quoteString(keys[i]) + ", " + out + ")"
+	}
+	return out
+}
