@@ -602,7 +602,7 @@ func (u *understanding) setSort(what, dir string) {
 	default:
 		if d := normDim(strings.TrimSpace(what)); d != "" {
 			u.sort = d
-			u.desc = strings.HasPrefix(dir, "desc")
+			u.desc = strings.HasPrefix(dir, "desc") || (d == dimSeverity && dir == "")
 		} else {
 			u.sortSet = false
 			u.notes = append(u.notes, fmt.Sprintf("could not sort by %q", strings.TrimSpace(what)))
