@@ -97,7 +97,6 @@ func parseLongSQL(s string) string {
 		"WHEN regexp_matches(" + t + ", '^0[xX][0-9a-fA-F]{1,16}$') THEN " + wrap64("CAST(TRY_CAST('0x' || substr("+t+", 3) AS UBIGINT) AS HUGEINT)") + " ELSE NULL END)"
 }
 
-
 func parseRealSQL(s string) string {
 	t := "trim(" + s + ", ' \t\n\r')"
 	return "(CASE WHEN regexp_matches(" + t + ", '^[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?$') THEN TRY_CAST(" + t + " AS DOUBLE) " +
