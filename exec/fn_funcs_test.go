@@ -265,6 +265,11 @@ func TestWeightedPercentiles(t *testing.T) {
 		{"percentilesw-75", tbl + ` | summarize percentilesw(LatencyBucket, ReqCount, 50, 75, 99.9) | project percentile_LatencyBucket_75`, `20`},
 		{"percentilesw-99-9", tbl + ` | summarize percentilesw(LatencyBucket, ReqCount, 50, 75, 99.9) | project percentile_LatencyBucket_99_9`, `40`},
 		{"percentilesw-array", tbl + ` | summarize percentilesw_array(LatencyBucket, ReqCount, dynamic([50, 75, 99.9]))`, `[20, 20, 40]`},
+		// NaN wins min, max and arg_min (conformance r3-aggregation-0023, -0001)
+		{"min-nan", `datatable(v:real)[3.3, real(nan)] | summarize min(v)`, `"NaN"`},
+		{"max-nan", `datatable(v:real)[3.3, real(nan)] | summarize max(v)`, `"NaN"`},
+		{"arg-min-nan", `datatable(v:real, w:real)[real(nan), 10.0, 2.0, 20.0] | summarize arg_min(v, w) | project w`, `10.0`},
+		{"arg-min-null-loses", `datatable(v:real, w:long)[real(null), 1, 5.0, 2] | summarize arg_min(v, w) | project w`, `2`},
 		// prev's default may be any expression that reads no column
 		{"prev-default-expression", `range x from 1 to 2 step 1 | serialize | extend p = prev(x, 1, 40 + 2) | project p`, `42`},
 		{"argmax-alias", `datatable(a:long, b:string)[1, "x", 3, "y", 2, "z"] | summarize (m, v) = argmax(a, b) | project v`, `"y"`},
