@@ -141,3 +141,37 @@ func TestSearchTables(t *testing.T) {
 		t.Errorf("search in (EventsTable2): rows %v", r.Rows)
 	}
 }
+
+// join conditions joined with and are a list of equalities
+// [D:join-operator]; search * matches every row; an unnamed conversion
+// takes the name of what it converts (extend tostring(d.Id) is d_Id, as
+// summarize by tostring(x) is x in the conformance cases).
+func TestCorpusIdioms(t *testing.T) {
+	e := eventsTablesEngine(t)
+	r := query(t, e, `EventsTable1 | join kind=inner (EventsTable2) on $left.Session_Id == $right.Session_Id and $left.Level == $right.Level | project EventText, EventText1`)
+	got := rowsText(r)
+	sort.Strings(got)
+	want := []string{"Some Text1|Some Other Text2", "Some Text2|Some Other Text3"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("join on a and b: got %q, want %q", got, want)
+	}
+	r = query(t, e, `search * | count`)
+	if r.Rows[0][0] != int64(8) {
+		t.Errorf("search * counts %v rows, want 8", r.Rows[0][0])
+	}
+	r = query(t, e, `print d = dynamic({"Id": 5}) | extend tostring(d.Id)`)
+	if got := colNames(r); got != "d,d_Id" || r.Columns[1].Type != kql.TString {
+		t.Errorf("extend tostring(d.Id): columns %v", r.Columns)
+	}
+}
+
+// A conversion around an aggregate keeps the aggregate's name:
+// summarize tostring(make_set(x)) is set_x, as Microsoft's SQL-server hunt
+// reads it.
+func TestConvertedAggregateName(t *testing.T) {
+	e := openLocked(t)
+	r := query(t, e, `datatable(k:long, x:string)[1, "a", 1, "b"] | summarize tostring(make_set(x)) by k`)
+	if got := colNames(r); got != "k,set_x" || r.Columns[1].Type != kql.TString {
+		t.Errorf("columns %v, want k and set_x (string)", r.Columns)
+	}
+}

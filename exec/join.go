@@ -63,7 +63,26 @@ type joinKey struct {
 func (c *compiler) joinKeys(on []kql.Expr, left, right *rel, sc *scope) ([]joinKey, error) {
 	sides := &joinSides{c: c, left: left, right: right}
 	var keys []joinKey
+	// `$left.A == $right.B and $left.C == $right.D` is a list of
+	// equalities too [D:join-operator]
+	var conds []kql.Expr
+	var flatten func(e kql.Expr)
+	flatten = func(e kql.Expr) {
+		if p, ok := e.(*kql.ParenExpr); ok {
+			flatten(p.X)
+			return
+		}
+		if b, ok := e.(*kql.BinaryExpr); ok && b.Op == "and" {
+			flatten(b.X)
+			flatten(b.Y)
+			return
+		}
+		conds = append(conds, e)
+	}
 	for _, cond := range on {
+		flatten(cond)
+	}
+	for _, cond := range conds {
 		switch x := cond.(type) {
 		case *kql.Ident:
 			lc, ok1 := left.col(x.Name)

@@ -546,6 +546,15 @@ func (c *compiler) compare(e *kql.BinaryExpr, x, y val) (val, error) {
 	if x.t == kql.TDynamic && y.t == kql.TDynamic && !x.null && !y.null {
 		return val{}, hintAt(e, "convert one side, for example with tostring()", "cannot compare two dynamic values with %s", e.Op)
 	}
+	// A bool compares with a number as 0 or 1 (the bool type is true (1)
+	// and false (0) [D:scalar-data-types/bool]; Microsoft's published hunts
+	// filter IsLocalAdmin == 1, and Kusto.Language lists bool/number
+	// comparison signatures).
+	if x.t == kql.TBool && isNumeric(y.t) && !y.null {
+		x = val{sql: "CAST(" + x.sql + " AS BIGINT)", t: kql.TLong}
+	} else if y.t == kql.TBool && isNumeric(x.t) && !x.null {
+		y = val{sql: "CAST(" + y.sql + " AS BIGINT)", t: kql.TLong}
+	}
 	x, y, ok := c.unify(x, y)
 	if !ok {
 		return val{}, errAt(e, "cannot compare %s with %s", typeName(x.t), typeName(y.t))

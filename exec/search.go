@@ -66,6 +66,9 @@ func (c *compiler) searchPred(e kql.Expr, r *rel, ev *env, cs bool) (string, err
 		}
 	case *kql.Literal:
 		return c.termMatch(r.cols, x, cs)
+	case *kql.Star:
+		// search *: every row
+		return "TRUE", nil
 	}
 	v, err := c.scalar(e, ev)
 	if err != nil {

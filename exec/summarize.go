@@ -287,6 +287,12 @@ func (c *compiler) aggregate(e *kql.CallExpr, ad aggDef, ev *env) (val, error) {
 	return ad.impl(c, ev, e, args)
 }
 
+// isAggCall reports whether e is a call of an aggregation function.
+func isAggCall(e kql.Expr) bool {
+	call, ok := e.(*kql.CallExpr)
+	return ok && call.Func != nil && aggFuncs[call.Func.Name].impl != nil
+}
+
 // aggName is an aggregation's default column name.
 func aggName(call *kql.CallExpr) string {
 	name := call.Func.Name
@@ -451,6 +457,11 @@ func (c *compiler) summarize(r *rel, op *kql.SummarizeOp, sc *scope) (*rel, erro
 			name = ce.Names[0].Name
 		case isCall && aggFuncs[call.Func.Name].impl != nil && c.sc(sc, call.Func.Name):
 			name = aggName(call)
+		case isCall && isConversionFunc(call.Func.Name) && len(call.Args) == 1 && isAggCall(call.Args[0]):
+			// a conversion passes the aggregate's name through:
+			// tostring(make_set(x)) is set_x (Microsoft's published hunts
+			// read it so; sum(toint(v)) is sum_v the other way round)
+			name = aggName(call.Args[0].(*kql.CallExpr))
 		default:
 			name = nm.next()
 		}

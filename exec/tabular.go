@@ -642,7 +642,10 @@ func (c *compiler) colNames(ce *kql.ColumnExpr, v val, nm *namer) ([]string, err
 		}
 		return ns, nil
 	}
-	if n := autoName(ce.X); n != "" {
+	// conversions pass the name through: extend tostring(RawEventData.Id)
+	// is RawEventData_Id, as the checker names it (summarize by
+	// tostring(x) is x in the conformance cases)
+	if n := convArgName(ce.X); n != "" {
 		return []string{n}, nil
 	}
 	return []string{nm.next()}, nil

@@ -24,3 +24,16 @@ func TestPrevDefaultConstant(t *testing.T) {
 		t.Errorf("prev(t, 1, t): err = %v", err)
 	}
 }
+
+// A bool compares with a number as 1 or 0 (Microsoft's published hunts:
+// where IsLocalAdmin == 1); a null bool is unequal to a number.
+func TestBoolComparesWithNumber(t *testing.T) {
+	e := openLocked(t)
+	r := query(t, e, `print a = true == 1, b = false == 1, c = true != 0, d = 0 == false, e = bool(null) == 1`)
+	want := []any{true, false, true, true, false}
+	for i, w := range want {
+		if r.Rows[0][i] != w {
+			t.Errorf("column %s = %v, want %v", r.Columns[i].Name, r.Rows[0][i], w)
+		}
+	}
+}

@@ -98,7 +98,7 @@ func (o *Offline) Translate(_ context.Context, req *Request) (*Translation, erro
 		c = &Context{}
 	}
 	u := understand(prompt, now, o.Vocab)
-	if len(u.unknown) > 0 {
+	if len(u.unknown) > 0 && u.subject == nil && len(u.conceptS) == 0 {
 		// "incidnets from the past week": read it as "incidents".
 		if fixed, notes := correctTypos(prompt, u.unknown); len(notes) > 0 {
 			u = understand(fixed, now, o.Vocab)
