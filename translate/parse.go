@@ -602,7 +602,7 @@ func (u *understanding) setSort(what, dir string) {
 	default:
 		if d := normDim(strings.TrimSpace(what)); d != "" {
 			u.sort = d
-			u.desc = strings.HasPrefix(dir, "desc")
+			u.desc = strings.HasPrefix(dir, "desc") || (d == dimSeverity && dir == "")
 		} else {
 			u.sortSet = false
 			u.notes = append(u.notes, fmt.Sprintf("could not sort by %q", strings.TrimSpace(what)))
@@ -709,12 +709,16 @@ func (u *understanding) conceptsAndSubject(s *scanner) {
 		}
 	}
 	inventory := func(h hit) bool { return h.sub.id == "device" || h.sub.id == "identity" }
+	weak := func(h hit) bool { return weakSubjectWords[strings.Join(strings.Fields(s.text[h.start:h.end]), " ")] }
 	var best *hit
 	for i := range hits {
 		h := &hits[i]
 		switch {
 		case best == nil:
 			best = h
+		case weak(*best) && !weak(*h) && !inventory(*h):
+			best = h
+		case weak(*h) && !weak(*best) && !inventory(*best):
 		case inventory(*best) && !inventory(*h):
 			best = h
 		case inventory(*h) && !inventory(*best):
@@ -742,7 +746,7 @@ func (u *understanding) conceptsAndSubject(s *scanner) {
 		// Other subject words ("alerts" in "incidents with alerts") stay
 		// in the text: a second subject is reported, not guessed.
 		for _, h := range hits {
-			if h.sub != best.sub && !inventory(h) && h.start >= 0 {
+			if h.sub != best.sub && !inventory(h) && !weak(h) {
 				if loc := s.findIndex(subjectRE[slices.Index(subjects, h.sub)]); loc != nil {
 					u.notes = append(u.notes, fmt.Sprintf("asked about %s too; this query answers for %s only", h.sub.noun, best.sub.noun))
 					s.blank(loc[2], loc[3])

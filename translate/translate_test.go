@@ -431,3 +431,24 @@ func TestTypos(t *testing.T) {
 		t.Errorf("editDistance(kitten, sitting) = %d, want 3", d)
 	}
 }
+
+func TestDrillIntoGroupAndSortBySeverity(t *testing.T) {
+	grouped := translateOne(t, "count failed sign-ins by ip", nil)
+	res := &Table{
+		Columns: []kql.Column{{Name: "IPAddress", Type: kql.TString}, {Name: "Count", Type: kql.TLong}},
+		Rows:    [][]any{{"193.36.225.12", int64(19)}, {"193.36.225.47", int64(17)}},
+	}
+	tr := translateOne(t, "tell me more about the second one", &Context{Plan: grouped.Plan, Result: res})
+	want := "AADSignInEventsBeta\n| where ErrorCode != 0\n| where IPAddress == \"193.36.225.47\"\n| project"
+	if !strings.HasPrefix(tr.KQL, want) {
+		t.Errorf("drill into the second group:\n%s\nwant it to start\n%s", tr.KQL, want)
+	}
+	tr = translateOne(t, "sort by severity", &Context{Plan: translateOne(t, "alerts", nil).Plan})
+	if !strings.Contains(tr.KQL, `| sort by case(Severity == "High", 3, Severity == "Medium", 2, Severity == "Low", 1, 0) desc`) {
+		t.Errorf("sort by severity ranks it, highest first:\n%s", tr.KQL)
+	}
+	tr = translateOne(t, "start over", &Context{Plan: grouped.Plan, Result: res})
+	if !tr.Reset || tr.Plan != nil || tr.Clarification == "" {
+		t.Errorf("start over: reset %v, plan %v, clarification %q", tr.Reset, tr.Plan, tr.Clarification)
+	}
+}
