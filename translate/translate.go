@@ -127,6 +127,11 @@ func (o *Offline) Translate(_ context.Context, req *Request) (*Translation, erro
 			u.unknown = u.rest.leftovers()
 		}
 	}
+	if m := reComparison.FindString(u.rest.text); m != "" {
+		// A threshold the translator cannot express: say so rather than
+		// drop it.
+		return clarify(o.explain(plan, u), fmt.Sprintf("I cannot apply %q: comparisons of counts or sizes are not something I translate yet. Ask without it (then \"count them by ...\"), or write that part in KQL.", strings.TrimSpace(m)), c.Plan, c.Focus), nil
+	}
 	if names := unknownNames(u.unknown); len(names) > 0 {
 		// A name nothing matched would be dropped from the query: ask
 		// rather than run something broader than was meant.
@@ -134,6 +139,8 @@ func (o *Offline) Translate(_ context.Context, req *Request) (*Translation, erro
 	}
 	return o.finish(plan, focus, u)
 }
+
+var reComparison = regexp.MustCompile(`\b(?:(?:more|less|fewer|greater|larger|smaller|bigger|higher|lower)\s+than|at\s+(?:least|most))\s+\d+`)
 
 var reNameLike = regexp.MustCompile(`^[a-z][a-z0-9_.$-]*(?:\d[a-z0-9_.$-]*|[._][a-z0-9]+)$`)
 

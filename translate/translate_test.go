@@ -188,6 +188,8 @@ func TestClarify(t *testing.T) {
 		{"high severity process events", "Process events have no severity"},
 		{"logons between June 5 and June 3", "ends before it starts"},
 		{"alerts for host99", `I do not know "host99"`},
+		{"incidents with more than 3 alerts", `I cannot apply "more than 3"`},
+		{"devices with at least 10 failed logons", `I cannot apply "at least 10"`},
 		{"sign-ins of john.doe", `I do not know "john.doe"`},
 	} {
 		tr := translateOne(t, c.prompt, nil)
