@@ -127,6 +127,14 @@ func (o *Offline) Translate(_ context.Context, req *Request) (*Translation, erro
 			u.unknown = u.rest.leftovers()
 		}
 	}
+	if m := reComparison.FindStringSubmatch(u.rest.text); m != nil && plan != nil && plan.Base == "" && plan.View == "" && plan.Shape == ShapeCount && len(plan.By) > 0 {
+		// "devices with at least 10 failed logons": a threshold on the
+		// count per group.
+		n, _ := strconv.ParseInt(m[2], 10, 64)
+		plan.Having = &Threshold{Op: comparisonOps[strings.Join(strings.Fields(m[1]), " ")], N: n}
+		u.rest.blank(strings.Index(u.rest.text, m[0]), strings.Index(u.rest.text, m[0])+len(m[0]))
+		u.unknown = u.rest.leftovers()
+	}
 	if m := reComparison.FindString(u.rest.text); m != "" {
 		// A threshold the translator cannot express: say so rather than
 		// drop it.
@@ -140,7 +148,13 @@ func (o *Offline) Translate(_ context.Context, req *Request) (*Translation, erro
 	return o.finish(plan, focus, u)
 }
 
-var reComparison = regexp.MustCompile(`\b(?:(?:more|less|fewer|greater|larger|smaller|bigger|higher|lower)\s+than|at\s+(?:least|most))\s+\d+`)
+var reComparison = regexp.MustCompile(`\b((?:more|less|fewer|greater|larger|smaller|bigger|higher|lower)\s+than|at\s+(?:least|most))\s+(\d+)`)
+
+var comparisonOps = map[string]string{
+	"more than": ">", "greater than": ">", "larger than": ">", "bigger than": ">", "higher than": ">",
+	"less than": "<", "fewer than": "<", "smaller than": "<", "lower than": "<",
+	"at least": ">=", "at most": "<=",
+}
 
 var reNameLike = regexp.MustCompile(`^[a-z][a-z0-9_.$-]*(?:\d[a-z0-9_.$-]*|[._][a-z0-9]+)$`)
 

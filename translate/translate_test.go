@@ -189,7 +189,7 @@ func TestClarify(t *testing.T) {
 		{"logons between June 5 and June 3", "ends before it starts"},
 		{"alerts for host99", `I do not know "host99"`},
 		{"incidents with more than 3 alerts", `I cannot apply "more than 3"`},
-		{"devices with at least 10 failed logons", `I cannot apply "at least 10"`},
+		{"failed logons with at least 10", `I cannot apply "at least 10"`},
 		{"sign-ins of john.doe", `I do not know "john.doe"`},
 	} {
 		tr := translateOne(t, c.prompt, nil)
@@ -452,5 +452,21 @@ func TestDrillIntoGroupAndSortBySeverity(t *testing.T) {
 	tr = translateOne(t, "start over", &Context{Plan: grouped.Plan, Result: res})
 	if !tr.Reset || tr.Plan != nil || tr.Clarification == "" {
 		t.Errorf("start over: reset %v, plan %v, clarification %q", tr.Reset, tr.Plan, tr.Clarification)
+	}
+}
+
+func TestThreshold(t *testing.T) {
+	tr := translateOne(t, "devices with at least 10 failed logons", nil)
+	want := `DeviceLogonEvents
+| where ActionType == "LogonFailed"
+| summarize Count = count() by DeviceName
+| where Count >= 10
+| sort by Count desc, DeviceName asc`
+	if tr.KQL != want {
+		t.Errorf("got\n%s\nwant\n%s\n%s", tr.KQL, want, tr.Clarification)
+	}
+	tr = translateOne(t, "ip addresses with more than 5 failed sign-ins", nil)
+	if !strings.Contains(tr.KQL, "| summarize Count = count() by IPAddress\n| where Count > 5\n") {
+		t.Errorf("got\n%s%s", tr.KQL, tr.Clarification)
 	}
 }
