@@ -306,9 +306,6 @@ func (u *understanding) quoted(s *scanner) {
 		case reCtxTitle.MatchString(before):
 			f.Dim = dimTitle
 		}
-		if f.Dim != "text" && f.Op == "has" {
-			f.Op = "has"
-		}
 		u.add(f)
 	}
 }

@@ -254,9 +254,15 @@ func (o *Offline) resolve(u *understanding, c *Context) (*Plan, *Entity, *Transl
 			u.involved = u.by[0]
 			wantView = true
 		}
+		if !wantView && newFocus == nil && (u.focusWanted || u.focusThat) && u.subject == nil && len(u.filters) == 0 {
+			// "tell me more about it": the next level of detail.
+			wantView = true
+		}
 		if wantView {
 			p := &Plan{Focus: focus}
 			switch {
+			case newFocus == nil && u.involved == "" && u.view == "" && prev != nil && prev.View == "alerts":
+				p.View = "evidence"
 			case u.involved != "":
 				p.View, p.EvidenceDim = "involved", u.involved
 			case u.view == "evidence" || (u.subject != nil && u.subject.id == "evidence"):

@@ -223,6 +223,10 @@ func TestFollowUps(t *testing.T) {
 	if second.Focus == nil || second.Focus.Kind != "incident" || second.Focus.ID != "1041" {
 		t.Errorf("focus = %+v, want incident 1041", second.Focus)
 	}
+	more := translateOne(t, "tell me more about it", &Context{Plan: second.Plan, Focus: second.Focus})
+	if !strings.Contains(more.KQL, "| project Timestamp, AlertId, Title, EntityType, EvidenceRole") || !strings.Contains(more.KQL, "IncidentNumber == 1041") {
+		t.Errorf("more about the incident in focus: its evidence:\n%s%s", more.KQL, more.Clarification)
+	}
 	devices := translateOne(t, "show the devices involved", &Context{Plan: second.Plan, Focus: second.Focus})
 	if !strings.Contains(devices.KQL, "where isnotempty(DeviceName)") || !strings.Contains(devices.KQL, "by DeviceName") || !strings.Contains(devices.KQL, "IncidentNumber == 1041") {
 		t.Errorf("devices of incident 1041:\n%s", devices.KQL)
