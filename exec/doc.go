@@ -14,6 +14,12 @@
 // on the data (evaluate bag_unpack) ask CompileOptions.Probe, which the
 // engine supplies.
 //
+// Before the statement is written out, the stages nobody reads and the
+// columns no later stage needs are pruned (prune.go): small queries pay
+// DuckDB's binding of every column otherwise. Program.Tables names the
+// stored tables a statement reads, which an engine with a TableLoader
+// creates on first use.
+//
 // Golden tests live in testdata/golden/NAME: input.kql, output.sql (rewrite
 // with go test ./exec -run Golden -update) and result.json (written by hand
 // from the KQL documentation, never by -update).
