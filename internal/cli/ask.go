@@ -320,16 +320,25 @@ func (o *chatOptions) run(ctx context.Context) error {
 		hist = o.openHistory()
 	}
 	failed, pending := false, false
-	sc := bufio.NewScanner(in)
-	sc.Buffer(make([]byte, 1024*1024), 1024*1024)
+	stop := make(chan struct{})
+	defer close(stop)
+	lines, readErr := readLines(in, stop)
 	for {
 		if interactive {
 			fmt.Fprint(out, "kqlhunt> ")
 		}
-		if !sc.Scan() {
+		var line string
+		var ok bool
+		// Ctrl-C while waiting for a line ends the chat at once.
+		select {
+		case line, ok = <-lines:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if !ok {
 			break
 		}
-		line := strings.TrimSpace(sc.Text())
+		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
@@ -379,10 +388,32 @@ func (o *chatOptions) run(ctx context.Context) error {
 			failed = true
 		}
 	}
-	if err := sc.Err(); err != nil {
+	if err := <-readErr; err != nil {
 		return err
 	}
 	return o.chatExit(out, failed, pending)
+}
+
+// readLines sends the lines of r on the first channel, closing it at the
+// end of the input; the second then carries the read error (or nil).
+// Closing stop ends it early (after the line it is reading).
+func readLines(r io.Reader, stop <-chan struct{}) (<-chan string, <-chan error) {
+	lines := make(chan string)
+	errc := make(chan error, 1)
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(r)
+		sc.Buffer(make([]byte, 1024*1024), 1024*1024)
+		for sc.Scan() {
+			select {
+			case lines <- sc.Text():
+			case <-stop:
+				return
+			}
+		}
+		errc <- sc.Err()
+	}()
+	return lines, errc
 }
 
 // openHistory loads the chat history from the user's state directory;

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -28,5 +29,27 @@ func TestChatInteractiveHistory(t *testing.T) {
 	b, err := os.ReadFile(path)
 	if err != nil || string(b) != "how many incidents are there\n" {
 		t.Errorf("history file %q, %v", b, err)
+	}
+}
+
+// Ctrl-C while the chat waits for a line ends it with 130, without
+// waiting for the line.
+func TestChatInterruptedWhileWaiting(t *testing.T) {
+	t.Setenv("KQLHUNT_HISTORY", "off")
+	e, _, stderr := testEnv("")
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	e.stdin = pr
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int)
+	go func() { done <- run(ctx, []string{"chat"}, e) }()
+	// The chat is up when it waits for the first line: the write blocks
+	// until the reader takes it.
+	if _, err := pw.Write([]byte("help\n")); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	if code := <-done; code != ExitInterrupted {
+		t.Errorf("exit code %d, want %d (stderr %q)", code, ExitInterrupted, stderr)
 	}
 }
