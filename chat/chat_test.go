@@ -49,6 +49,12 @@ func newSession(t *testing.T, eng *exec.Engine) *Session {
 	return &Session{Engine: eng, Backend: translate.NewOffline(eng.Schema(), v), Now: testNow}
 }
 
+// sessions makes fresh conversations over one engine and one vocabulary.
+func sessions(t *testing.T, eng *exec.Engine) func() *Session {
+	backend := newSession(t, eng).Backend
+	return func() *Session { return &Session{Engine: eng, Backend: backend, Now: testNow} }
+}
+
 // column returns the distinct text values of a result column.
 func column(t *testing.T, r *exec.Result, name string) ([]string, bool) {
 	t.Helper()
@@ -184,10 +190,11 @@ func TestPromptSet(t *testing.T) {
 	cases := readPrompts(t)
 
 	var s *Session
+	fresh := sessions(t, eng)
 	passed, scored := 0, 0
 	for _, c := range cases {
 		if !c.followup || s == nil {
-			s = newSession(t, eng)
+			s = fresh()
 		}
 		turn, err := s.Ask(context.Background(), c.prompt)
 		if len(c.expect) == 0 {

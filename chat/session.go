@@ -69,6 +69,9 @@ func (s *Session) Ask(ctx context.Context, input string) (*Turn, error) {
 		return nil, err
 	}
 	t.Explanation = tr.Explanation
+	if tr.Reset {
+		s.Reset()
+	}
 	if tr.Clarification != "" {
 		t.Clarification = tr.Clarification
 		s.state.Plan, s.state.Focus = tr.Plan, tr.Focus

@@ -94,7 +94,7 @@ func (c *compiler) toDynamic(v val) val {
 func parseLongSQL(s string) string {
 	t := "trim(" + s + ", ' \t\n\r')"
 	return "(CASE WHEN regexp_matches(" + t + ", '^[+-]?[0-9]+$') THEN TRY_CAST(" + t + " AS BIGINT) " +
-		"WHEN regexp_matches(" + t + ", '^0[xX][0-9a-fA-F]+$') THEN TRY_CAST('0x' || substr(" + t + ", 3) AS BIGINT) ELSE NULL END)"
+		"WHEN regexp_matches(" + t + ", '^0[xX][0-9a-fA-F]{1,16}$') THEN " + wrap64("CAST(TRY_CAST('0x' || substr("+t+", 3) AS UBIGINT) AS HUGEINT)") + " ELSE NULL END)"
 }
 
 func parseRealSQL(s string) string {
@@ -107,7 +107,8 @@ func parseRealSQL(s string) string {
 func parseBoolSQL(s string) string {
 	t := "lower(" + s + ")"
 	return "(CASE WHEN " + t + " = 'true' THEN TRUE WHEN " + t + " = 'false' THEN FALSE " +
-		"WHEN regexp_matches(" + s + ", '^[+-]?[0-9]+$') THEN TRY_CAST(" + s + " AS HUGEINT) <> 0 ELSE NULL END)"
+		"WHEN regexp_matches(" + s + ", '^[+-]?[0-9]+$') THEN TRY_CAST(" + s + " AS HUGEINT) <> 0 " +
+		"WHEN regexp_matches(" + s + ", '^0[xX][0-9a-fA-F]{1,16}$') THEN TRY_CAST('0x' || substr(" + s + ", 3) AS UBIGINT) <> 0 ELSE NULL END)"
 }
 
 // parseDatetimeSQL parses KQL datetime text to ticks: ISO 8601 (with T, Z

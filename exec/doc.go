@@ -16,6 +16,12 @@
 // pivot, and the terms of has_any/has_all over an array the query computes
 // (compiled then as constants, one regex for all rows).
 //
+// Before the statement is written out, the stages nobody reads and the
+// columns no later stage needs are pruned (prune.go): small queries pay
+// DuckDB's binding of every column otherwise. Program.Tables names the
+// stored tables a statement reads, which an engine with a TableLoader
+// creates on first use.
+//
 // Golden tests live in testdata/golden/NAME: input.kql, output.sql (rewrite
 // with go test ./exec -run Golden -update) and result.json (written by hand
 // from the KQL documentation, never by -update).

@@ -241,6 +241,15 @@ func TestScalarFunctions2(t *testing.T) {
 		{"ipv6-ipv4-mask", `print parse_ipv6_mask("192.168.255.255", 120)`, `"0000:0000:0000:0000:0000:ffff:c0a8:ff00"`},
 		{"ipv6-embedded-ipv4", `print parse_ipv6_mask("::192.168.255.255/24", 128)`, `"0000:0000:0000:0000:0000:0000:c0a8:ff00"`},
 		{"ipv6-invalid", `print parse_ipv6("1::2::3")`, `""`},
+		// the format_ipv4_mask documentation example: the smaller prefix wins
+		{"ipv4-mask-prefix", `print format_ipv4_mask("192.168.1.1/24", 32)`, `"192.168.1.0/24"`},
+		{"ipv4-mask-negative", `print format_ipv4_mask("192.168.1.1/24", -1)`, `""`},
+		{"ipv4-negative", `print format_ipv4("192.168.1.1/24", -1)`, `""`},
+		// conformance r2-type-casts-coercion-0011, -0008, -0014
+		{"min-of-nan", `print min_of(real(nan), 1.0)`, `"NaN"`},
+		{"max-of-nan", `print max_of(real(nan), 1.0)`, `"NaN"`},
+		{"tolong-hex-wraps", `print tolong("0xFFFFFFFFFFFFFFFF")`, `-1`},
+		{"tobool-hex", `print tobool(dynamic("0x10"))`, `true`},
 		// Copenhagen is UTC+2 in summer
 		{"local-to-utc", `print tostring(datetime_local_to_utc(datetime(2020-07-01 12:00), "Europe/Copenhagen"))`, `"2020-07-01T10:00:00.0000000Z"`},
 		{"utc-to-local", `print tostring(datetime_utc_to_local(datetime(2020-01-01 12:00), "America/New_York"))`, `"2020-01-01T07:00:00.0000000Z"`},
@@ -256,6 +265,11 @@ func TestWeightedPercentiles(t *testing.T) {
 		{"percentilesw-75", tbl + ` | summarize percentilesw(LatencyBucket, ReqCount, 50, 75, 99.9) | project percentile_LatencyBucket_75`, `20`},
 		{"percentilesw-99-9", tbl + ` | summarize percentilesw(LatencyBucket, ReqCount, 50, 75, 99.9) | project percentile_LatencyBucket_99_9`, `40`},
 		{"percentilesw-array", tbl + ` | summarize percentilesw_array(LatencyBucket, ReqCount, dynamic([50, 75, 99.9]))`, `[20, 20, 40]`},
+		// NaN wins min, max and arg_min (conformance r3-aggregation-0023, -0001)
+		{"min-nan", `datatable(v:real)[3.3, real(nan)] | summarize min(v)`, `"NaN"`},
+		{"max-nan", `datatable(v:real)[3.3, real(nan)] | summarize max(v)`, `"NaN"`},
+		{"arg-min-nan", `datatable(v:real, w:real)[real(nan), 10.0, 2.0, 20.0] | summarize arg_min(v, w) | project w`, `10.0`},
+		{"arg-min-null-loses", `datatable(v:real, w:long)[real(null), 1, 5.0, 2] | summarize arg_min(v, w) | project w`, `2`},
 		// prev's default may be any expression that reads no column
 		{"prev-default-expression", `range x from 1 to 2 step 1 | serialize | extend p = prev(x, 1, 40 + 2) | project p`, `42`},
 		{"argmax-alias", `datatable(a:long, b:string)[1, "x", 3, "y", 2, "z"] | summarize (m, v) = argmax(a, b) | project v`, `"y"`},

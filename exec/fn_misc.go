@@ -108,7 +108,8 @@ func registerMiscFuncs(reg func(string, int, int, fnImpl)) {
 			n = "(CASE WHEN " + c.convert(a[0], kql.TLong).sql + " BETWEEN 0 AND 4294967295 THEN " + c.convert(a[0], kql.TLong).sql + " END)"
 		}
 		if len(a) == 2 {
-			n = "(" + n + " & " + ipv4Mask(a[1].sql) + ")"
+			// a mask outside 0..32 gives ""
+			n = "(CASE WHEN " + a[1].sql + " BETWEEN 0 AND 32 THEN " + n + " & " + ipv4Mask(a[1].sql) + " END)"
 		}
 		return val{sql: ipv4Text(n), t: kql.TString}, nil
 	})
@@ -122,8 +123,10 @@ func registerMiscFuncs(reg func(string, int, int, fnImpl)) {
 			p = "32"
 		}
 		if len(a) == 2 {
-			p = a[1].sql
-			n = "(" + n + " & " + ipv4Mask(p) + ")"
+			// the smaller of the text's /prefix and the mask; a mask
+			// outside 0..32 gives ""
+			p = "least(" + p + ", " + a[1].sql + ")"
+			n = "(CASE WHEN " + a[1].sql + " BETWEEN 0 AND 32 THEN " + n + " & " + ipv4Mask(p) + " END)"
 		}
 		return val{sql: "(CASE WHEN " + n + " IS NULL THEN '' ELSE " + ipv4Text(n) + " || '/' || CAST(" + p + " AS VARCHAR) END)", t: kql.TString}, nil
 	})

@@ -418,8 +418,17 @@ func init() {
 		if call.Func.Name == "max_of" {
 			f = "greatest"
 		}
-		// nulls are ignored
-		return val{sql: f + "(" + strings.Join(vs, ", ") + ")", t: t}, nil
+		// nulls are ignored; a NaN makes the result NaN (DuckDB orders NaN
+		// above every number, Kusto propagates it)
+		out := f + "(" + strings.Join(vs, ", ") + ")"
+		if t == kql.TReal {
+			var nans []string
+			for _, v := range vs {
+				nans = append(nans, "coalesce(isnan("+v+"), false)")
+			}
+			out = "(CASE WHEN " + strings.Join(nans, " OR ") + " THEN CAST('NaN' AS DOUBLE) ELSE " + out + " END)"
+		}
+		return val{sql: out, t: t}, nil
 	})
 	reg("now", 0, 1, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		n := c.nowSQL()

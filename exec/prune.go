@@ -625,6 +625,9 @@ func (p *pruner) propagate(toks []tok, sh *selShape, ok bool, own *need, self in
 			if t.k != tkQuoted {
 				continue
 			}
+			if k >= 1 && isKw(toks[k-1], "AS") {
+				continue // a name being defined (an output column, an alias)
+			}
 			if k >= 2 && toks[k-1].s == "." && toks[k-1].k == tkPunct {
 				if st, ok := aliasOf[toks[k-2].s]; ok && !st[j] {
 					continue // another stage's column

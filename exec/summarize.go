@@ -97,6 +97,11 @@ func init() {
 				x = c.convert(x, kql.TReal)
 			}
 			s := f + "(" + x.sql + ")" + fl
+			if x.t == kql.TReal {
+				// a NaN makes the result NaN (DuckDB orders NaN above
+				// every number, so min would skip it)
+				s = "(CASE WHEN coalesce(bool_or(isnan(" + x.sql + "))" + fl + ", false) THEN CAST('NaN' AS DOUBLE) ELSE " + s + " END)"
+			}
 			if x.t == kql.TString {
 				// empty strings are ignored like nulls
 				s = "coalesce(" + f + "(nullif(" + x.sql + ", ''))" + fl + ", '')"
@@ -671,6 +676,11 @@ func (c *compiler) argPick(call *kql.CallExpr, ev *env, r *rel, keys []aggOut, c
 	key := e.sql
 	if e.t == kql.TDynamic {
 		key = "TRY_CAST(" + e.sql + " AS DOUBLE)"
+	}
+	if isMin && (e.t == kql.TReal || e.t == kql.TDynamic) {
+		// a NaN key wins arg_min as it wins arg_max (where DuckDB
+		// already orders it above every number)
+		key = "(CASE WHEN " + key + " IS NOT NULL THEN (CASE WHEN isnan(" + key + ") THEN 0 ELSE 1 END, " + key + ") END)"
 	}
 	// rows whose key is null lose, unless every key of the group is null
 	st := "struct_pack(" + strings.Join(fields, ", ") + ")"

@@ -112,6 +112,9 @@ func (o *Offline) build(p *Plan) (*kql.Query, string) {
 			break
 		}
 		pipeOps = append(pipeOps, &kql.SummarizeOp{Aggs: []*kql.ColumnExpr{named("Count", call("count"))}, By: cols(by...)})
+		if p.Having != nil {
+			pipeOps = append(pipeOps, where(binary(p.Having.Op, ident("Count"), longLit(p.Having.N))))
+		}
 		key := sortKey("Count", true)
 		if p.Sort != "" && p.Sort != "count" && p.Sort != "time" {
 			if c, ok := sub.dims[p.Sort]; ok && slices.Contains(by, c[0]) {
@@ -169,6 +172,10 @@ func (o *Offline) build(p *Plan) (*kql.Query, string) {
 		default:
 			if c, ok := sub.dims[p.Sort]; ok && slices.Contains(keep, c[0]) {
 				key = sortKey(c[0], p.Desc)
+				if p.Sort == dimSeverity {
+					// By rank, not alphabetically.
+					key.X = severityRank(c[0])
+				}
 			}
 		}
 		if !slices.Contains(keep, sub.time) && p.Sort == "" {
@@ -225,6 +232,15 @@ func (o *Offline) source(sub *subject) (*kql.Table, kql.Expr, string) {
 	}
 	u := &kql.UnionOp{Params: []*kql.OpParam{{Name: "withsource", Value: ident("Table")}}, Tables: tables}
 	return merged, u, ""
+}
+
+// severityRank orders severities: High 3, Medium 2, Low 1, others 0.
+func severityRank(col string) kql.Expr {
+	return call("case",
+		binary("==", ident(col), strLit("High")), longLit(3),
+		binary("==", ident(col), strLit("Medium")), longLit(2),
+		binary("==", ident(col), strLit("Low")), longLit(1),
+		longLit(0))
 }
 
 func sortKeys(cs []string) []*kql.SortKey {

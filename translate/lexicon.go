@@ -107,6 +107,7 @@ var dimWords = []struct {
 	{dimRecipient, []string{"recipient", "recipients"}},
 	{dimTitle, []string{"title", "titles", "alert name", "name"}},
 	{dimFolder, []string{"folder", "folders", "path", "paths"}},
+	{dimErrorCode, []string{"error code", "error codes", "result code", "result codes"}},
 }
 
 var subjects = []*subject{
@@ -349,6 +350,15 @@ var subjects = []*subject{
 	},
 }
 
+// weakSubjectWords name a subject only by implication ("ran" a process,
+// "connected"): a subject named outright ("alerts") wins over them.
+var weakSubjectWords = map[string]bool{
+	"execution": true, "executions": true, "run": true, "ran": true, "launched": true, "spawned": true,
+	"executed": true, "connected": true, "traffic": true, "outbound": true, "clicked": true, "click": true,
+	"commands": true, "files": true, "downloads": true, "registry": true, "everything": true, "authentication": true,
+	"authentications": true, "logged on": true, "logged in": true, "messages": true, "mail": true,
+}
+
 func subjectByID(id string) *subject {
 	for _, s := range subjects {
 		if s.id == id {
@@ -379,7 +389,7 @@ var concepts = []concept{
 		`(FileName =~ "certutil.exe" and ProcessCommandLine has "urlcache") or (FileName =~ "bitsadmin.exe" and ProcessCommandLine has "transfer")`, "downloads with certutil or bitsadmin"},
 	{[]string{"office spawning", "office child processes", "word spawning", "macro execution", "spawned by word", "spawned by office"}, "process",
 		`InitiatingProcessFileName in~ ("winword.exe", "excel.exe", "powerpnt.exe", "outlook.exe") or InitiatingProcessParentFileName in~ ("winword.exe", "excel.exe", "powerpnt.exe", "outlook.exe")`, "processes started by Office applications"},
-	{[]string{"mining pool", "mining pools", "crypto mining", "cryptomining", "cryptominer", "coin miner", "coinminer", "xmrig"}, "network",
+	{[]string{"mining pool", "mining pools", "crypto mining", "cryptomining", "cryptominer", "coin miner", "coinminer"}, "network",
 		`RemotePort in (3333, 4444, 5555, 7777, 14444) or RemoteUrl has_any ("supportxmr", "minexmr", "nanopool")`, "connections to cryptocurrency mining pools"},
 	{[]string{"inbox rule", "inbox rules", "mailbox rule", "mailbox rules"}, "cloud",
 		`ActionType in ("New-InboxRule", "Set-InboxRule")`, "inbox rules created or changed"},

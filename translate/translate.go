@@ -54,6 +54,9 @@ type Translation struct {
 	// Plan and Focus are the conversation state for the next turn.
 	Plan  *Plan
 	Focus *Entity
+	// Reset is set when the prompt asked to start over: the caller
+	// forgets the conversation.
+	Reset bool
 }
 
 // Backend translates prompts. Offline is the built-in one; HTTPBackend
@@ -98,7 +101,7 @@ func (o *Offline) Translate(_ context.Context, req *Request) (*Translation, erro
 		c = &Context{}
 	}
 	u := understand(prompt, now, o.Vocab)
-	if len(u.unknown) > 0 {
+	if len(u.unknown) > 0 && u.subject == nil && len(u.conceptS) == 0 {
 		// "incidnets from the past week": read it as "incidents".
 		if fixed, notes := correctTypos(prompt, u.unknown); len(notes) > 0 {
 			u = understand(fixed, now, o.Vocab)
@@ -124,12 +127,33 @@ func (o *Offline) Translate(_ context.Context, req *Request) (*Translation, erro
 			u.unknown = u.rest.leftovers()
 		}
 	}
+	if m := reComparison.FindStringSubmatch(u.rest.text); m != nil && plan != nil && plan.Base == "" && plan.View == "" && plan.Shape == ShapeCount && len(plan.By) > 0 {
+		// "devices with at least 10 failed logons": a threshold on the
+		// count per group.
+		n, _ := strconv.ParseInt(m[2], 10, 64)
+		plan.Having = &Threshold{Op: comparisonOps[strings.Join(strings.Fields(m[1]), " ")], N: n}
+		u.rest.blank(strings.Index(u.rest.text, m[0]), strings.Index(u.rest.text, m[0])+len(m[0]))
+		u.unknown = u.rest.leftovers()
+	}
+	if m := reComparison.FindString(u.rest.text); m != "" {
+		// A threshold the translator cannot express: say so rather than
+		// drop it.
+		return clarify(o.explain(plan, u), fmt.Sprintf("I cannot apply %q: comparisons of counts or sizes are not something I translate yet. Ask without it (then \"count them by ...\"), or write that part in KQL.", strings.TrimSpace(m)), c.Plan, c.Focus), nil
+	}
 	if names := unknownNames(u.unknown); len(names) > 0 {
 		// A name nothing matched would be dropped from the query: ask
 		// rather than run something broader than was meant.
 		return clarify(o.explain(plan, u), fmt.Sprintf("I do not know %s: the dataset has no device, account or file of that name that I recognise. Is it a device (\"on host %s\"), a user (\"user %s\"), or text to search for (in quotes)?", strings.Join(quoteAll(names), ", "), names[0], names[0]), c.Plan, c.Focus), nil
 	}
 	return o.finish(plan, focus, u)
+}
+
+var reComparison = regexp.MustCompile(`\b((?:more|less|fewer|greater|larger|smaller|bigger|higher|lower)\s+than|at\s+(?:least|most))\s+(\d+)`)
+
+var comparisonOps = map[string]string{
+	"more than": ">", "greater than": ">", "larger than": ">", "bigger than": ">", "higher than": ">",
+	"less than": "<", "fewer than": "<", "smaller than": "<", "lower than": "<",
+	"at least": ">=", "at most": "<=",
 }
 
 var reNameLike = regexp.MustCompile(`^[a-z][a-z0-9_.$-]*(?:\d[a-z0-9_.$-]*|[._][a-z0-9]+)$`)
@@ -182,6 +206,13 @@ func (o *Offline) resolve(u *understanding, c *Context) (*Plan, *Entity, *Transl
 		newFocus = &Entity{Kind: "incident", ID: u.incidents[0]}
 	case len(u.alertIDs) > 0:
 		newFocus = &Entity{Kind: "alert", ID: u.alertIDs[0]}
+	case u.focusOrdinal != 0 && u.subject == nil && prev != nil && prev.View == "" && prev.Base == "" && len(prev.By) > 0 && u.focusKind != "incident" && u.focusKind != "alert":
+		// "the first one" of a grouping: the rows behind that group.
+		p, problem := drillGroup(prev, c.Result, u.focusOrdinal)
+		if problem != "" {
+			return nil, nil, clarify("", problem, c.Plan, focus)
+		}
+		return p, nil, nil
 	case u.focusOrdinal != 0:
 		e, problem := pickRow(c.Result, u.focusOrdinal, u.focusKind)
 		if problem != "" {
@@ -223,9 +254,15 @@ func (o *Offline) resolve(u *understanding, c *Context) (*Plan, *Entity, *Transl
 			u.involved = u.by[0]
 			wantView = true
 		}
+		if !wantView && newFocus == nil && (u.focusWanted || u.focusThat) && u.subject == nil && len(u.filters) == 0 {
+			// "tell me more about it": the next level of detail.
+			wantView = true
+		}
 		if wantView {
 			p := &Plan{Focus: focus}
 			switch {
+			case newFocus == nil && u.involved == "" && u.view == "" && prev != nil && prev.View == "alerts":
+				p.View = "evidence"
 			case u.involved != "":
 				p.View, p.EvidenceDim = "involved", u.involved
 			case u.view == "evidence" || (u.subject != nil && u.subject.id == "evidence"):
@@ -439,7 +476,43 @@ func (o *Offline) nothingUnderstood(u *understanding, c *Context) *Translation {
 	if len(u.unknown) > 0 {
 		understood = strings.TrimSpace(understood + fmt.Sprintf(" Not understood: %s.", strings.Join(u.unknown, ", ")))
 	}
+	if u.reset {
+		tr := clarify("Starting over: the conversation so far is forgotten.", q, nil, nil)
+		tr.Reset = true
+		return tr
+	}
 	return clarify(understood, q, c.Plan, c.Focus)
+}
+
+// drillGroup is the plan for the rows behind one row of a grouped result:
+// the previous plan, filtered to that row's group values, as a listing.
+func drillGroup(prev *Plan, t *Table, ordinal int) (*Plan, string) {
+	sub := subjectByID(prev.Subject)
+	if sub == nil || t == nil || len(t.Rows) == 0 {
+		return nil, "There is no previous result to pick a row from: ask a question first."
+	}
+	i := ordinal - 1
+	if ordinal < 0 {
+		i = len(t.Rows) - 1
+	}
+	if i < 0 || i >= len(t.Rows) {
+		return nil, fmt.Sprintf("The previous result has only %d rows.", len(t.Rows))
+	}
+	p := prev.clone()
+	for _, d := range prev.By {
+		col := sub.dims[d][0]
+		for j, c := range t.Columns {
+			if c.Name == col && j < len(t.Rows[i]) {
+				v := valueText(t.Rows[i][j])
+				if v == "" {
+					return nil, fmt.Sprintf("That row has no %s to drill into.", dimName(d))
+				}
+				p.setFilter(Filter{Dim: d, Values: []string{v}, Op: "eq"})
+			}
+		}
+	}
+	p.Shape, p.By, p.N, p.Sort = ShapeList, nil, 0, ""
+	return p, ""
 }
 
 // pickRow returns the entity a row of the previous result stands for.

@@ -188,6 +188,8 @@ func TestClarify(t *testing.T) {
 		{"high severity process events", "Process events have no severity"},
 		{"logons between June 5 and June 3", "ends before it starts"},
 		{"alerts for host99", `I do not know "host99"`},
+		{"incidents with more than 3 alerts", `I cannot apply "more than 3"`},
+		{"failed logons with at least 10", `I cannot apply "at least 10"`},
 		{"sign-ins of john.doe", `I do not know "john.doe"`},
 	} {
 		tr := translateOne(t, c.prompt, nil)
@@ -220,6 +222,10 @@ func TestFollowUps(t *testing.T) {
 	}
 	if second.Focus == nil || second.Focus.Kind != "incident" || second.Focus.ID != "1041" {
 		t.Errorf("focus = %+v, want incident 1041", second.Focus)
+	}
+	more := translateOne(t, "tell me more about it", &Context{Plan: second.Plan, Focus: second.Focus})
+	if !strings.Contains(more.KQL, "| project Timestamp, AlertId, Title, EntityType, EvidenceRole") || !strings.Contains(more.KQL, "IncidentNumber == 1041") {
+		t.Errorf("more about the incident in focus: its evidence:\n%s%s", more.KQL, more.Clarification)
 	}
 	devices := translateOne(t, "show the devices involved", &Context{Plan: second.Plan, Focus: second.Focus})
 	if !strings.Contains(devices.KQL, "where isnotempty(DeviceName)") || !strings.Contains(devices.KQL, "by DeviceName") || !strings.Contains(devices.KQL, "IncidentNumber == 1041") {
@@ -429,5 +435,42 @@ func TestTypos(t *testing.T) {
 	}
 	if d := editDistance("kitten", "sitting"); d != 3 {
 		t.Errorf("editDistance(kitten, sitting) = %d, want 3", d)
+	}
+}
+
+func TestDrillIntoGroupAndSortBySeverity(t *testing.T) {
+	grouped := translateOne(t, "count failed sign-ins by ip", nil)
+	res := &Table{
+		Columns: []kql.Column{{Name: "IPAddress", Type: kql.TString}, {Name: "Count", Type: kql.TLong}},
+		Rows:    [][]any{{"193.36.225.12", int64(19)}, {"193.36.225.47", int64(17)}},
+	}
+	tr := translateOne(t, "tell me more about the second one", &Context{Plan: grouped.Plan, Result: res})
+	want := "AADSignInEventsBeta\n| where ErrorCode != 0\n| where IPAddress == \"193.36.225.47\"\n| project"
+	if !strings.HasPrefix(tr.KQL, want) {
+		t.Errorf("drill into the second group:\n%s\nwant it to start\n%s", tr.KQL, want)
+	}
+	tr = translateOne(t, "sort by severity", &Context{Plan: translateOne(t, "alerts", nil).Plan})
+	if !strings.Contains(tr.KQL, `| sort by case(Severity == "High", 3, Severity == "Medium", 2, Severity == "Low", 1, 0) desc`) {
+		t.Errorf("sort by severity ranks it, highest first:\n%s", tr.KQL)
+	}
+	tr = translateOne(t, "start over", &Context{Plan: grouped.Plan, Result: res})
+	if !tr.Reset || tr.Plan != nil || tr.Clarification == "" {
+		t.Errorf("start over: reset %v, plan %v, clarification %q", tr.Reset, tr.Plan, tr.Clarification)
+	}
+}
+
+func TestThreshold(t *testing.T) {
+	tr := translateOne(t, "devices with at least 10 failed logons", nil)
+	want := `DeviceLogonEvents
+| where ActionType == "LogonFailed"
+| summarize Count = count() by DeviceName
+| where Count >= 10
+| sort by Count desc, DeviceName asc`
+	if tr.KQL != want {
+		t.Errorf("got\n%s\nwant\n%s\n%s", tr.KQL, want, tr.Clarification)
+	}
+	tr = translateOne(t, "ip addresses with more than 5 failed sign-ins", nil)
+	if !strings.Contains(tr.KQL, "| summarize Count = count() by IPAddress\n| where Count > 5\n") {
+		t.Errorf("got\n%s%s", tr.KQL, tr.Clarification)
 	}
 }

@@ -37,7 +37,7 @@ var knownWords = func() []string {
 func correctTypos(prompt string, unknown []string) (string, []string) {
 	var notes []string
 	for _, w := range unknown {
-		if len(w) < 5 || !isLetters(w) {
+		if len(w) < 5 || !isLetters(w) || slices.Contains(knownWords, w) {
 			continue
 		}
 		limit := 1
@@ -46,7 +46,7 @@ func correctTypos(prompt string, unknown []string) (string, []string) {
 		}
 		best, n := "", 0
 		for _, k := range knownWords {
-			if d := editDistance(w, k); d <= limit {
+			if d := editDistance(w, k); d >= 1 && d <= limit {
 				if best == "" || d < editDistance(w, best) {
 					best, n = k, 1
 				} else if d == editDistance(w, best) && k != best {

@@ -4,13 +4,15 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Vocabulary is what the active dataset calls things: the device, account
 // and file names in it. The translator grounds the words of a prompt in
 // it ("fs01" is the device fs01.corp.contoso.com, "svc-backup" an account,
 // "xmrig" a process). The caller (chat) fills it from the dataset; an
-// empty Vocabulary still works, on patterns alone.
+// empty Vocabulary still works, on patterns alone. Its fields must not
+// change once it is in use; it is safe for concurrent use.
 type Vocabulary struct {
 	Devices  []string // DeviceName values
 	Accounts []string // account names (AccountName)
@@ -20,15 +22,20 @@ type Vocabulary struct {
 	// GroundedColumns: table → column → values.
 	Values map[string]map[string][]string
 
+	once      sync.Once
 	devIndex  map[string][]string // lower-case full or short name → device names
 	acctIndex map[string]string
 	fileIndex map[string][]string // lower-case name without extension → file names
 }
 
 func (v *Vocabulary) index() {
-	if v == nil || v.devIndex != nil {
+	if v == nil {
 		return
 	}
+	v.once.Do(v.buildIndex)
+}
+
+func (v *Vocabulary) buildIndex() {
 	v.devIndex = map[string][]string{}
 	for _, d := range v.Devices {
 		l := strings.ToLower(d)
