@@ -10,9 +10,11 @@
 // fits and arithmetic stays integral; table columns stored as TIMESTAMP_NS
 // are converted where they are read), timespans are BIGINT ticks, dynamic
 // values are JSON, decimals DECIMAL(38,18). Row order is carried by a hidden
-// "$ord" column where KQL defines one. Operators whose output columns depend
-// on the data (evaluate bag_unpack) ask CompileOptions.Probe, which the
-// engine supplies.
+// "$ord" column where KQL defines one. What depends on the data at compile
+// time asks CompileOptions.Probe, which the engine supplies, and compiles
+// in two phases: the output columns of evaluate bag_unpack and evaluate
+// pivot, and the terms of has_any/has_all over an array the query computes
+// (compiled then as constants, one regex for all rows).
 //
 // Before the statement is written out, the stages nobody reads and the
 // columns no later stage needs are pruned (prune.go): small queries pay

@@ -12,6 +12,11 @@ import (
 // one-key bags (or [key, value] arrays) for a bag, the value itself
 // otherwise (null included).
 func expandList(d string, bagArray bool) string {
+	if strings.Contains(d, "SELECT") {
+		// DuckDB refuses a subquery inside the lambda below (mv-apply
+		// x = toscalar(T)): bind the value first, in a subquery of its own
+		return "(SELECT " + expandList(`"$xd"`, bagArray) + " FROM (SELECT " + d + ` AS "$xd"))`
+	}
 	pair := "json_object(k, json_extract(" + d + ", '/' || replace(replace(k, '~', '~0'), '/', '~1')))"
 	if bagArray {
 		pair = "to_json([to_json(k), json_extract(" + d + ", '/' || replace(replace(k, '~', '~0'), '/', '~1'))])"

@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/kqlhunt/kqlhunt/kql"
@@ -148,19 +149,68 @@ func predicateNames(e kql.Expr) []string {
 	return names
 }
 
-// unionSources combines per-table results as union does, in order.
-func (c *compiler) unionSources(n kql.Node, parts []*rel, sc *scope) (*rel, error) {
+// unionSources combines per-table results as union does: columns by
+// name in order of first appearance, a name with several types split into
+// name_type. The result has no row order (search and find define none), so
+// unlike union no row numbering is needed, which matters for search *
+// over every column of every table.
+func (c *compiler) unionSources(n kql.Node, parts []*rel) (*rel, error) {
 	if len(parts) == 0 {
 		return nil, errAt(n, "no table has the columns the predicate names")
 	}
-	inner := newScope(sc)
-	op := &kql.UnionOp{}
-	for i, p := range parts {
-		name := "$find" + string(rune('a'+i%26)) + strings.Repeat("_", i/26)
-		inner.m[name] = &binding{rel: p}
-		op.Tables = append(op.Tables, &kql.Ident{Name: name})
+	types := map[string][]kql.Type{}
+	var order []string
+	for _, p := range parts {
+		for _, col := range p.cols {
+			ts, seen := types[col.Name]
+			if !seen {
+				order = append(order, col.Name)
+			}
+			found := false
+			for _, t := range ts {
+				found = found || t == col.Type
+			}
+			if !found {
+				types[col.Name] = append(ts, col.Type)
+			}
+		}
 	}
-	return c.union(nil, op, inner)
+	var outs []outC
+	for _, name := range order {
+		ts := types[name]
+		if len(ts) == 1 {
+			outs = append(outs, outC{src: name, t: ts[0], name: name})
+			continue
+		}
+		for _, t := range ts {
+			out := name + "_" + string(t)
+			for k := 1; types[out] != nil || usedName(outs, out); k++ {
+				out = name + "_" + string(t) + strconv.Itoa(k)
+			}
+			outs = append(outs, outC{src: name, t: t, name: out})
+		}
+	}
+	var cols []kql.Column
+	for _, o := range outs {
+		cols = append(cols, kql.Column{Name: o.name, Type: o.t})
+	}
+	var branches []string
+	for _, p := range parts {
+		var sel []string
+		for _, o := range outs {
+			col, ok := p.col(o.src)
+			switch {
+			case ok && col.Type == o.t:
+				sel = append(sel, quoteIdent(o.src)+" AS "+quoteIdent(o.name))
+			case o.t == kql.TString:
+				sel = append(sel, "'' AS "+quoteIdent(o.name))
+			default:
+				sel = append(sel, "CAST(NULL AS "+sqlType(o.t)+") AS "+quoteIdent(o.name))
+			}
+		}
+		branches = append(branches, "SELECT "+strings.Join(sel, ", ")+" FROM "+p.from)
+	}
+	return c.addCTE(strings.Join(branches, "\nUNION ALL\n"), cols, false, false), nil
 }
 
 // searchTables compiles search without input.
@@ -180,7 +230,7 @@ func (c *compiler) searchTables(op *kql.SearchOp, sc *scope) (*rel, error) {
 		sql := "SELECT " + quoteString(s.name) + " AS \"$table\", " + colList(s.own, false) + " FROM " + s.r.from + " WHERE " + pred
 		parts = append(parts, c.addCTE(sql, cols, false, false))
 	}
-	return c.unionSources(op, parts, sc)
+	return c.unionSources(op, parts)
 }
 
 // find compiles the find operator.
@@ -304,7 +354,7 @@ func (c *compiler) find(op *kql.FindOp, sc *scope) (*rel, error) {
 		}
 		parts = append(parts, c.addCTE("SELECT "+strings.Join(sel, ", ")+" FROM "+s.r.from+" WHERE "+pred, cols, false, false))
 	}
-	return c.unionSources(op, parts, sc)
+	return c.unionSources(op, parts)
 }
 
 func findCol(cols []kql.Column, name string) (kql.Column, bool) {

@@ -175,3 +175,16 @@ func TestConvertedAggregateName(t *testing.T) {
 		t.Errorf("columns %v, want k and set_x (string)", r.Columns)
 	}
 }
+
+// mv-expand and mv-apply over a value the query computes once
+// (toscalar(T)) expand it for every row, as Sentinel's
+// which-tables-are-in-use hunt does.
+func TestExpandComputedValue(t *testing.T) {
+	e := openLocked(t)
+	r := query(t, e, `let t = datatable(x:string)["a","b"] | summarize make_set(x); print q = "a c" | mv-apply y = toscalar(t) to typeof(string) on (where q contains y) | mv-expand z = toscalar(t) to typeof(string)`)
+	got := rowsText(r)
+	sort.Strings(got)
+	if strings.Join(got, ";") != "a c|a|a;a c|a|b" {
+		t.Errorf("rows = %q, want y = a expanded over z = a, b", got)
+	}
+}

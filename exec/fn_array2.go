@@ -82,6 +82,9 @@ func registerArrayFuncs(reg func(string, int, int, fnImpl)) {
 		body := `(CASE WHEN "$l" IS NULL THEN NULL ELSE to_json(` + bindSQL(bounds, "b", parts) + ") END)"
 		return val{sql: bindSQL(l, "l", body), t: kql.TDynamic}, nil
 	})
+	reg("treepath", 1, 1, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
+		return val{sql: treepathSQL(dynArg(c, a[0])), t: kql.TDynamic}, nil
+	})
 	reg("jaccard_index", 2, 2, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		text := func(v val) string {
 			return "list_distinct(list_transform(" + jsonList(dynArg(c, v)) + `, "$e" -> CAST("$e" AS VARCHAR)))`
@@ -193,4 +196,33 @@ func indexofRegexRange(c *compiler, call *kql.CallExpr, a []val) (val, error) {
 	pos := lens(`list_slice(regexp_split_to_array("$u", `+re+"), 1, "+occ+")") + " + " + lens(`list_slice(regexp_extract_all("$u", `+re+"), 1, "+occ+" - 1)")
 	body := "(CASE WHEN " + start + " < 0 OR " + occ + ` < 1 THEN NULL WHEN len(regexp_extract_all("$u", ` + re + ")) < " + occ + " THEN CAST(-1 AS BIGINT) ELSE CAST(" + start + " + " + pos + " AS BIGINT) END)"
 	return val{sql: bindSQL(sub, "u", body), t: kql.TLong}, nil
+}
+
+// treepathDepth bounds the nesting treepath follows; deeper values stop
+// the query with an error rather than a partial answer.
+const treepathDepth = 12
+
+// treepathSQL lists the paths of every value inside the dynamic d, parents
+// before children: ['key'] for a bag member, [0] for the elements of an
+// array (all elements share it; their paths are merged, first seen
+// first) [D:treepath-function].
+func treepathSQL(d string) string {
+	children := func(j string, lvl int) string {
+		k, e := `"$k`+itoa(lvl)+`"`, `"$e`+itoa(lvl)+`"`
+		return "(CASE json_type(" + j + ") " +
+			"WHEN 'OBJECT' THEN list_transform(json_keys(" + j + "), " + k + " -> {'s': '[''' || replace(" + k + ", '''', '\\''') || ''']', 'c': json_extract(" + j + ", '/' || replace(replace(" + k + ", '~', '~0'), '/', '~1'))}) " +
+			"WHEN 'ARRAY' THEN list_transform(CAST(" + j + " AS JSON[]), " + e + " -> {'s': '[0]', 'c': " + e + "}) " +
+			"ELSE CAST([] AS STRUCT(s VARCHAR, c JSON)[]) END)"
+	}
+	var level func(j, p string, lvl int) string
+	level = func(j, p string, lvl int) string {
+		if lvl == treepathDepth {
+			return "(CASE WHEN json_type(" + j + ") IN ('OBJECT', 'ARRAY') AND len(" + children(j, lvl) + ") > 0 THEN CAST(error('treepath: the value nests deeper than " + itoa(treepathDepth) + " levels') AS VARCHAR[]) ELSE CAST([] AS VARCHAR[]) END)"
+		}
+		ch := `"$ch` + itoa(lvl) + `"`
+		path := p + " || " + ch + ".s"
+		return "flatten(list_transform(" + children(j, lvl) + ", " + ch + " -> list_prepend(" + path + ", " + level(ch+".c", path, lvl+1) + ")))"
+	}
+	all := level(d, "''", 0)
+	return "(CASE WHEN " + d + " IS NULL THEN NULL ELSE to_json(" + bindSQL(all, "tp", distinctInOrder(`"$tp"`)) + ") END)"
 }

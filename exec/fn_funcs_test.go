@@ -204,6 +204,10 @@ func TestArrayFunctions(t *testing.T) {
 		{"shift-left-fill", `print array_shift_left(dynamic([1,2,3,4,5]), 2, -1)`, `[3,4,5,-1,-1]`},
 		{"iff", `print array_iff(dynamic([true,false,true]), dynamic([1,2,3]), dynamic([0,0,0]))`, `[1,0,3]`},
 		{"iff-scalar", `print array_iff(dynamic([true,false]), dynamic([1,2]), -1)`, `[1,-1]`},
+		// the treepath documentation examples
+		{"treepath", `print treepath(parse_json('{"a":"b", "c":123}'))`, `["['a']","['c']"]`},
+		{"treepath-array", `print treepath(parse_json('{"prop1":[1,2,3,4], "prop2":"value2"}'))`, `["['prop1']","['prop1'][0]","['prop2']"]`},
+		{"treepath-array-bag", `print treepath(parse_json('{"listProperty":[100,200,300,"abcde",{"x":"y"}]}'))`, `["['listProperty']","['listProperty'][0]","['listProperty'][0]['x']"]`},
 		{"jaccard", `print jaccard_index(dynamic([1,2,3,4]), dynamic([3,4,5,6]))`, `0.3333333333333333`},
 		{"sort-several", `print array_sort_asc(dynamic([1,3,4,5,2]), dynamic(["a","b","c","d","e"]))[1]`, `["a","e","b","c","d"]`},
 		{"sort-several-desc", `print array_sort_desc(dynamic([1,3,4,5,2]), dynamic(["a","b","c","d","e"]))[1]`, `["d","c","b","e","a"]`},

@@ -1,38 +1,5 @@
 package kql
 
-// # The Sentinel flavour of dynamic columns
-//
-// Several advanced-hunting columns are documented as string but hold JSON
-// (AdditionalFields, DeviceInfo.LoggedOnUsers, DeviceNetworkInfo.IPAddresses,
-// ...). In Microsoft Sentinel (Log Analytics) the same tables carry them as
-// dynamic; schema.json records that as the column's "la_type" and Table.
-// SentinelTypes holds it. Published hunts written for Sentinel read them as
-// dynamic (AdditionalFields.Experience, LoggedOnUsers[0].UserName,
-// mv-expand AdditionalFields), which advanced hunting rejects (a string has
-// no properties).
-//
-// The rule both the checker and the compiler apply: in a query that uses
-// such a column as a dynamic value anywhere (see DynamicUses), the column
-// reads as dynamic, the stored JSON text parsed as parse_json parses it, on
-// every read of a table whose Sentinel type for it is dynamic. A query that
-// uses it only as a string (has, contains, parse_json(AdditionalFields),
-// tostring(...)) keeps advanced hunting's string. So:
-//
-//   - a query that advanced hunting accepts keeps its meaning: it has no
-//     dynamic use of the column, since member access, indexing and
-//     mv-expand are errors on a string there;
-//   - a query that only Sentinel accepts gets Sentinel's type, for the whole
-//     query: one column has one type in one query, never string in one
-//     operator and dynamic in the next;
-//   - a string-only use inside such a query still works as it does in
-//     Sentinel: parse_json/todynamic of a dynamic is the same value,
-//     tostring gives its JSON text, and has/contains search that text.
-//
-// Only string → dynamic differences follow use. Other la_type differences
-// (IdentityLogonEvents.Port int vs string, CvssScore string vs real) are
-// not inferred from use: comparing them with the other type stays the
-// type error advanced hunting reports.
-
 // SentinelDynamic reports whether column name of t reads as dynamic in a
 // query whose dynamic uses are uses (from DynamicUses): the advanced-hunting
 // column is a string whose Sentinel type is dynamic, and the query uses it

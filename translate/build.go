@@ -112,6 +112,9 @@ func (o *Offline) build(p *Plan) (*kql.Query, string) {
 			break
 		}
 		pipeOps = append(pipeOps, &kql.SummarizeOp{Aggs: []*kql.ColumnExpr{named("Count", call("count"))}, By: cols(by...)})
+		if p.Having != nil {
+			pipeOps = append(pipeOps, where(binary(p.Having.Op, ident("Count"), longLit(p.Having.N))))
+		}
 		key := sortKey("Count", true)
 		if p.Sort != "" && p.Sort != "count" && p.Sort != "time" {
 			if c, ok := sub.dims[p.Sort]; ok && slices.Contains(by, c[0]) {

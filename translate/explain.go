@@ -87,6 +87,9 @@ func explainPlan(p *Plan) string {
 		s = "Counts " + noun
 		if len(by) > 0 {
 			s += " per " + strings.Join(by, " and ")
+			if p.Having != nil {
+				s += fmt.Sprintf(", keeping those with a count %s %d", p.Having.Op, p.Having.N)
+			}
 			if n > 0 {
 				s += fmt.Sprintf(", keeping the %d largest counts", n)
 			} else {

@@ -148,6 +148,19 @@ func init() {
 	reDim = regexp.MustCompile(dimPattern)
 	reInvolved = regexp.MustCompile(strings.ReplaceAll(reInvolved.String(), "DIMS", dimPattern))
 	reGroupBy = regexp.MustCompile(`\b(?:by|per|for each|for every|grouped by|group(?: them| it)? by|broken down by|split by|aggregated by|across)\s+(?:the\s+)?(` + dimPattern + `)((?:\s*(?:,|and|&)\s*(?:` + dimPattern + `))*)\b`)
+	// Only dimensions that name no subject: "processes with ..." lists
+	// process events.
+	var lead []string
+	for _, d := range dimWords {
+		switch d.dim {
+		case dimDevice, dimUser, dimIP, dimDomain, dimCountry, dimApp, dimSender, dimRecipient, dimPort:
+			for _, w := range d.words {
+				lead = append(lead, strings.ReplaceAll(regexp.QuoteMeta(w), " ", `\s+`))
+			}
+		}
+	}
+	sortLongestFirst(lead)
+	reLeadDim = regexp.MustCompile(`^\s*(?:(?:show|list|find|give|get)\s+(?:me\s+)?)?(?:the\s+|all\s+|any\s+)?(` + strings.Join(lead, "|") + `)\s+(?:with|that|having|who|which|where)\b`)
 	reWhich = regexp.MustCompile(`\b(?:which|what|distinct|unique|list (?:of |the )?)\s+(` + dimPattern + `)\b`)
 	reTopDim = regexp.MustCompile(`^\s*(?:of\s+|the\s+)?(` + dimPattern + `)\b`)
 	reTopDim2 = regexp.MustCompile(`^\s*(?:of\s+|the\s+)?[a-z-]+\s+(` + dimPattern + `)\b`)
@@ -172,6 +185,7 @@ var (
 )
 
 var (
+	reLeadDim *regexp.Regexp
 	reDim     *regexp.Regexp
 	reGroupBy *regexp.Regexp
 	reWhich   *regexp.Regexp
@@ -291,9 +305,6 @@ func (u *understanding) quoted(s *scanner) {
 			f.Dim = dimSubject
 		case reCtxTitle.MatchString(before):
 			f.Dim = dimTitle
-		}
-		if f.Dim != "text" && f.Op == "has" {
-			f.Op = "has"
 		}
 		u.add(f)
 	}
@@ -549,6 +560,15 @@ func (u *understanding) shapeWords(s *scanner) {
 	}
 	if s.has(reCount) && u.shape == "" {
 		u.shape = ShapeCount
+	}
+	if loc := s.findIndex(reLeadDim); loc != nil {
+		// "users with failed sign-ins", "ip addresses with more than 5
+		// ...": one row per user, per address.
+		u.by = appendUnique(u.by, normDim(s.text[loc[2]:loc[3]]))
+		if u.shape == "" {
+			u.shape = ShapeCount
+		}
+		s.blank(loc[2], loc[3])
 	}
 	for m := s.find(reGroupBy); m != nil; m = s.find(reGroupBy) {
 		u.by = appendUnique(u.by, normDim(m[1]))

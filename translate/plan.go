@@ -30,11 +30,21 @@ type Plan struct {
 	Focus       *Entity
 	EvidenceDim string
 
+	// Having keeps the groups of a count whose Count compares so: "devices
+	// with at least 10 failed logons".
+	Having *Threshold
+
 	// Base, when set, is a query the user typed (or a drill-down view):
 	// the plan's filters and shape are operators appended to its
 	// pipeline, over its result columns BaseColumns.
 	Base        string
 	BaseColumns []kql.Column
+}
+
+// Threshold is a comparison of a group's count: Op is >, >=, < or <=.
+type Threshold struct {
+	Op string
+	N  int64
 }
 
 // Shape is the form of the answer.
@@ -83,6 +93,10 @@ func (p *Plan) clone() *Plan {
 	if p.Focus != nil {
 		f := *p.Focus
 		c.Focus = &f
+	}
+	if p.Having != nil {
+		h := *p.Having
+		c.Having = &h
 	}
 	return &c
 }

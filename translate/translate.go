@@ -127,12 +127,33 @@ func (o *Offline) Translate(_ context.Context, req *Request) (*Translation, erro
 			u.unknown = u.rest.leftovers()
 		}
 	}
+	if m := reComparison.FindStringSubmatch(u.rest.text); m != nil && plan != nil && plan.Base == "" && plan.View == "" && plan.Shape == ShapeCount && len(plan.By) > 0 {
+		// "devices with at least 10 failed logons": a threshold on the
+		// count per group.
+		n, _ := strconv.ParseInt(m[2], 10, 64)
+		plan.Having = &Threshold{Op: comparisonOps[strings.Join(strings.Fields(m[1]), " ")], N: n}
+		u.rest.blank(strings.Index(u.rest.text, m[0]), strings.Index(u.rest.text, m[0])+len(m[0]))
+		u.unknown = u.rest.leftovers()
+	}
+	if m := reComparison.FindString(u.rest.text); m != "" {
+		// A threshold the translator cannot express: say so rather than
+		// drop it.
+		return clarify(o.explain(plan, u), fmt.Sprintf("I cannot apply %q: comparisons of counts or sizes are not something I translate yet. Ask without it (then \"count them by ...\"), or write that part in KQL.", strings.TrimSpace(m)), c.Plan, c.Focus), nil
+	}
 	if names := unknownNames(u.unknown); len(names) > 0 {
 		// A name nothing matched would be dropped from the query: ask
 		// rather than run something broader than was meant.
 		return clarify(o.explain(plan, u), fmt.Sprintf("I do not know %s: the dataset has no device, account or file of that name that I recognise. Is it a device (\"on host %s\"), a user (\"user %s\"), or text to search for (in quotes)?", strings.Join(quoteAll(names), ", "), names[0], names[0]), c.Plan, c.Focus), nil
 	}
 	return o.finish(plan, focus, u)
+}
+
+var reComparison = regexp.MustCompile(`\b((?:more|less|fewer|greater|larger|smaller|bigger|higher|lower)\s+than|at\s+(?:least|most))\s+(\d+)`)
+
+var comparisonOps = map[string]string{
+	"more than": ">", "greater than": ">", "larger than": ">", "bigger than": ">", "higher than": ">",
+	"less than": "<", "fewer than": "<", "smaller than": "<", "lower than": "<",
+	"at least": ">=", "at most": "<=",
 }
 
 var reNameLike = regexp.MustCompile(`^[a-z][a-z0-9_.$-]*(?:\d[a-z0-9_.$-]*|[._][a-z0-9]+)$`)
@@ -233,9 +254,15 @@ func (o *Offline) resolve(u *understanding, c *Context) (*Plan, *Entity, *Transl
 			u.involved = u.by[0]
 			wantView = true
 		}
+		if !wantView && newFocus == nil && (u.focusWanted || u.focusThat) && u.subject == nil && len(u.filters) == 0 {
+			// "tell me more about it": the next level of detail.
+			wantView = true
+		}
 		if wantView {
 			p := &Plan{Focus: focus}
 			switch {
+			case newFocus == nil && u.involved == "" && u.view == "" && prev != nil && prev.View == "alerts":
+				p.View = "evidence"
 			case u.involved != "":
 				p.View, p.EvidenceDim = "involved", u.involved
 			case u.view == "evidence" || (u.subject != nil && u.subject.id == "evidence"):

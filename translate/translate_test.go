@@ -188,6 +188,8 @@ func TestClarify(t *testing.T) {
 		{"high severity process events", "Process events have no severity"},
 		{"logons between June 5 and June 3", "ends before it starts"},
 		{"alerts for host99", `I do not know "host99"`},
+		{"incidents with more than 3 alerts", `I cannot apply "more than 3"`},
+		{"failed logons with at least 10", `I cannot apply "at least 10"`},
 		{"sign-ins of john.doe", `I do not know "john.doe"`},
 	} {
 		tr := translateOne(t, c.prompt, nil)
@@ -220,6 +222,10 @@ func TestFollowUps(t *testing.T) {
 	}
 	if second.Focus == nil || second.Focus.Kind != "incident" || second.Focus.ID != "1041" {
 		t.Errorf("focus = %+v, want incident 1041", second.Focus)
+	}
+	more := translateOne(t, "tell me more about it", &Context{Plan: second.Plan, Focus: second.Focus})
+	if !strings.Contains(more.KQL, "| project Timestamp, AlertId, Title, EntityType, EvidenceRole") || !strings.Contains(more.KQL, "IncidentNumber == 1041") {
+		t.Errorf("more about the incident in focus: its evidence:\n%s%s", more.KQL, more.Clarification)
 	}
 	devices := translateOne(t, "show the devices involved", &Context{Plan: second.Plan, Focus: second.Focus})
 	if !strings.Contains(devices.KQL, "where isnotempty(DeviceName)") || !strings.Contains(devices.KQL, "by DeviceName") || !strings.Contains(devices.KQL, "IncidentNumber == 1041") {
@@ -450,5 +456,21 @@ func TestDrillIntoGroupAndSortBySeverity(t *testing.T) {
 	tr = translateOne(t, "start over", &Context{Plan: grouped.Plan, Result: res})
 	if !tr.Reset || tr.Plan != nil || tr.Clarification == "" {
 		t.Errorf("start over: reset %v, plan %v, clarification %q", tr.Reset, tr.Plan, tr.Clarification)
+	}
+}
+
+func TestThreshold(t *testing.T) {
+	tr := translateOne(t, "devices with at least 10 failed logons", nil)
+	want := `DeviceLogonEvents
+| where ActionType == "LogonFailed"
+| summarize Count = count() by DeviceName
+| where Count >= 10
+| sort by Count desc, DeviceName asc`
+	if tr.KQL != want {
+		t.Errorf("got\n%s\nwant\n%s\n%s", tr.KQL, want, tr.Clarification)
+	}
+	tr = translateOne(t, "ip addresses with more than 5 failed sign-ins", nil)
+	if !strings.Contains(tr.KQL, "| summarize Count = count() by IPAddress\n| where Count > 5\n") {
+		t.Errorf("got\n%s%s", tr.KQL, tr.Clarification)
 	}
 }
