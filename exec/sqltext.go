@@ -88,3 +88,78 @@ func sqlType(t kql.Type) string {
 	}
 	return "VARCHAR"
 }
+
+// filterCond returns a boolean SQL expression for use as a WHERE or
+// QUALIFY condition. A WHERE keeps only the rows where its condition is
+// true, so null and false filter alike: the outer coalesce(X, false) that
+// makes a KQL predicate non-null is dropped there, which lets DuckDB see
+// the comparison itself (and use it in its filter pushdown and IN-list
+// optimisations). Anything else comes back unchanged.
+func filterCond(s string) string {
+	const pre, post = "coalesce(", ", false)"
+	if !strings.HasPrefix(s, pre) || !strings.HasSuffix(s, post) {
+		return s
+	}
+	// The coalesce must span the whole text: its "(" closes at the end.
+	depth := 0
+	for i := 0; i < len(s); i++ {
+		switch ch := s[i]; ch {
+		case '\'', '"':
+			// Skip a quoted string or identifier; a doubled quote is an
+			// escaped one inside it.
+			for i++; i < len(s); i++ {
+				if s[i] == ch {
+					if i+1 < len(s) && s[i+1] == ch {
+						i++
+						continue
+					}
+					break
+				}
+			}
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth == 0 && i != len(s)-1 {
+				return s
+			}
+		}
+	}
+	if depth != 0 {
+		return s
+	}
+	inner := s[len(pre) : len(s)-len(post)]
+	// The second argument must be the literal false at the top level:
+	// check that the inner text is balanced on its own (no top-level
+	// comma split went wrong).
+	d := 0
+	for i := 0; i < len(inner); i++ {
+		switch ch := inner[i]; ch {
+		case '\'', '"':
+			for i++; i < len(inner); i++ {
+				if inner[i] == ch {
+					if i+1 < len(inner) && inner[i+1] == ch {
+						i++
+						continue
+					}
+					break
+				}
+			}
+		case '(':
+			d++
+		case ')':
+			d--
+			if d < 0 {
+				return s
+			}
+		case ',':
+			if d == 0 {
+				return s
+			}
+		}
+	}
+	if d != 0 {
+		return s
+	}
+	return inner
+}

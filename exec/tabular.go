@@ -486,9 +486,9 @@ func (c *compiler) where(r *rel, op *kql.WhereOp, sc *scope) (*rel, error) {
 				break
 			}
 			if storedOnly(x, r.scanTable) && !c.readsSentinelDynamic(x, r.scanTable) {
-				conds = append(conds, pv.sql)
+				conds = append(conds, filterCond(pv.sql))
 			} else {
-				parts = append(parts, pv.sql)
+				parts = append(parts, filterCond(pv.sql))
 			}
 		}
 		if len(conds) > len(r.scanWhere) {
@@ -501,7 +501,7 @@ func (c *compiler) where(r *rel, op *kql.WhereOp, sc *scope) (*rel, error) {
 			v.sql = "(" + strings.Join(parts, " AND ") + ")"
 		}
 	}
-	return c.addCTE("SELECT * FROM "+r.from+" WHERE "+v.sql, r.cols, r.ord, r.sorted), nil
+	return c.addCTE("SELECT * FROM "+r.from+" WHERE "+filterCond(v.sql), r.cols, r.ord, r.sorted), nil
 }
 
 // autoName is the column name KQL gives an unnamed expression, or "" when
