@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"regexp"
 	"strings"
 	"time"
 
@@ -44,7 +43,7 @@ func HTTPBackendFromEnv(getenv func(string) string, schema *kql.Schema) (*HTTPBa
 	}, nil
 }
 
-var reFence = regexp.MustCompile("(?s)```(?:kql|kusto)?\\s*(.*?)```")
+var reFence = lazyRegexp("(?s)```(?:kql|kusto)?\\s*(.*?)```")
 
 // Translate implements Backend.
 func (h *HTTPBackend) Translate(ctx context.Context, req *Request) (*Translation, error) {

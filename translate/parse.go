@@ -44,57 +44,57 @@ type understanding struct {
 }
 
 var (
-	reQuoted    = regexp.MustCompile(`"([^"]+)"|(?:^|[\s(=:])'([^']+)'(?:$|[\s,.?!);])|` + "`([^`]+)`")
-	reURL       = regexp.MustCompile(`\bhttps?://[^\s"'<>]+`)
-	reEmail     = regexp.MustCompile(`\b[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}\b`)
-	reSHA256    = regexp.MustCompile(`\b[a-f0-9]{64}\b`)
-	reSHA1      = regexp.MustCompile(`\b[a-f0-9]{40}\b`)
-	reMD5       = regexp.MustCompile(`\b[a-f0-9]{32}\b`)
-	reAlertID   = regexp.MustCompile(`\b[a-z]{2}\d{18}_-?\d+\b`)
-	reIPv4      = regexp.MustCompile(`\b(?:\d{1,3}\.){3}\d{1,3}\b`)
-	reTechnique = regexp.MustCompile(`\b(t\d{4}(?:\.\d{3})?)\b`)
-	reIncident  = regexp.MustCompile(`\b(?:incidents?|cases?)\s*(?:#|number|no\.?|id)?\s*(\d{3,})((?:\s*(?:,|and|or|&)\s*#?\d{3,})*)\b`)
-	reHashNum   = regexp.MustCompile(`(?:^|\s)#(\d{3,})\b`)
-	reFileName  = regexp.MustCompile(`\b[a-z0-9_$~][a-z0-9_$~.-]*\.(?:exe|dll|ps1|psm1|bat|cmd|vbs|vbe|js|jse|hta|docm|docx|doc|xlsm|xlsx|xls|pptm|zip|rar|7z|iso|img|lnk|msi|scr|sys|sh|py|elf|bin|tmp|dat|txt|pdf|one|jar)\b`)
-	reDomain    = regexp.MustCompile(`\b(?:[a-z0-9-]+\.)+(?:com|net|org|io|ru|cn|xyz|info|biz|top|co|uk|de|fr|nl|online|site|club|me|us|tk|cc|su|app|dev|cloud|live|shop|ly|gl|ws)\b`)
-	reHostHint  = regexp.MustCompile(`\b(?:device|host|machine|computer|endpoint|server|workstation|on|from)\s+([a-z][a-z0-9]*(?:-[a-z0-9]+)*\d[a-z0-9-]*)\b`)
-	reUserHint  = regexp.MustCompile(`\b(?:user|account|username|by)\s+([a-z][a-z0-9]*(?:[._-][a-z0-9]+)+)\b`)
-	reUserWord  = regexp.MustCompile(`\b(?:user|account|username|by)\s+([a-z0-9][a-z0-9_$-]*)\b`)
-	reNeg       = regexp.MustCompile(`(?:\bnot|\bexcept|\bexcluding|\bexclude|\bwithout|\bother than|\bignore|\bignoring|\bbut not|\bno)\s+(?:on|from|for|by|the|to|any|device|host|user|account|process|ip)?\s*$`)
-	reFollow    = regexp.MustCompile(`^\s*(?:and|also|now|then|only|just|what about|how about|same|instead|but|ok|okay|so|next|filter|narrow|restrict|limit|exclude|excluding|without|except|group|sort|order|count them|top)\b`)
-	reAnaphor   = regexp.MustCompile(`\b(?:them|those|these|that|it|same|instead|the results?|this)\b`)
-	reDigits    = regexp.MustCompile(`\d{3,}`)
-	reDigits1   = regexp.MustCompile(`\d+`)
-	reReset     = regexp.MustCompile(`^\s*(?:start over|reset|new question|forget (?:it|that))\b`)
+	reQuoted    = lazyRegexp(`"([^"]+)"|(?:^|[\s(=:])'([^']+)'(?:$|[\s,.?!);])|` + "`([^`]+)`")
+	reURL       = lazyRegexp(`\bhttps?://[^\s"'<>]+`)
+	reEmail     = lazyRegexp(`\b[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}\b`)
+	reSHA256    = lazyRegexp(`\b[a-f0-9]{64}\b`)
+	reSHA1      = lazyRegexp(`\b[a-f0-9]{40}\b`)
+	reMD5       = lazyRegexp(`\b[a-f0-9]{32}\b`)
+	reAlertID   = lazyRegexp(`\b[a-z]{2}\d{18}_-?\d+\b`)
+	reIPv4      = lazyRegexp(`\b(?:\d{1,3}\.){3}\d{1,3}\b`)
+	reTechnique = lazyRegexp(`\b(t\d{4}(?:\.\d{3})?)\b`)
+	reIncident  = lazyRegexp(`\b(?:incidents?|cases?)\s*(?:#|number|no\.?|id)?\s*(\d{3,})((?:\s*(?:,|and|or|&)\s*#?\d{3,})*)\b`)
+	reHashNum   = lazyRegexp(`(?:^|\s)#(\d{3,})\b`)
+	reFileName  = lazyRegexp(`\b[a-z0-9_$~][a-z0-9_$~.-]*\.(?:exe|dll|ps1|psm1|bat|cmd|vbs|vbe|js|jse|hta|docm|docx|doc|xlsm|xlsx|xls|pptm|zip|rar|7z|iso|img|lnk|msi|scr|sys|sh|py|elf|bin|tmp|dat|txt|pdf|one|jar)\b`)
+	reDomain    = lazyRegexp(`\b(?:[a-z0-9-]+\.)+(?:com|net|org|io|ru|cn|xyz|info|biz|top|co|uk|de|fr|nl|online|site|club|me|us|tk|cc|su|app|dev|cloud|live|shop|ly|gl|ws)\b`)
+	reHostHint  = lazyRegexp(`\b(?:device|host|machine|computer|endpoint|server|workstation|on|from)\s+([a-z][a-z0-9]*(?:-[a-z0-9]+)*\d[a-z0-9-]*)\b`)
+	reUserHint  = lazyRegexp(`\b(?:user|account|username|by)\s+([a-z][a-z0-9]*(?:[._-][a-z0-9]+)+)\b`)
+	reUserWord  = lazyRegexp(`\b(?:user|account|username|by)\s+([a-z0-9][a-z0-9_$-]*)\b`)
+	reNeg       = lazyRegexp(`(?:\bnot|\bexcept|\bexcluding|\bexclude|\bwithout|\bother than|\bignore|\bignoring|\bbut not|\bno)\s+(?:on|from|for|by|the|to|any|device|host|user|account|process|ip)?\s*$`)
+	reFollow    = lazyRegexp(`^\s*(?:and|also|now|then|only|just|what about|how about|same|instead|but|ok|okay|so|next|filter|narrow|restrict|limit|exclude|excluding|without|except|group|sort|order|count them|top)\b`)
+	reAnaphor   = lazyRegexp(`\b(?:them|those|these|that|it|same|instead|the results?|this)\b`)
+	reDigits    = lazyRegexp(`\d{3,}`)
+	reDigits1   = lazyRegexp(`\d+`)
+	reReset     = lazyRegexp(`^\s*(?:start over|reset|new question|forget (?:it|that))\b`)
 )
 
 var (
-	reSeverityA = regexp.MustCompile(`\b(?:severity|sev)\s*(?:is|=|==|of|:)?\s*(critical|high|medium|low|informational|info)((?:\s*(?:,|and|or|/)\s*(?:critical|high|medium|low|informational|info))*)\b`)
-	reSeverityB = regexp.MustCompile(`\b(critical|high|medium|low|informational|info)((?:\s*(?:,|and|or|/)\s*(?:critical|high|medium|low|informational|info))*)(?:[- ]?(?:severity|sev|priority|risk)|(\s+(?:or|and)\s+(?:above|higher|worse)))\b`)
-	reSeverityC = regexp.MustCompile(`\b(critical|high|medium|low|informational)(?:\s+(?:or|and)\s+(?:above|higher))?\s+(?:incidents?|alerts?|detections?|cases?)\b`)
-	reStatus    = regexp.MustCompile(`\b(?:status\s*(?:is|=|of|:)?\s*)?(open|unresolved|active|in progress|closed|resolved)\b`)
-	reStatusNew = regexp.MustCompile(`\bstatus\s*(?:is|=|of|:)?\s*new\b`)
-	reNewNoun   = regexp.MustCompile(`\b(new)\s+(?:incidents?|cases?)\b`)
-	reClass     = regexp.MustCompile(`\b(true|false|benign)[- ]positives?\b`)
+	reSeverityA = lazyRegexp(`\b(?:severity|sev)\s*(?:is|=|==|of|:)?\s*(critical|high|medium|low|informational|info)((?:\s*(?:,|and|or|/)\s*(?:critical|high|medium|low|informational|info))*)\b`)
+	reSeverityB = lazyRegexp(`\b(critical|high|medium|low|informational|info)((?:\s*(?:,|and|or|/)\s*(?:critical|high|medium|low|informational|info))*)(?:[- ]?(?:severity|sev|priority|risk)|(\s+(?:or|and)\s+(?:above|higher|worse)))\b`)
+	reSeverityC = lazyRegexp(`\b(critical|high|medium|low|informational)(?:\s+(?:or|and)\s+(?:above|higher))?\s+(?:incidents?|alerts?|detections?|cases?)\b`)
+	reStatus    = lazyRegexp(`\b(?:status\s*(?:is|=|of|:)?\s*)?(open|unresolved|active|in progress|closed|resolved)\b`)
+	reStatusNew = lazyRegexp(`\bstatus\s*(?:is|=|of|:)?\s*new\b`)
+	reNewNoun   = lazyRegexp(`\b(new)\s+(?:incidents?|cases?)\b`)
+	reClass     = lazyRegexp(`\b(true|false|benign)[- ]positives?\b`)
 
-	reCount    = regexp.MustCompile(`\b(?:how many|count(?: them| of| the)?|number of|total(?: number of)?|tally)\b`)
-	reTop      = regexp.MustCompile(`\btop[- ](\d+|ten|five|three|twenty)\b`)
-	reTopBare  = regexp.MustCompile(`\b(?:top|most (?:common|frequent|active|prevalent|seen|popular|targeted|used)|busiest|noisiest|frequent)\b`)
-	reRare     = regexp.MustCompile(`\b(?:rare|rarest|rarely|least (?:common|frequent|seen|prevalent)|uncommon|unusual|infrequent|one-off)\b`)
-	reTrend    = regexp.MustCompile(`\b(?:over time|per (day|hour|week|minute)|(daily|hourly|weekly)|by (day|hour|week)|each (day|hour|week)|every (day|hour)|trend(?:ing)?|histogram|time series|timechart)\b`)
-	reTimeline = regexp.MustCompile(`\b(?:chronolog(?:ical|ically)|oldest first|in order|earliest first)\b`)
-	reNewest   = regexp.MustCompile(`\b(?:newest first|latest first|most recent first|reverse chronological)\b`)
-	reSortBy   = regexp.MustCompile(`\b(?:sort(?:ed)?|order(?:ed)?)\s+(?:them\s+|it\s+)?by\s+(time|date|timestamp|count|frequency|[a-z ]+?)(\s+desc(?:ending)?|\s+asc(?:ending)?)?\s*$`)
-	reSortBy2  = regexp.MustCompile(`\b(?:sort(?:ed)?|order(?:ed)?)\s+(?:them\s+|it\s+)?by\s+(time|date|timestamp|count|frequency)(\s+desc(?:ending)?|\s+asc(?:ending)?)?\b`)
-	reLimitN   = regexp.MustCompile(`\b(?:latest|newest|most recent|last|first|recent|show(?: me)?|list|give me|get|only|just)\s+(\d+|ten|five|three|twenty)\b|\b(\d+)\s+(?:most recent|latest|newest)\b`)
+	reCount    = lazyRegexp(`\b(?:how many|count(?: them| of| the)?|number of|total(?: number of)?|tally)\b`)
+	reTop      = lazyRegexp(`\btop[- ](\d+|ten|five|three|twenty)\b`)
+	reTopBare  = lazyRegexp(`\b(?:top|most (?:common|frequent|active|prevalent|seen|popular|targeted|used)|busiest|noisiest|frequent)\b`)
+	reRare     = lazyRegexp(`\b(?:rare|rarest|rarely|least (?:common|frequent|seen|prevalent)|uncommon|unusual|infrequent|one-off)\b`)
+	reTrend    = lazyRegexp(`\b(?:over time|per (day|hour|week|minute)|(daily|hourly|weekly)|by (day|hour|week)|each (day|hour|week)|every (day|hour)|trend(?:ing)?|histogram|time series|timechart)\b`)
+	reTimeline = lazyRegexp(`\b(?:chronolog(?:ical|ically)|oldest first|in order|earliest first)\b`)
+	reNewest   = lazyRegexp(`\b(?:newest first|latest first|most recent first|reverse chronological)\b`)
+	reSortBy   = lazyRegexp(`\b(?:sort(?:ed)?|order(?:ed)?)\s+(?:them\s+|it\s+)?by\s+(time|date|timestamp|count|frequency|[a-z ]+?)(\s+desc(?:ending)?|\s+asc(?:ending)?)?\s*$`)
+	reSortBy2  = lazyRegexp(`\b(?:sort(?:ed)?|order(?:ed)?)\s+(?:them\s+|it\s+)?by\s+(time|date|timestamp|count|frequency)(\s+desc(?:ending)?|\s+asc(?:ending)?)?\b`)
+	reLimitN   = lazyRegexp(`\b(?:latest|newest|most recent|last|first|recent|show(?: me)?|list|give me|get|only|just)\s+(\d+|ten|five|three|twenty)\b|\b(\d+)\s+(?:most recent|latest|newest)\b`)
 
-	reOrdinal   = regexp.MustCompile(`\b(?:the\s+)?(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|1st|2nd|3rd|4th|5th|last|top)\s+(one|incident|alert|row|result|item|entry|line|device|user|event)\b`)
-	reRowNum    = regexp.MustCompile(`\b(?:row|result|item|line|entry|number|no\.?)\s+(\d{1,3})\b`)
-	reThat      = regexp.MustCompile(`\b(?:that|this|the same)\s+(incident|alert|one)\b|\b(?:about|into|on|with)\s+(it|this|that)\b`)
-	reMore      = regexp.MustCompile(`\b(?:tell me (?:more|everything)|more (?:about|on|details|info)|details?(?: (?:of|on|about|for))?|drill (?:into|down)(?: on| into)?|dig into|expand(?: on)?|what happened (?:in|with)|investigate|deep dive|break ?down|explain)\b`)
-	reItsAlerts = regexp.MustCompile(`\b(?:its|their|related|associated|underlying|those|these)\s+alerts\b|\balerts\s+(?:in|of|for|behind)\s+(?:it|that|this|them)\b`)
-	reEvidence  = regexp.MustCompile(`\b(?:its|their|the|related|associated)?\s*(?:evidence|entities|artifacts|artefacts|iocs|indicators)\b`)
-	reInvolved  = regexp.MustCompile(`\b(DIMS)\s+(?:involved|affected|impacted|implicated|related|in (?:it|that|this|them|the incident|the alert|these|those)|behind (?:it|that|this))\b|\b(?:which|what|the)\s+(DIMS)\s+(?:were|are|was|is)\s+(?:involved|affected|impacted|hit)\b|\b(?:involved|affected|impacted)\s+(DIMS)\b`)
+	reOrdinal   = lazyRegexp(`\b(?:the\s+)?(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|1st|2nd|3rd|4th|5th|last|top)\s+(one|incident|alert|row|result|item|entry|line|device|user|event)\b`)
+	reRowNum    = lazyRegexp(`\b(?:row|result|item|line|entry|number|no\.?)\s+(\d{1,3})\b`)
+	reThat      = lazyRegexp(`\b(?:that|this|the same)\s+(incident|alert|one)\b|\b(?:about|into|on|with)\s+(it|this|that)\b`)
+	reMore      = lazyRegexp(`\b(?:tell me (?:more|everything)|more (?:about|on|details|info)|details?(?: (?:of|on|about|for))?|drill (?:into|down)(?: on| into)?|dig into|expand(?: on)?|what happened (?:in|with)|investigate|deep dive|break ?down|explain)\b`)
+	reItsAlerts = lazyRegexp(`\b(?:its|their|related|associated|underlying|those|these)\s+alerts\b|\balerts\s+(?:in|of|for|behind)\s+(?:it|that|this|them)\b`)
+	reEvidence  = lazyRegexp(`\b(?:its|their|the|related|associated)?\s*(?:evidence|entities|artifacts|artefacts|iocs|indicators)\b`)
+	reInvolved  = lazyRegexp(`\b(DIMS)\s+(?:involved|affected|impacted|implicated|related|in (?:it|that|this|them|the incident|the alert|these|those)|behind (?:it|that|this))\b|\b(?:which|what|the)\s+(DIMS)\s+(?:were|are|was|is)\s+(?:involved|affected|impacted|hit)\b|\b(?:involved|affected|impacted)\s+(DIMS)\b`)
 )
 
 // countries maps the country names a hunter types to the ISO codes the
@@ -108,7 +108,7 @@ var countries = map[string]string{
 	"italy": "IT", "poland": "PL", "mexico": "MX", "south africa": "ZA", "belarus": "BY", "kazakhstan": "KZ",
 }
 
-var reCountry = func() *regexp.Regexp {
+var reCountry = func() *lazyRE {
 	var names []string
 	for n := range countries {
 		names = append(names, n)
@@ -145,9 +145,9 @@ func init() {
 		q[i] = strings.ReplaceAll(regexp.QuoteMeta(w), " ", `\s+`)
 	}
 	dimPattern = strings.Join(q, "|")
-	reDim = regexp.MustCompile(dimPattern)
-	reInvolved = regexp.MustCompile(strings.ReplaceAll(reInvolved.String(), "DIMS", dimPattern))
-	reGroupBy = regexp.MustCompile(`\b(?:by|per|for each|for every|grouped by|group(?: them| it)? by|broken down by|split by|aggregated by|across)\s+(?:the\s+)?(` + dimPattern + `)((?:\s*(?:,|and|&)\s*(?:` + dimPattern + `))*)\b`)
+	reDim = lazyRegexp(dimPattern)
+	reInvolved = lazyRegexp(strings.ReplaceAll(reInvolved.String(), "DIMS", dimPattern))
+	reGroupBy = lazyRegexp(`\b(?:by|per|for each|for every|grouped by|group(?: them| it)? by|broken down by|split by|aggregated by|across)\s+(?:the\s+)?(` + dimPattern + `)((?:\s*(?:,|and|&)\s*(?:` + dimPattern + `))*)\b`)
 	// Only dimensions that name no subject: "processes with ..." lists
 	// process events.
 	var lead []string
@@ -160,37 +160,37 @@ func init() {
 		}
 	}
 	sortLongestFirst(lead)
-	reLeadDim = regexp.MustCompile(`^\s*(?:(?:show|list|find|give|get)\s+(?:me\s+)?)?(?:the\s+|all\s+|any\s+)?(` + strings.Join(lead, "|") + `)\s+(?:with|that|having|who|which|where)\b`)
-	reWhich = regexp.MustCompile(`\b(?:which|what|distinct|unique|list (?:of |the )?)\s+(` + dimPattern + `)\b`)
-	reTopDim = regexp.MustCompile(`^\s*(?:of\s+|the\s+)?(` + dimPattern + `)\b`)
-	reTopDim2 = regexp.MustCompile(`^\s*(?:of\s+|the\s+)?[a-z-]+\s+(` + dimPattern + `)\b`)
+	reLeadDim = lazyRegexp(`^\s*(?:(?:show|list|find|give|get)\s+(?:me\s+)?)?(?:the\s+|all\s+|any\s+)?(` + strings.Join(lead, "|") + `)\s+(?:with|that|having|who|which|where)\b`)
+	reWhich = lazyRegexp(`\b(?:which|what|distinct|unique|list (?:of |the )?)\s+(` + dimPattern + `)\b`)
+	reTopDim = lazyRegexp(`^\s*(?:of\s+|the\s+)?(` + dimPattern + `)\b`)
+	reTopDim2 = lazyRegexp(`^\s*(?:of\s+|the\s+)?[a-z-]+\s+(` + dimPattern + `)\b`)
 }
 
 // Context patterns: what the words before an entity say about it.
 var (
-	reCtxContains  = regexp.MustCompile(`(?:contain|contains|containing|including|includes|substring)\s*$`)
-	reCtxPrefix    = regexp.MustCompile(`(?:start|starts|starting|begin|begins|beginning) with\s*$`)
-	reCtxCmdline   = regexp.MustCompile(`command[- ]?lines?\s+(?:\w+\s+){0,2}$`)
-	reCtxFolder    = regexp.MustCompile(`(?:folder|path|directory)\s+(?:\w+\s+){0,2}$`)
-	reCtxSubject   = regexp.MustCompile(`(?:subject|subject line)\s+(?:\w+\s+){0,2}$`)
-	reCtxTitle     = regexp.MustCompile(`(?:title|named|called|name)\s+(?:\w+\s+){0,2}$`)
-	reCtxSender    = regexp.MustCompile(`\b(?:from|sent by|sender|senders?)\s*$`)
-	reCtxRecipient = regexp.MustCompile(`\b(?:to|recipient|recipients|received by|sent to)\s*$`)
-	reCtxProcess   = regexp.MustCompile(`\b(?:process|processes|ran|run|running|runs|spawned|spawn|executed|launched|binary|by)\s*$`)
-	reLetters      = regexp.MustCompile(`[a-z]+`)
-	reErrorCode    = regexp.MustCompile(`\b(?:error|result|status)(?:\s+code)?\s*(?:is|=|==|of)?\s*(\d{2,6})\b`)
-	reCtxAfter     = regexp.MustCompile(`^\s*(?:in|within|inside)\s+(?:the\s+|its\s+)?(command[- ]?lines?|folder|path|directory|subject(?: line)?|title|name)\b`)
-	reCtxParent    = regexp.MustCompile(`\b(?:parent(?: process)?(?: name)?(?: is| was| of| =| ==)?|spawned by|started by|launched by|created by|child(?:ren)?(?: processes)? of|run by|executed by)\s*$`)
-	rePort         = regexp.MustCompile(`\b(?:remote\s+)?ports?\s+(\d{1,5})((?:\s*(?:,|and|or)\s*\d{1,5})*)\b`)
+	reCtxContains  = lazyRegexp(`(?:contain|contains|containing|including|includes|substring)\s*$`)
+	reCtxPrefix    = lazyRegexp(`(?:start|starts|starting|begin|begins|beginning) with\s*$`)
+	reCtxCmdline   = lazyRegexp(`command[- ]?lines?\s+(?:\w+\s+){0,2}$`)
+	reCtxFolder    = lazyRegexp(`(?:folder|path|directory)\s+(?:\w+\s+){0,2}$`)
+	reCtxSubject   = lazyRegexp(`(?:subject|subject line)\s+(?:\w+\s+){0,2}$`)
+	reCtxTitle     = lazyRegexp(`(?:title|named|called|name)\s+(?:\w+\s+){0,2}$`)
+	reCtxSender    = lazyRegexp(`\b(?:from|sent by|sender|senders?)\s*$`)
+	reCtxRecipient = lazyRegexp(`\b(?:to|recipient|recipients|received by|sent to)\s*$`)
+	reCtxProcess   = lazyRegexp(`\b(?:process|processes|ran|run|running|runs|spawned|spawn|executed|launched|binary|by)\s*$`)
+	reLetters      = lazyRegexp(`[a-z]+`)
+	reErrorCode    = lazyRegexp(`\b(?:error|result|status)(?:\s+code)?\s*(?:is|=|==|of)?\s*(\d{2,6})\b`)
+	reCtxAfter     = lazyRegexp(`^\s*(?:in|within|inside)\s+(?:the\s+|its\s+)?(command[- ]?lines?|folder|path|directory|subject(?: line)?|title|name)\b`)
+	reCtxParent    = lazyRegexp(`\b(?:parent(?: process)?(?: name)?(?: is| was| of| =| ==)?|spawned by|started by|launched by|created by|child(?:ren)?(?: processes)? of|run by|executed by)\s*$`)
+	rePort         = lazyRegexp(`\b(?:remote\s+)?ports?\s+(\d{1,5})((?:\s*(?:,|and|or)\s*\d{1,5})*)\b`)
 )
 
 var (
-	reLeadDim *regexp.Regexp
-	reDim     *regexp.Regexp
-	reGroupBy *regexp.Regexp
-	reWhich   *regexp.Regexp
-	reTopDim  *regexp.Regexp
-	reTopDim2 *regexp.Regexp
+	reLeadDim *lazyRE
+	reDim     *lazyRE
+	reGroupBy *lazyRE
+	reWhich   *lazyRE
+	reTopDim  *lazyRE
+	reTopDim2 *lazyRE
 )
 
 func normDim(w string) string {
@@ -333,7 +333,7 @@ func (u *understanding) entities(s *scanner, vocab *Vocabulary) {
 		s.blank(loc[0], loc[1])
 	}
 	for _, h := range []struct {
-		re  *regexp.Regexp
+		re  *lazyRE
 		dim string
 	}{{reSHA256, dimSHA256}, {reSHA1, dimSHA1}, {reMD5, dimMD5}} {
 		for loc := s.findIndex(h.re); loc != nil; loc = s.findIndex(h.re) {
@@ -660,7 +660,7 @@ func (u *understanding) incidentFields(s *scanner) {
 		sev(w, "", a)
 		// Keep the noun for the subject.
 		end := loc[3]
-		if m := regexp.MustCompile(`^\s+(?:or|and)\s+(?:above|higher)`).FindStringIndex(s.text[end:]); m != nil {
+		if m := lazyRegexp(`^\s+(?:or|and)\s+(?:above|higher)`).FindStringIndex(s.text[end:]); m != nil {
 			end += m[1]
 		}
 		s.blank(loc[2], end)
@@ -691,8 +691,8 @@ func (u *understanding) incidentFields(s *scanner) {
 }
 
 var (
-	conceptRE []*regexp.Regexp
-	subjectRE []*regexp.Regexp
+	conceptRE []*lazyRE
+	subjectRE []*lazyRE
 )
 
 func init() {

@@ -25,7 +25,7 @@ func newScanner(prompt string) *scanner {
 
 // find returns the first match of re's submatches in the remaining text
 // (lower case), blanking the whole match; nil if none.
-func (s *scanner) find(re *regexp.Regexp) []string {
+func (s *scanner) find(re *lazyRE) []string {
 	loc := s.findIndex(re)
 	if loc == nil {
 		return nil
@@ -42,12 +42,12 @@ func (s *scanner) find(re *regexp.Regexp) []string {
 
 // findIndex returns the submatch indexes of re in the remaining text
 // without blanking it; nil if none.
-func (s *scanner) findIndex(re *regexp.Regexp) []int {
+func (s *scanner) findIndex(re *lazyRE) []int {
 	return re.FindStringSubmatchIndex(s.text)
 }
 
 // has reports whether re matches the remaining text, and blanks the match.
-func (s *scanner) has(re *regexp.Regexp) bool { return s.find(re) != nil }
+func (s *scanner) has(re *lazyRE) bool { return s.find(re) != nil }
 
 // before returns the remaining text before byte offset i.
 func (s *scanner) before(i int) string { return s.text[:i] }
@@ -59,7 +59,7 @@ func (s *scanner) blank(i, j int) {
 // phrase builds a case-insensitive whole-word pattern for the phrases.
 // Longer phrases are tried first; spaces match any run of spaces or
 // hyphens.
-func phrase(words ...string) *regexp.Regexp {
+func phrase(words ...string) *lazyRE {
 	ws := append([]string(nil), words...)
 	sortLongestFirst(ws)
 	alts := make([]string, len(ws))
@@ -69,7 +69,7 @@ func phrase(words ...string) *regexp.Regexp {
 		q = strings.ReplaceAll(q, " ", `[\s-]+`)
 		alts[i] = q
 	}
-	return regexp.MustCompile(`(?:^|[^\w.@-])(` + strings.Join(alts, "|") + `)(?:$|[^\w@-])`)
+	return lazyRegexp(`(?:^|[^\w.@-])(` + strings.Join(alts, "|") + `)(?:$|[^\w@-])`)
 }
 
 func sortLongestFirst(ws []string) {
@@ -98,7 +98,7 @@ func init() {
 	}
 }
 
-var reWord = regexp.MustCompile(`[a-z0-9][a-z0-9_.'-]*`)
+var reWord = lazyRegexp(`[a-z0-9][a-z0-9_.'-]*`)
 
 // leftovers are the content words nothing understood.
 func (s *scanner) leftovers() []string {

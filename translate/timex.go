@@ -2,7 +2,6 @@ package translate
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -139,15 +138,15 @@ const weekdayRE = `monday|tuesday|wednesday|thursday|friday|saturday|sunday`
 var dateRE = `(?:\d{4}-\d{2}-\d{2}(?:[t ]\d{2}:\d{2}(?::\d{2})?z?)?|(?:` + monthRE + `)\.? \d{1,2}(?:st|nd|rd|th)?(?:,? \d{4})?|\d{1,2}(?:st|nd|rd|th)? (?:of )?(?:` + monthRE + `)(?:,? \d{4})?|(?:last )?(?:` + weekdayRE + `)|today|yesterday)`
 
 var (
-	reAgo      = regexp.MustCompile(`\b(?:(?:in|during|over|for|within|from) )?(?:the )?(?:past|last|previous|recent|prior) ?(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|few|couple of)? ?(minutes?|mins?|hours?|hrs?|h|days?|d|weeks?|wk|w|months?|years?)\b`)
-	reAgoShort = regexp.MustCompile(`\b(?:(?:in|during|over|for|within|from) )?(?:the )?(?:past|last|previous) (\d+)(m|h|d|w)\b`)
-	reBetween  = regexp.MustCompile(`\b(?:between|from) (` + dateRE + `) (?:and|to|until|through|-) (` + dateRE + `)\b`)
-	reSince    = regexp.MustCompile(`\b(?:since|after|from) (` + dateRE + `)\b`)
-	reBefore   = regexp.MustCompile(`\b(?:before|until|prior to) (` + dateRE + `)\b`)
-	reOnDay    = regexp.MustCompile(`\bon (` + dateRE + `)\b`)
-	reInMonth  = regexp.MustCompile(`\b(?:in|during) (` + monthRE + `)(?: (\d{4}))?\b`)
-	reToday    = regexp.MustCompile(`\b(today|yesterday)\b`)
-	reThisUnit = regexp.MustCompile(`\bthis (week|month)\b`)
+	reAgo      = lazyRegexp(`\b(?:(?:in|during|over|for|within|from) )?(?:the )?(?:past|last|previous|recent|prior) ?(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|few|couple of)? ?(minutes?|mins?|hours?|hrs?|h|days?|d|weeks?|wk|w|months?|years?)\b`)
+	reAgoShort = lazyRegexp(`\b(?:(?:in|during|over|for|within|from) )?(?:the )?(?:past|last|previous) (\d+)(m|h|d|w)\b`)
+	reBetween  = lazyRegexp(`\b(?:between|from) (` + dateRE + `) (?:and|to|until|through|-) (` + dateRE + `)\b`)
+	reSince    = lazyRegexp(`\b(?:since|after|from) (` + dateRE + `)\b`)
+	reBefore   = lazyRegexp(`\b(?:before|until|prior to) (` + dateRE + `)\b`)
+	reOnDay    = lazyRegexp(`\bon (` + dateRE + `)\b`)
+	reInMonth  = lazyRegexp(`\b(?:in|during) (` + monthRE + `)(?: (\d{4}))?\b`)
+	reToday    = lazyRegexp(`\b(today|yesterday)\b`)
+	reThisUnit = lazyRegexp(`\bthis (week|month)\b`)
 )
 
 // parseDate reads one dateRE match relative to now (UTC). A date without

@@ -3,7 +3,6 @@ package translate
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -148,7 +147,7 @@ func (o *Offline) Translate(_ context.Context, req *Request) (*Translation, erro
 	return o.finish(plan, focus, u)
 }
 
-var reComparison = regexp.MustCompile(`\b((?:more|less|fewer|greater|larger|smaller|bigger|higher|lower)\s+than|at\s+(?:least|most))\s+(\d+)`)
+var reComparison = lazyRegexp(`\b((?:more|less|fewer|greater|larger|smaller|bigger|higher|lower)\s+than|at\s+(?:least|most))\s+(\d+)`)
 
 var comparisonOps = map[string]string{
 	"more than": ">", "greater than": ">", "larger than": ">", "bigger than": ">", "higher than": ">",
@@ -156,7 +155,7 @@ var comparisonOps = map[string]string{
 	"at least": ">=", "at most": "<=",
 }
 
-var reNameLike = regexp.MustCompile(`^[a-z][a-z0-9_.$-]*(?:\d[a-z0-9_.$-]*|[._][a-z0-9]+)$`)
+var reNameLike = lazyRegexp(`^[a-z][a-z0-9_.$-]*(?:\d[a-z0-9_.$-]*|[._][a-z0-9]+)$`)
 
 // unknownNames are the words left over that look like names of things
 // (host99, john.doe, svc_sql), not English.

@@ -64,7 +64,7 @@ func correctTypos(prompt string, unknown []string) (string, []string) {
 		if best == "" || n != 1 {
 			continue
 		}
-		re := regexp.MustCompile(`(?i)\b` + regexp.QuoteMeta(w) + `\b`)
+		re := lazyRegexp(`(?i)\b` + regexp.QuoteMeta(w) + `\b`)
 		prompt = re.ReplaceAllString(prompt, best)
 		notes = append(notes, w+" → "+best)
 	}

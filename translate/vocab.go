@@ -136,7 +136,7 @@ func (v *Vocabulary) accountWords() []string {
 // matched against prompts; more means it is not categorical.
 const maxGroundedValues = 50
 
-var reCamel = regexp.MustCompile(`([a-z])([A-Z])`)
+var reCamel = lazyRegexp(`([a-z])([A-Z])`)
 
 // groundValues finds values of the subject's categorical columns named in
 // what is left of the prompt ("blocked" → DeliveryAction == "Blocked"),
@@ -189,7 +189,7 @@ func (v *Vocabulary) groundValues(sub *subject, s *scanner) []Filter {
 		for i, w := range words {
 			words[i] = regexp.QuoteMeta(w)
 		}
-		re := regexp.MustCompile(`(?:^|[^\w@.-])(` + strings.Join(words, `[\s_-]+`) + `(?:s|es)?)(?:$|[^\w@-])`)
+		re := lazyRegexp(`(?:^|[^\w@.-])(` + strings.Join(words, `[\s_-]+`) + `(?:s|es)?)(?:$|[^\w@-])`)
 		loc := s.findIndex(re)
 		if loc == nil {
 			continue
