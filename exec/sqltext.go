@@ -103,19 +103,9 @@ func filterCond(s string) string {
 	// The coalesce must span the whole text: its "(" closes at the end.
 	depth := 0
 	for i := 0; i < len(s); i++ {
-		switch ch := s[i]; ch {
+		switch s[i] {
 		case '\'', '"':
-			// Skip a quoted string or identifier; a doubled quote is an
-			// escaped one inside it.
-			for i++; i < len(s); i++ {
-				if s[i] == ch {
-					if i+1 < len(s) && s[i+1] == ch {
-						i++
-						continue
-					}
-					break
-				}
-			}
+			i = skipQuoted(s, i)
 		case '(':
 			depth++
 		case ')':
@@ -134,17 +124,9 @@ func filterCond(s string) string {
 	// comma split went wrong).
 	d := 0
 	for i := 0; i < len(inner); i++ {
-		switch ch := inner[i]; ch {
+		switch inner[i] {
 		case '\'', '"':
-			for i++; i < len(inner); i++ {
-				if inner[i] == ch {
-					if i+1 < len(inner) && inner[i+1] == ch {
-						i++
-						continue
-					}
-					break
-				}
-			}
+			i = skipQuoted(inner, i)
 		case '(':
 			d++
 		case ')':
@@ -162,4 +144,21 @@ func filterCond(s string) string {
 		return s
 	}
 	return inner
+}
+
+// skipQuoted returns the index of the quote that closes the SQL string or
+// quoted identifier opening at s[i] (a doubled quote is an escaped one
+// inside it), or len(s) when it is not closed.
+func skipQuoted(s string, i int) int {
+	q := s[i]
+	for i++; i < len(s); i++ {
+		if s[i] == q {
+			if i+1 < len(s) && s[i+1] == q {
+				i++
+				continue
+			}
+			return i
+		}
+	}
+	return i
 }

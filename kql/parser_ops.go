@@ -52,15 +52,17 @@ func suggestOp(name string) string {
 	}
 	sort.Strings(names)
 	for _, k := range names {
-		if d := editDistance(name, k); d < bestD {
+		if d := EditDistance(name, k); d < bestD {
 			best, bestD = k, d
 		}
 	}
 	return best
 }
 
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
+// EditDistance is the Levenshtein distance between a and b, counted in
+// bytes (callers compare ASCII words and names). The parser ranks
+// did-you-mean candidates with it; the translator corrects typos with it.
+func EditDistance(a, b string) int {
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {

@@ -433,8 +433,8 @@ func TestTypos(t *testing.T) {
 	if !strings.HasPrefix(tr.KQL, "DeviceProcessEvents\n") {
 		t.Errorf("proceses: %s\n%s", tr.Explanation, tr.KQL)
 	}
-	if d := editDistance("kitten", "sitting"); d != 3 {
-		t.Errorf("editDistance(kitten, sitting) = %d, want 3", d)
+	if d := kql.EditDistance("kitten", "sitting"); d != 3 {
+		t.Errorf("kql.EditDistance(kitten, sitting) = %d, want 3", d)
 	}
 }
 

@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/kqlhunt/kqlhunt/kql"
 )
 
 // knownWords are the single words the translator knows, for correcting
@@ -46,10 +48,10 @@ func correctTypos(prompt string, unknown []string) (string, []string) {
 		}
 		best, n := "", 0
 		for _, k := range knownWords {
-			if d := editDistance(w, k); d >= 1 && d <= limit {
-				if best == "" || d < editDistance(w, best) {
+			if d := kql.EditDistance(w, k); d >= 1 && d <= limit {
+				if best == "" || d < kql.EditDistance(w, best) {
 					best, n = k, 1
-				} else if d == editDistance(w, best) && k != best {
+				} else if d == kql.EditDistance(w, best) && k != best {
 					// "process" and "processes": the same word.
 					switch {
 					case strings.HasPrefix(k, best):
@@ -78,25 +80,4 @@ func isLetters(s string) bool {
 		}
 	}
 	return true
-}
-
-// editDistance is the Levenshtein distance of two ASCII words.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
