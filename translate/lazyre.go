@@ -15,9 +15,9 @@ type lazyRE struct {
 }
 
 // lazyRegexp returns src as a lazily compiled expression. src must be a
-// valid pattern, as for regexp.MustCompile: an invalid one panics on first
-// use, which the translator's tests reach for every package-level pattern
-// (each prompt is tried against them all).
+// valid pattern, as for regexp.MustCompile: an invalid one panics on its
+// first use rather than at start-up. TestPatternsCompile compiles the
+// package-level ones.
 func lazyRegexp(src string) *lazyRE { return &lazyRE{src: src} }
 
 func (l *lazyRE) get() *regexp.Regexp {
