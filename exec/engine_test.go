@@ -28,6 +28,28 @@ func openLocked(t *testing.T) *Engine {
 	return e
 }
 
+// storedEngine opens a one-thread engine, runs the statements that create
+// its stored tables, gives it schema and locks it down.
+func storedEngine(t *testing.T, schema *kql.Schema, stmts ...string) *Engine {
+	t.Helper()
+	ctx := context.Background()
+	e, err := Open(ctx, Options{Now: testNow, Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	for _, s := range stmts {
+		if _, err := e.DB().ExecContext(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.SetSchema(schema)
+	if err := e.Lockdown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
 func query(t *testing.T, e *Engine, src string) *Result {
 	t.Helper()
 	r, err := e.Query(context.Background(), src)

@@ -1,7 +1,6 @@
 package exec
 
 import (
-	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -14,13 +13,17 @@ import (
 // examples [D:find-operator].
 func eventsTablesEngine(t *testing.T) *Engine {
 	t.Helper()
-	ctx := context.Background()
-	e, err := Open(ctx, Options{Now: testNow, Threads: 1})
-	if err != nil {
-		t.Fatal(err)
+	str := func(names ...string) []kql.Column {
+		var cols []kql.Column
+		for _, n := range names {
+			cols = append(cols, kql.Column{Name: n, Type: kql.TString})
+		}
+		return cols
 	}
-	t.Cleanup(func() { e.Close() })
-	for _, s := range []string{
+	return storedEngine(t, &kql.Schema{Tables: map[string]*kql.Table{
+		"EventsTable1": {Name: "EventsTable1", Columns: str("Session_Id", "Level", "EventText", "Version")},
+		"EventsTable2": {Name: "EventsTable2", Columns: str("Session_Id", "Level", "EventText", "EventName")},
+	}},
 		`CREATE TABLE "EventsTable1" ("Session_Id" VARCHAR, "Level" VARCHAR, "EventText" VARCHAR, "Version" VARCHAR)`,
 		`INSERT INTO "EventsTable1" VALUES ('acbd207d-51aa-4df7-bfa7-be70eb68f04e', 'Information', 'Some Text1', 'v1.0.0'),
 			('acbd207d-51aa-4df7-bfa7-be70eb68f04e', 'Error', 'Some Text2', 'v1.0.0'),
@@ -31,26 +34,7 @@ func eventsTablesEngine(t *testing.T) *Engine {
 			('acbd207d-51aa-4df7-bfa7-be70eb68f04e', 'Information', 'Some Other Text2', 'Event2'),
 			('acbd207d-51aa-4df7-bfa7-be70eb68f04e', 'Error', 'Some Other Text3', 'Event3'),
 			('15eaeab5-8576-4b58-8fc6-478f75d8fee4', 'Error', 'Some Other Text4', 'Event4')`,
-	} {
-		if _, err := e.DB().ExecContext(ctx, s); err != nil {
-			t.Fatal(err)
-		}
-	}
-	str := func(names ...string) []kql.Column {
-		var cols []kql.Column
-		for _, n := range names {
-			cols = append(cols, kql.Column{Name: n, Type: kql.TString})
-		}
-		return cols
-	}
-	e.SetSchema(&kql.Schema{Tables: map[string]*kql.Table{
-		"EventsTable1": {Name: "EventsTable1", Columns: str("Session_Id", "Level", "EventText", "Version")},
-		"EventsTable2": {Name: "EventsTable2", Columns: str("Session_Id", "Level", "EventText", "EventName")},
-	}})
-	if err := e.Lockdown(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return e
+	)
 }
 
 // rowsText renders rows as sorted lines "a|b|c" for order-free comparison.

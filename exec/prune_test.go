@@ -1,7 +1,6 @@
 package exec
 
 import (
-	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -15,26 +14,15 @@ import (
 // near the edges of TIMESTAMP_NS.
 func pruneEngine(t *testing.T) *Engine {
 	t.Helper()
-	ctx := context.Background()
-	e, err := Open(ctx, Options{Now: testNow, Threads: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { e.Close() })
-	if _, err := e.DB().ExecContext(ctx, `CREATE TABLE "Events" AS
+	return storedEngine(t, &kql.Schema{Tables: map[string]*kql.Table{"Events": {Name: "Events", Columns: []kql.Column{
+		{Name: "Timestamp", Type: kql.TDatetime}, {Name: "Early", Type: kql.TDatetime}, {Name: "Device", Type: kql.TString},
+		{Name: "n", Type: kql.TLong}, {Name: "Extra", Type: kql.TString}}}}},
+		`CREATE TABLE "Events" AS
 		SELECT make_timestamp_ns(epoch_ns(TIMESTAMP_NS '2024-03-01 12:00:00') + n * 3600000000100) AS "Timestamp",
 			CASE WHEN n = 2 THEN NULL ELSE TIMESTAMP_NS '1677-09-22 00:00:00.0000001' END AS "Early",
 			'dev' || (n % 2) AS "Device", n AS "n", 'x' || n AS "Extra"
-		FROM range(1, 6) t(n)`); err != nil {
-		t.Fatal(err)
-	}
-	e.SetSchema(&kql.Schema{Tables: map[string]*kql.Table{"Events": {Name: "Events", Columns: []kql.Column{
-		{Name: "Timestamp", Type: kql.TDatetime}, {Name: "Early", Type: kql.TDatetime}, {Name: "Device", Type: kql.TString},
-		{Name: "n", Type: kql.TLong}, {Name: "Extra", Type: kql.TString}}}}})
-	if err := e.Lockdown(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return e
+		FROM range(1, 6) t(n)`,
+	)
 }
 
 // Pruning must not change a result: each query runs pruned and unpruned.

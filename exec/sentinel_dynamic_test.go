@@ -12,30 +12,15 @@ import (
 // text, dynamic in the table's Sentinel flavour (schema.json's la_type).
 func jsonColumnEngine(t *testing.T) *Engine {
 	t.Helper()
-	ctx := context.Background()
-	e, err := Open(ctx, Options{Now: testNow, Threads: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { e.Close() })
-	for _, s := range []string{
-		`CREATE TABLE "DeviceEvents" ("Timestamp" TIMESTAMP_NS, "DeviceName" VARCHAR, "AdditionalFields" VARCHAR)`,
-		`INSERT INTO "DeviceEvents" VALUES ('2024-03-01 09:30:00', 'pc1', '{"Experience":"Malicious","Tags":["a","b"]}'),
-			('2024-03-01 10:30:00', 'pc2', '{"Experience":"CustomPolicy","Tags":[]}'), ('2024-03-01 11:30:00', 'pc3', '')`,
-	} {
-		if _, err := e.DB().ExecContext(ctx, s); err != nil {
-			t.Fatal(err)
-		}
-	}
-	e.SetSchema(&kql.Schema{Tables: map[string]*kql.Table{"DeviceEvents": {
+	return storedEngine(t, &kql.Schema{Tables: map[string]*kql.Table{"DeviceEvents": {
 		Name:          "DeviceEvents",
 		Columns:       []kql.Column{{Name: "Timestamp", Type: kql.TDatetime}, {Name: "DeviceName", Type: kql.TString}, {Name: "AdditionalFields", Type: kql.TString}},
 		SentinelTypes: map[string]kql.Type{"AdditionalFields": kql.TDynamic},
-	}}})
-	if err := e.Lockdown(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return e
+	}}},
+		`CREATE TABLE "DeviceEvents" ("Timestamp" TIMESTAMP_NS, "DeviceName" VARCHAR, "AdditionalFields" VARCHAR)`,
+		`INSERT INTO "DeviceEvents" VALUES ('2024-03-01 09:30:00', 'pc1', '{"Experience":"Malicious","Tags":["a","b"]}'),
+			('2024-03-01 10:30:00', 'pc2', '{"Experience":"CustomPolicy","Tags":[]}'), ('2024-03-01 11:30:00', 'pc3', '')`,
+	)
 }
 
 // A query that reads AdditionalFields as dynamic (Sentinel's type) sees it

@@ -12,30 +12,15 @@ import (
 // TimeGenerated, TenantId, Type and SourceSystem (kql.Table.SentinelColumns).
 func sentinelEngine(t *testing.T) *Engine {
 	t.Helper()
-	ctx := context.Background()
-	e, err := Open(ctx, Options{Now: testNow, Threads: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { e.Close() })
-	for _, s := range []string{
-		`CREATE TABLE "DeviceEvents" ("Timestamp" TIMESTAMP_NS, "DeviceName" VARCHAR, "Folders" VARCHAR)`,
-		`INSERT INTO "DeviceEvents" VALUES ('2024-03-01 09:30:00', 'pc1', '["a","b"]'), ('2024-02-01 09:30:00', 'pc2', '[]')`,
-	} {
-		if _, err := e.DB().ExecContext(ctx, s); err != nil {
-			t.Fatal(err)
-		}
-	}
-	e.SetSchema(&kql.Schema{Tables: map[string]*kql.Table{"DeviceEvents": {
+	return storedEngine(t, &kql.Schema{Tables: map[string]*kql.Table{"DeviceEvents": {
 		Name:    "DeviceEvents",
 		Columns: []kql.Column{{Name: "Timestamp", Type: kql.TDatetime}, {Name: "DeviceName", Type: kql.TString}, {Name: "Folders", Type: kql.TString}},
 		SentinelColumns: []kql.Column{{Name: "TimeGenerated", Type: kql.TDatetime}, {Name: "TenantId", Type: kql.TString},
 			{Name: "Type", Type: kql.TString}, {Name: "SourceSystem", Type: kql.TString}},
-	}}})
-	if err := e.Lockdown(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return e
+	}}},
+		`CREATE TABLE "DeviceEvents" ("Timestamp" TIMESTAMP_NS, "DeviceName" VARCHAR, "Folders" VARCHAR)`,
+		`INSERT INTO "DeviceEvents" VALUES ('2024-03-01 09:30:00', 'pc1', '["a","b"]'), ('2024-02-01 09:30:00', 'pc2', '[]')`,
+	)
 }
 
 // Published Sentinel hunts read TimeGenerated (the ingestion time, here
