@@ -203,16 +203,10 @@ func shapeOf(body string, toks []tok) (sh selShape, ok bool) {
 	for j := i; j < len(toks); j++ {
 		t := toks[j]
 		if t.k == tkPunct {
-			switch t.s {
-			case "(", "[", "{":
-				depth++
-			case ")", "]", "}":
-				depth--
-			case ",":
-				if depth == 0 {
-					sh.items = append(sh.items, makeItem(body, toks, start, j))
-					start = j + 1
-				}
+			depth += nesting(t.s)
+			if t.s == "," && depth == 0 {
+				sh.items = append(sh.items, makeItem(body, toks, start, j))
+				start = j + 1
 			}
 			continue
 		}
@@ -231,12 +225,7 @@ func shapeOf(body string, toks []tok) (sh selShape, ok bool) {
 	for j := from + 1; j < len(toks); j++ {
 		t := toks[j]
 		if t.k == tkPunct {
-			switch t.s {
-			case "(", "[", "{":
-				depth++
-			case ")", "]", "}":
-				depth--
-			}
+			depth += nesting(t.s)
 			continue
 		}
 		if depth != 0 {
@@ -330,6 +319,18 @@ func starPosition(toks []tok, j int) bool {
 		return open >= 2 && isKw(toks[open-1], "ON") && isKw(toks[open-2], "DISTINCT")
 	}
 	return false
+}
+
+// nesting is how a punctuation token changes the bracket depth: +1 for
+// an opening bracket, -1 for a closing one, 0 otherwise.
+func nesting(p string) int {
+	switch p {
+	case "(", "[", "{":
+		return 1
+	case ")", "]", "}":
+		return -1
+	}
+	return 0
 }
 
 // matchParen returns the index of the parenthesis closing the one at i,
@@ -707,12 +708,7 @@ func clausesAfterWhere(toks []tok, from int) bool {
 	for j := from + 1; j < len(toks); j++ {
 		t := toks[j]
 		if t.k == tkPunct {
-			switch t.s {
-			case "(", "[", "{":
-				depth++
-			case ")", "]", "}":
-				depth--
-			}
+			depth += nesting(t.s)
 			continue
 		}
 		if depth == 0 && t.k == tkWord {
@@ -893,12 +889,7 @@ func (p *pruner) sources(sh *selShape) map[string]int {
 	for j := sh.from + 1; j < len(toks); j++ {
 		t := toks[j]
 		if t.k == tkPunct {
-			switch t.s {
-			case "(", "[", "{":
-				depth++
-			case ")", "]", "}":
-				depth--
-			}
+			depth += nesting(t.s)
 			continue
 		}
 		if t.k != tkQuoted || depth != 0 {
