@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -19,6 +20,10 @@ import (
 	"github.com/kqlhunt/kqlhunt/translate"
 )
 
+// refusalError is a prompt kqlhunt will not answer (a request to change
+// data, or not about the data): said in words, exit 1, no query.
+func refusalError(tr *translate.Translation) error { return errors.New(tr.Refusal) }
+
 // clarifyError is a prompt that needs a clarifying answer: exit 3.
 func clarifyError() error { return &reportedError{code: ExitClarify} }
 
@@ -26,6 +31,9 @@ func clarifyError() error { return &reportedError{code: ExitClarify} }
 // and the backend: the offline translator, or a language model when
 // KQLHUNT_LLM_URL is set.
 func (g *globalOptions) translator(ctx context.Context) (*exec.Engine, translate.Backend, error) {
+	if g.schema != "" && g.data == "" {
+		return nil, nil, usagef("--schema describes tables without data: translate and check use it; give --data to run queries")
+	}
 	eng, err := g.openEngine(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -50,8 +58,8 @@ func (g *globalOptions) translator(ctx context.Context) (*exec.Engine, translate
 // translateOrKQL translates a prompt, or takes it as it is when it is
 // already KQL (it starts with a table of the dataset, or with let, print,
 // ... and checks).
-func translateOrKQL(ctx context.Context, backend translate.Backend, eng *exec.Engine, prompt string, now time.Time) (*translate.Translation, error) {
-	if chat.LooksLikeKQL(prompt, eng.Schema()) {
+func translateOrKQL(ctx context.Context, backend translate.Backend, schema *kql.Schema, prompt string, now time.Time) (*translate.Translation, error) {
+	if chat.LooksLikeKQL(prompt, schema) {
 		q, err := kql.Parse(prompt)
 		if err != nil {
 			return nil, &sourceError{file: "<arg>", src: prompt, err: err}
@@ -101,12 +109,32 @@ func (o *translateOptions) run(cmd *cobra.Command, args []string) error {
 		return err
 	}
 	ctx := cmd.Context()
-	eng, backend, err := o.translator(ctx)
-	if err != nil {
-		return err
+	var (
+		schema  *kql.Schema
+		backend translate.Backend
+	)
+	if o.schema != "" && o.data == "" {
+		// Tables without data: translate against the schema alone.
+		if schema, err = o.schemaFile(); err != nil {
+			return err
+		}
+		llm, err := translate.HTTPBackendFromEnv(os.Getenv, schema)
+		if err != nil {
+			return usagef("%v", err)
+		}
+		backend = translate.NewOffline(schema, nil)
+		if llm != nil {
+			backend = llm
+		}
+	} else {
+		eng, b, err := o.translator(ctx)
+		if err != nil {
+			return err
+		}
+		defer eng.Close()
+		schema, backend = eng.Schema(), b
 	}
-	defer eng.Close()
-	tr, err := translateOrKQL(ctx, backend, eng, prompt, o.now)
+	tr, err := translateOrKQL(ctx, backend, schema, prompt, o.now)
 	if err != nil {
 		return err
 	}
@@ -122,16 +150,20 @@ func (o *translateOptions) run(cmd *cobra.Command, args []string) error {
 			KQL           string `json:"kql"`
 			Explanation   string `json:"explanation"`
 			Clarification string `json:"clarification"`
-		}{tr.KQL, tr.Explanation, tr.Clarification}); err != nil {
+			Refusal       string `json:"refusal,omitempty"`
+		}{tr.KQL, tr.Explanation, tr.Clarification, tr.Refusal}); err != nil {
 			return err
 		}
-	} else if tr.Clarification == "" {
+	} else if tr.Clarification == "" && tr.Refusal == "" {
 		if _, err := fmt.Fprint(out, kqlWithComment(tr.Explanation, tr.KQL)); err != nil {
 			return err
 		}
 	}
 	if err := out.commit(); err != nil {
 		return err
+	}
+	if tr.Refusal != "" {
+		return refusalError(tr)
 	}
 	if tr.Clarification != "" {
 		if !jsonOut {
@@ -220,9 +252,12 @@ func (o *askOptions) run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer eng.Close()
-	tr, err := translateOrKQL(ctx, backend, eng, prompt, o.now)
+	tr, err := translateOrKQL(ctx, backend, eng.Schema(), prompt, o.now)
 	if err != nil {
 		return err
+	}
+	if tr.Refusal != "" {
+		return refusalError(tr)
 	}
 	if tr.Clarification != "" {
 		writeClarification(o.env.stderr, tr)
@@ -466,6 +501,10 @@ func (o *chatOptions) chatExit(out *output, failed, pending bool) error {
 // showTurn prints one answer: the query, its result and summary, its
 // error, or the clarifying question.
 func (o *chatOptions) showTurn(w *output, t *chat.Turn) error {
+	if t.Refusal != "" {
+		fmt.Fprintf(w, "! %s\n\n", t.Refusal)
+		return nil
+	}
 	if t.Clarification != "" {
 		if t.Explanation != "" {
 			fmt.Fprintln(w, t.Explanation)

@@ -22,6 +22,7 @@ type globalOptions struct {
 	env *env
 
 	data      string
+	schema    string
 	nowText   string
 	format    string
 	output    string
@@ -57,6 +58,7 @@ Exit status: 0 success, 1 a query or data error, 2 a usage error,
 
 	pf := root.PersistentFlags()
 	pf.StringVar(&g.data, "data", "", "dataset at `PATH`: a directory of TABLE.csv/.json/.jsonl/.parquet files or a .duckdb file (default: the embedded sample dataset)")
+	pf.StringVar(&g.schema, "schema", "", "the tables `FILE` describes (kqlhunt's schema.json, the NL2KQL schema format, or Kusto's .show database schema as json) for translate, check and fmt when there is no data, e.g. a Sentinel workspace")
 	pf.StringVar(&g.nowText, "now", "", "pin now() and ago() to `TIME` (RFC 3339, e.g. 2024-05-01T12:00:00Z)")
 	pf.StringVar(&g.format, "format", "table", "output `FORMAT`: "+strings.Join(render.Formats, "|"))
 	pf.StringVarP(&g.output, "output", "o", "", "write the output to `FILE` (atomically) instead of standard output")
