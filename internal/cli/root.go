@@ -52,18 +52,19 @@ Exit status: 0 success, 1 a query or data error, 2 a usage error,
 3 a prompt that needs a clarifying answer, 130 interrupted.`,
 		SilenceErrors:     true,
 		SilenceUsage:      true,
+		Version:           "-", // --version prints versionText
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error { return g.validate(cmd) },
 		// A bare "kqlhunt" prints help; unknown words are usage errors.
 		Args: unknownCommand,
 		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
-	root.CompletionOptions.DisableDefaultCmd = true
+	root.SetVersionTemplate("{{kqlhuntVersion}}\n")
 	root.SetFlagErrorFunc(flagError)
 
 	pf := root.PersistentFlags()
 	pf.StringVar(&g.data, "data", "", "dataset at `PATH`: a directory of TABLE.csv/.json/.jsonl/.parquet files or a .duckdb file (default: the embedded sample dataset)")
 	pf.StringVar(&g.nowText, "now", "", "pin now() and ago() to `TIME` (RFC 3339, e.g. 2024-05-01T12:00:00Z)")
-	pf.StringVar(&g.format, "format", "table", "output `FORMAT`: "+strings.Join(render.FormatNames(), "|")+" (default: the one -o's extension names, else table)")
+	pf.StringVar(&g.format, "format", "", "output `FORMAT`: "+strings.Join(render.FormatNames(), "|")+" (default: the one -o's extension names, else table)")
 	pf.StringVarP(&g.output, "output", "o", "", "write the output to `FILE` (atomically) instead of standard output; - is standard output")
 	pf.DurationVar(&g.timeout, "timeout", 0, "stop a query that runs longer than `DURATION` (e.g. 30s; 0 means no limit)")
 	pf.StringVar(&g.maxMemory, "max-memory", "", "DuckDB memory limit, a `SIZE` such as 2GB or 512MiB")
@@ -84,6 +85,7 @@ Exit status: 0 success, 1 a query or data error, 2 a usage error,
 		newAskCmd(g),
 		newChatCmd(g),
 	)
+	registerCompletions(root, g)
 	return root
 }
 
@@ -151,15 +153,17 @@ var sizeRE = regexp.MustCompile(`^\d+(\.\d+)?\s*([KMGT]i?B|B)?$`)
 // validate checks the global flags once, before any command runs.
 func (g *globalOptions) validate(cmd *cobra.Command) error {
 	f, ok := render.LookupFormat(g.format)
-	if !ok {
+	switch {
+	case g.format == "":
+		// -o hunt.xlsx writes a workbook, -o hunt.csv CSV; else a table.
+		f, ok = render.FormatForPath(g.output)
+		if !ok || g.output == "-" {
+			f = render.Table
+		}
+	case !ok:
 		return usagef("invalid --format %q (want one of %s)", g.format, strings.Join(render.FormatNames(), ", "))
 	}
-	if ff, ok := render.FormatForPath(g.output); ok && g.output != "-" && !cmd.Flags().Changed("format") {
-		// -o hunt.xlsx writes a workbook, -o hunt.csv CSV.
-		f = ff
-		g.format = f.Name
-	}
-	g.fmt = f
+	g.fmt, g.format = f, f.Name
 	if g.nowText != "" {
 		t, err := time.Parse(time.RFC3339Nano, g.nowText)
 		if err != nil {
