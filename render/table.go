@@ -254,19 +254,27 @@ func writeExpanded(w io.Writer, r *exec.Result, opts Options) error {
 	if opts.Width > 0 {
 		valW = max(opts.Width-nameW-3, 1)
 	}
-	bw := bufio.NewWriter(w)
+	// Each record's values, escaped and truncated; the header line is as
+	// wide as the widest field line.
+	recs := make([][]string, len(rows))
+	lineW := 0
 	for j, row := range rows {
-		head := fmt.Sprintf("-[ RECORD %d ]", j+1)
-		dashes := nameW + 3 + 10 - cellWidth.StringWidth(head)
-		if opts.Width > 0 {
-			dashes = min(dashes, opts.Width-cellWidth.StringWidth(head))
-		}
-		bw.WriteString(head + strings.Repeat("-", max(dashes, 0)) + "\n")
+		rec := make([]string, len(row))
 		for i, v := range row {
 			s := Sanitize(FormatValue(r.Columns[i].Type, v))
 			if valW > 0 && cellWidth.StringWidth(s) > valW {
 				s = cellWidth.Truncate(s, valW, ellipsis)
 			}
+			rec[i] = s
+			lineW = max(lineW, nameW+3+cellWidth.StringWidth(s))
+		}
+		recs[j] = rec
+	}
+	bw := bufio.NewWriter(w)
+	for j, rec := range recs {
+		head := fmt.Sprintf("-[ RECORD %d ]", j+1)
+		bw.WriteString(head + strings.Repeat("-", max(lineW-cellWidth.StringWidth(head), 0)) + "\n")
+		for i, s := range rec {
 			bw.WriteString(names[i] + strings.Repeat(" ", nameW-cellWidth.StringWidth(names[i])) + " |")
 			if s != "" {
 				bw.WriteString(" " + s)

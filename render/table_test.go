@@ -187,10 +187,10 @@ func TestTableExpanded(t *testing.T) {
 		Rows:    [][]any{{"ws-01", int64(12)}, {"a much longer device name", nil}},
 	}
 	out := render(t, r, Options{Expanded: true})
-	want := `-[ RECORD 1 ]----------
+	want := `-[ RECORD 1 ]-------------------------
 DeviceName | ws-01
 n          | 12
--[ RECORD 2 ]----------
+-[ RECORD 2 ]-------------------------
 DeviceName | a much longer device name
 n          |
 `
@@ -198,7 +198,7 @@ n          |
 		t.Errorf("expanded =\n%s\nwant\n%s", out, want)
 	}
 	out = render(t, r, Options{Expanded: true, Width: 20, Height: 6})
-	want = `-[ RECORD 1 ]-------
+	want = `-[ RECORD 1 ]-----
 DeviceName | ws-01
 n          | 12
 2 rows × 2 columns, first 1 shown (--all for every row)
