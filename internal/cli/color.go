@@ -31,7 +31,6 @@ var caretLine = regexp.MustCompile(`^\s+\^~*$`)
 type colorWriter struct {
 	w       io.Writer
 	atStart bool // the next byte starts a line
-	line    []byte
 }
 
 func (c *colorWriter) Write(p []byte) (int, error) {

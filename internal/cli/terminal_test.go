@@ -54,7 +54,7 @@ func TestStderrEscapesControls(t *testing.T) {
 			t.Fatalf("exit %d, stderr %q", code, stderr)
 		}
 		s := strings.ReplaceAll(strings.ReplaceAll(stderr.String(), styleError, ""), styleReset, "")
-		if strings.ContainsAny(s, "\x1b\x07\x9b") {
+		if strings.Contains(s, "\x1b") || strings.Contains(s, "\x07") || strings.Contains(s, "\x9b") {
 			t.Errorf("stderr holds raw controls: %q", stderr)
 		}
 		if !strings.Contains(s, `/nonexistent/\x1b]0;owned\x07\x9b2J`) {
