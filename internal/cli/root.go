@@ -53,7 +53,7 @@ Exit status: 0 success, 1 a query or data error, 2 a usage error,
 		SilenceErrors:     true,
 		SilenceUsage:      true,
 		Version:           "-", // --version prints versionText
-		PersistentPreRunE: func(cmd *cobra.Command, args []string) error { return g.validate(cmd) },
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error { return g.validate() },
 		// A bare "kqlhunt" prints help; unknown words are usage errors.
 		Args: unknownCommand,
 		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
@@ -103,7 +103,20 @@ func unknownCommand(cmd *cobra.Command, args []string) error {
 			names = append(names, c.Aliases...)
 		}
 	}
-	if s := closest(args[0], names); s != "" {
+	// A command the word begins (gen for generate), else the closest.
+	s := ""
+	if len(args[0]) >= 2 {
+		for _, n := range names {
+			if strings.HasPrefix(strings.ToLower(n), strings.ToLower(args[0])) {
+				s = n
+				break
+			}
+		}
+	}
+	if s == "" {
+		s = closest(args[0], names)
+	}
+	if s != "" {
 		u.hint = fmt.Sprintf("did you mean %q?", s)
 	}
 	return u
@@ -125,19 +138,11 @@ func flagError(cmd *cobra.Command, err error) error {
 	return u
 }
 
-// closest returns the candidate name most likely meant (compared without
-// case): one that name begins (gen for generate), else the nearest by
-// kql.EditDistance when it is at most 2 edits away, or a third of the
-// name's length for long names; ties go to the first candidate.
+// closest returns the candidate nearest to name by kql.EditDistance
+// (compared without case) when it is at most 2 edits away, or a third of
+// the name's length for long names; ties go to the first candidate.
 func closest(name string, candidates []string) string {
 	lname := strings.ToLower(name)
-	if len(name) >= 2 {
-		for _, c := range candidates {
-			if strings.HasPrefix(strings.ToLower(c), lname) {
-				return c
-			}
-		}
-	}
 	limit := max(2, len(name)/3)
 	best, bestD := "", limit+1
 	for _, c := range candidates {
@@ -151,7 +156,7 @@ func closest(name string, candidates []string) string {
 var sizeRE = regexp.MustCompile(`^\d+(\.\d+)?\s*([KMGT]i?B|B)?$`)
 
 // validate checks the global flags once, before any command runs.
-func (g *globalOptions) validate(cmd *cobra.Command) error {
+func (g *globalOptions) validate() error {
 	f, ok := render.LookupFormat(g.format)
 	switch {
 	case g.format == "":
