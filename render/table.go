@@ -21,6 +21,17 @@ var cellWidth = func() *runewidth.Condition {
 	return c
 }()
 
+// textWidth is the width of s in terminal columns: its length when it is
+// ASCII (the common case, and the cheap one), else as cellWidth measures.
+func textWidth(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return cellWidth.StringWidth(s)
+		}
+	}
+	return len(s)
+}
+
 // ellipsis ends a truncated cell or list.
 const ellipsis = "…"
 
@@ -67,16 +78,19 @@ func writeTable(w io.Writer, r *exec.Result, opts Options) error {
 	natural := make([]int, len(r.Columns))
 	for i, c := range r.Columns {
 		header[i] = Sanitize(c.Name)
-		natural[i] = cellWidth.StringWidth(header[i])
+		natural[i] = textWidth(header[i])
 	}
 	cells := make([][]string, len(rows))
+	cellW := make([][]int, len(rows))
 	for j, row := range rows {
 		rec := make([]string, len(r.Columns))
+		ws := make([]int, len(r.Columns))
 		for i, v := range row {
 			rec[i] = Sanitize(FormatValue(r.Columns[i].Type, v))
-			natural[i] = max(natural[i], cellWidth.StringWidth(rec[i]))
+			ws[i] = textWidth(rec[i])
+			natural[i] = max(natural[i], ws[i])
 		}
-		cells[j] = rec
+		cells[j], cellW[j] = rec, ws
 	}
 	widths := fitWidths(natural, opts.Width)
 	shown := len(widths)
@@ -93,30 +107,36 @@ func writeTable(w io.Writer, r *exec.Result, opts Options) error {
 		bw.WriteString(ends[2])
 		bw.WriteByte('\n')
 	}
-	rowLine := func(rec []string, header bool) {
+	rowLine := func(rec []string, recW []int, header bool) {
 		bw.WriteString(style.v)
 		for i, wd := range widths {
-			s := rec[i]
-			if cellWidth.StringWidth(s) > wd {
+			s, sw := rec[i], recW[i]
+			if sw > wd {
 				s = cellWidth.Truncate(s, wd, ellipsis)
+				sw = textWidth(s)
 			}
-			pad := strings.Repeat(" ", wd-cellWidth.StringWidth(s))
 			bw.WriteByte(' ')
 			if !header && isNumeric(r.Columns[i].Type) {
-				bw.WriteString(pad + s)
+				writeSpaces(bw, wd-sw)
+				bw.WriteString(s)
 			} else {
-				bw.WriteString(s + pad)
+				bw.WriteString(s)
+				writeSpaces(bw, wd-sw)
 			}
 			bw.WriteByte(' ')
 			bw.WriteString(style.v)
 		}
 		bw.WriteByte('\n')
 	}
+	headerW := make([]int, len(header))
+	for i, h := range header {
+		headerW[i] = textWidth(h)
+	}
 	line(style.top)
-	rowLine(header, true)
+	rowLine(header, headerW, true)
 	line(style.mid)
-	for _, rec := range cells {
-		rowLine(rec, false)
+	for j, rec := range cells {
+		rowLine(rec, cellW[j], false)
 	}
 	if len(cells) > 0 {
 		line(style.bottom)
@@ -212,11 +232,17 @@ func writeFooter(w *bufio.Writer, r *exec.Result, rowsShown, colsShown, width in
 			names = append(names, Sanitize(c.Name))
 		}
 		text := "not shown: " + strings.Join(names, ", ")
-		if width > 0 && cellWidth.StringWidth(text) > width {
+		if width > 0 && textWidth(text) > width {
 			text = cellWidth.Truncate(text, width, ellipsis)
 		}
 		w.WriteString(text)
 		w.WriteByte('\n')
+	}
+}
+
+func writeSpaces(w *bufio.Writer, n int) {
+	for ; n > 0; n-- {
+		w.WriteByte(' ')
 	}
 }
 
@@ -241,7 +267,7 @@ func writeExpanded(w io.Writer, r *exec.Result, opts Options) error {
 	nameW := 0
 	for i, c := range r.Columns {
 		names[i] = Sanitize(c.Name)
-		nameW = max(nameW, cellWidth.StringWidth(names[i]))
+		nameW = max(nameW, textWidth(names[i]))
 	}
 	rows := r.Rows
 	if opts.Height > 0 {
@@ -262,20 +288,20 @@ func writeExpanded(w io.Writer, r *exec.Result, opts Options) error {
 		rec := make([]string, len(row))
 		for i, v := range row {
 			s := Sanitize(FormatValue(r.Columns[i].Type, v))
-			if valW > 0 && cellWidth.StringWidth(s) > valW {
+			if valW > 0 && textWidth(s) > valW {
 				s = cellWidth.Truncate(s, valW, ellipsis)
 			}
 			rec[i] = s
-			lineW = max(lineW, nameW+3+cellWidth.StringWidth(s))
+			lineW = max(lineW, nameW+3+textWidth(s))
 		}
 		recs[j] = rec
 	}
 	bw := bufio.NewWriter(w)
 	for j, rec := range recs {
 		head := fmt.Sprintf("-[ RECORD %d ]", j+1)
-		bw.WriteString(head + strings.Repeat("-", max(lineW-cellWidth.StringWidth(head), 0)) + "\n")
+		bw.WriteString(head + strings.Repeat("-", max(lineW-textWidth(head), 0)) + "\n")
 		for i, s := range rec {
-			bw.WriteString(names[i] + strings.Repeat(" ", nameW-cellWidth.StringWidth(names[i])) + " |")
+			bw.WriteString(names[i] + strings.Repeat(" ", nameW-textWidth(names[i])) + " |")
 			if s != "" {
 				bw.WriteString(" " + s)
 			}
