@@ -92,7 +92,7 @@ printed on standard error, or in "clarification" with --format json).`,
 }
 
 func (o *translateOptions) run(cmd *cobra.Command, args []string) error {
-	jsonOut := o.format == "json"
+	jsonOut := o.fmt == render.JSON
 	if cmd.Flags().Changed("format") && !jsonOut {
 		return usagef("translate prints KQL: --format must be json when given")
 	}

@@ -37,7 +37,7 @@ array of objects {file, line, col, end_line, end_col, message, hint}
 type checkInput struct{ name, src string }
 
 func (o *checkOptions) run(cmd *cobra.Command, files []string) error {
-	jsonOut := o.format == "json"
+	jsonOut := o.fmt == render.JSON
 	if cmd.Flags().Changed("format") && !jsonOut {
 		return usagef("check prints diagnostics: --format must be json when given")
 	}

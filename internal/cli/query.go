@@ -150,7 +150,7 @@ With --format json: {"sql": "...", "columns": [{"name","type"}], "ordered": bool
 }
 
 func (o *sqlOptions) run(cmd *cobra.Command, args []string) error {
-	jsonOut := o.format == "json"
+	jsonOut := o.fmt == render.JSON
 	if cmd.Flags().Changed("format") && !jsonOut {
 		return usagef("sql prints SQL text: --format must be json when given")
 	}

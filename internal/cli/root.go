@@ -23,7 +23,7 @@ type globalOptions struct {
 
 	data      string
 	nowText   string
-	format    string
+	format    string // --format as given; commands read fmt
 	output    string
 	timeout   time.Duration
 	maxMemory string
@@ -168,7 +168,7 @@ func (g *globalOptions) validate() error {
 	case !ok:
 		return usagef("invalid --format %q (want one of %s)", g.format, strings.Join(render.FormatNames(), ", "))
 	}
-	g.fmt, g.format = f, f.Name
+	g.fmt = f
 	if g.nowText != "" {
 		t, err := time.Parse(time.RFC3339Nano, g.nowText)
 		if err != nil {

@@ -222,7 +222,7 @@ func writeRunSummary(w io.Writer, sums []runSummary, tty bool) {
 		}
 		res.Rows = append(res.Rows, []any{s.file, rows, dur, s.err})
 	}
-	if err := render.Write(w, res, "table", render.Options{TTY: tty}); err != nil {
+	if err := render.WriteFormat(w, res, render.Table, render.Options{TTY: tty}); err != nil {
 		fmt.Fprintf(w, "kqlhunt: %v\n", err)
 	}
 	fmt.Fprintf(w, "%d of %d queries succeeded\n", ok, len(sums))
