@@ -147,7 +147,9 @@ func (o *translateOptions) run(cmd *cobra.Command, args []string) error {
 // the text still runs as KQL.
 func kqlWithComment(explanation, q string) string {
 	var b strings.Builder
-	for _, line := range wrap(explanation, 78) {
+	// The explanation names values of the dataset (device and account
+	// names): their control characters are shown escaped.
+	for _, line := range wrap(render.SanitizeLines(explanation), 78) {
 		b.WriteString("// " + line + "\n")
 	}
 	b.WriteString(strings.TrimRight(q, "\n") + "\n")
@@ -469,9 +471,9 @@ func (o *chatOptions) chatExit(out *output, failed, pending bool) error {
 func (o *chatOptions) showTurn(w *output, t *chat.Turn) error {
 	if t.Clarification != "" {
 		if t.Explanation != "" {
-			fmt.Fprintln(w, t.Explanation)
+			fmt.Fprintln(w, render.SanitizeLines(t.Explanation))
 		}
-		fmt.Fprintf(w, "? %s\n\n", t.Clarification)
+		fmt.Fprintf(w, "? %s\n\n", render.SanitizeLines(t.Clarification))
 		return nil
 	}
 	if !t.IsKQL {
