@@ -100,7 +100,7 @@ printed on standard error, or in "clarification" with --format json).`,
 }
 
 func (o *translateOptions) run(cmd *cobra.Command, args []string) error {
-	jsonOut := o.format == "json"
+	jsonOut := o.fmt == render.JSON
 	if cmd.Flags().Changed("format") && !jsonOut {
 		return usagef("translate prints KQL: --format must be json when given")
 	}
@@ -138,7 +138,7 @@ func (o *translateOptions) run(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return err
 	}
-	out, err := o.openOutput("kql")
+	out, err := o.openOutput(render.Table)
 	if err != nil {
 		return err
 	}
@@ -146,6 +146,7 @@ func (o *translateOptions) run(cmd *cobra.Command, args []string) error {
 	if jsonOut {
 		enc := json.NewEncoder(out)
 		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
 		if err := enc.Encode(struct {
 			KQL           string `json:"kql"`
 			Explanation   string `json:"explanation"`
@@ -178,7 +179,9 @@ func (o *translateOptions) run(cmd *cobra.Command, args []string) error {
 // the text still runs as KQL.
 func kqlWithComment(explanation, q string) string {
 	var b strings.Builder
-	for _, line := range wrap(explanation, 78) {
+	// The explanation names values of the dataset (device and account
+	// names): their control characters are shown escaped.
+	for _, line := range wrap(render.SanitizeLines(explanation), 78) {
 		b.WriteString("// " + line + "\n")
 	}
 	b.WriteString(strings.TrimRight(q, "\n") + "\n")
@@ -242,7 +245,7 @@ func (o *askOptions) run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	out, err := o.openOutput(o.format)
+	out, err := o.openOutput(o.fmt)
 	if err != nil {
 		return err
 	}
@@ -271,15 +274,15 @@ func (o *askOptions) run(ctx context.Context, args []string) error {
 	// summary together. Other formats keep standard output (or -o) for
 	// the data alone.
 	side := io.Writer(out)
-	if (o.format != "table" && o.format != "markdown") || o.output != "" {
+	if !o.fmt.Human || (o.output != "" && o.output != "-") {
 		side = o.env.stderr
 	}
-	if o.format == "markdown" && side == io.Writer(out) {
+	if o.fmt == render.Markdown && side == io.Writer(out) {
 		fmt.Fprintf(side, "%s\n\n```kql\n%s\n```\n\n", tr.Explanation, strings.TrimRight(tr.KQL, "\n"))
 	} else {
 		fmt.Fprintln(side, kqlWithComment(tr.Explanation, tr.KQL))
 	}
-	if err := render.Write(out, res, o.format, render.Options{TTY: out.tty}); err != nil {
+	if err := render.WriteFormat(out, res, o.fmt, o.renderOptions(out)); err != nil {
 		return err
 	}
 	if side == io.Writer(out) {
@@ -325,8 +328,8 @@ the last turn asked a clarifying question, else 0.`,
 }
 
 func (o *chatOptions) run(ctx context.Context) error {
-	if o.format == "xlsx" {
-		return usagef("chat prints to the terminal: --format xlsx is not available (use ask -o FILE)")
+	if o.fmt.Binary {
+		return usagef("chat prints to the terminal: --format %s is not available (use ask -o FILE)", o.fmt.Name)
 	}
 	var in io.Reader = o.env.stdin
 	interactive := o.script == "" && o.env.isTerminal(o.env.stdin)
@@ -338,7 +341,7 @@ func (o *chatOptions) run(ctx context.Context) error {
 		defer f.Close()
 		in = f
 	}
-	out, err := o.openOutput(o.format)
+	out, err := o.openOutput(o.fmt)
 	if err != nil {
 		return err
 	}
@@ -507,9 +510,9 @@ func (o *chatOptions) showTurn(w *output, t *chat.Turn) error {
 	}
 	if t.Clarification != "" {
 		if t.Explanation != "" {
-			fmt.Fprintln(w, t.Explanation)
+			fmt.Fprintln(w, render.SanitizeLines(t.Explanation))
 		}
-		fmt.Fprintf(w, "? %s\n\n", t.Clarification)
+		fmt.Fprintf(w, "? %s\n\n", render.SanitizeLines(t.Clarification))
 		return nil
 	}
 	if !t.IsKQL {
@@ -521,16 +524,15 @@ func (o *chatOptions) showTurn(w *output, t *chat.Turn) error {
 			name = "<input>"
 		}
 		if !writeDiagnostics(w, name, t.KQL, t.Err) {
-			fmt.Fprintf(w, "error: %v\n", t.Err)
+			fmt.Fprintf(w, "error: %s\n", render.SanitizeLines(t.Err.Error()))
 		}
 		fmt.Fprintln(w)
 		return nil
 	}
-	format := o.format
-	if err := render.Write(w, t.Result, format, render.Options{TTY: w.tty}); err != nil {
+	if err := render.WriteFormat(w, t.Result, o.fmt, o.renderOptions(w)); err != nil {
 		return err
 	}
-	if format == "table" || format == "markdown" {
+	if o.fmt.Human {
 		fmt.Fprintln(w)
 		fmt.Fprintln(w, render.Summary(t.Result))
 	}
