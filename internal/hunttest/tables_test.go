@@ -72,3 +72,88 @@ func TestEverySchemaTableOnSample(t *testing.T) {
 		}
 	}
 }
+
+// TestSentinelStory: Sentinel hunts, written against the Log Analytics
+// tables, find the sample's incidents with the same users, devices, IPs
+// and times as the Defender tables.
+func TestSentinelStory(t *testing.T) {
+	e := lazySampleEngine(t)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name, query string
+		want        [][]any // every row, in order
+	}{
+		{"password spray: failures from the two spray IPs, one success",
+			`SigninLogs
+			| where IPAddress in ("193.36.225.12", "193.36.225.47")
+			| summarize Failures = countif(ResultType == "50126" or ResultType == "50053"), Successes = countif(ResultType == "0"),
+				Success = take_anyif(UserPrincipalName, ResultType == "0"), Country = take_any(tostring(LocationDetails.countryOrRegion))`,
+			[][]any{{int64(36), int64(1), "lynne.robbins@contoso.com", "NL"}}}, // as in AADSignInEventsBeta
+		{"sign-ins: every AADSignInEventsBeta row is in one of the two Sentinel tables",
+			`union (SigninLogs | count), (AADNonInteractiveUserSignInLogs | count) | summarize Sentinel = sum(Count)
+			| extend Defender = toscalar(AADSignInEventsBeta | count) | project Same = Sentinel == Defender`,
+			[][]any{{true}}},
+		{"BEC: diego.siciliani's sign-in from Lagos and his hiding inbox rule",
+			`SigninLogs | where UserPrincipalName == "diego.siciliani@contoso.com" and LocationDetails.city == "Lagos"
+			| project IPAddress | distinct IPAddress
+			| join kind=inner (OfficeActivity | where Operation == "New-InboxRule" | extend Rule = parse_json(Parameters)
+				| mv-expand Rule | where Rule.Name == "MoveToFolder" | project ClientIP, UserId, Folder = tostring(Rule.Value)) on $left.IPAddress == $right.ClientIP
+			| project UserId, IPAddress, Folder`,
+			[][]any{{"diego.siciliani@contoso.com", "102.89.46.201", "RSS Subscriptions"}}},
+		{"ransomware: the encoded PowerShell in 4688 on megan.bowen's workstation (and the purple team's)",
+			`SecurityEvent | where EventID == 4688 and CommandLine has "-enc" and ParentProcessName endswith @"\cmd.exe"
+			| project Computer, Account, Process | order by Computer asc`,
+			[][]any{{"ws-fin-014.corp.contoso.com", `CONTOSO\megan.bowen`, "powershell.exe"},
+				{"ws-sec-lab01.corp.contoso.com", `CONTOSO\adm-lee.gu`, "powershell.exe"}}},
+		{"ransomware: svc-backup's network logons, PSEXESVC installed and the Security log cleared on fs01",
+			`SecurityEvent | where Computer startswith "fs01"
+			| where (EventID == 4624 and LogonType == 3 and TargetUserName == "svc-backup") or EventID in (4697, 1102)
+			| summarize Events = count() by EventID, ServiceName | order by EventID asc`,
+			[][]any{{int64(1102), "", int64(1)}, {int64(4624), "", int64(1)}, {int64(4697), "PSEXESVC", int64(1)}}},
+		{"threat intelligence: the firewall saw the C2, the miner pool and the LOLBin host",
+			`let ioc = ThreatIntelligenceIndicator | where Active and ExpirationDateTime > now() and isnotempty(NetworkIP)
+				| summarize arg_max(TimeGenerated, *) by IndicatorId | project NetworkIP, ThreatType;
+			CommonSecurityLog | where DeviceAction == "allow"
+			| join kind=inner ioc on $left.DestinationIP == $right.NetworkIP
+			| summarize by SourceHostName, DestinationIP, ThreatType | order by SourceHostName asc, DestinationIP asc`,
+			[][]any{{"fs01", "45.137.21.9", "C2"}, {"lnx-web-02", "141.94.96.144", "CryptoMining"}, {"lnx-web-02", "91.215.85.17", "Malware"},
+				{"ws-fin-014", "45.137.21.9", "C2"}, {"ws-leg-014", "198.244.135.60", "Malware"}}},
+		{"threat intelligence: the sign-ins from watch-listed addresses",
+			`ThreatIntelligenceIndicator | where ThreatType == "WatchList" | project NetworkIP
+			| join kind=inner (SigninLogs) on $left.NetworkIP == $right.IPAddress
+			| summarize Users = dcount(UserPrincipalName) by NetworkIP | order by NetworkIP asc`,
+			[][]any{{"102.89.46.201", int64(1)}, {"193.36.225.12", int64(19)}, {"193.36.225.47", int64(18)}}},
+		{"OAuth consent: johanna.lorenz consented, then svc-backup's and diego's passwords were reset",
+			`AuditLogs | where OperationName in ("Consent to application", "Reset user password")
+			| extend Who = tostring(InitiatedBy.user.userPrincipalName), Target = tostring(TargetResources[0].userPrincipalName)
+			| project OperationName, Who, Target, App = tostring(TargetResources[0].displayName) | order by OperationName asc, Target asc`,
+			[][]any{{"Consent to application", "johanna.lorenz@contoso.com", "", "PDF Viewer Sync"},
+				{"Reset user password", "adm-lee.gu@contoso.com", "diego.siciliani@contoso.com", ""},
+				{"Reset user password", "adm-lee.gu@contoso.com", "svc-backup@contoso.com", ""}}},
+		{"cryptominer: cron re-runs the loader on lnx-web-02 (Syslog)",
+			`Syslog | where Facility == "cron" and SyslogMessage has "91.215.85.17" | summarize by Computer, ProcessName`,
+			[][]any{{"lnx-web-02", "CRON"}}},
+		{"heartbeats: fs01 goes silent when isolated",
+			`Heartbeat | summarize Last = max(TimeGenerated) by Computer | where Computer startswith "fs01" or Computer startswith "dc01"
+			| extend Silent = Last < ago(1d) | project Computer, Silent | order by Computer asc`,
+			[][]any{{"dc01.corp.contoso.com", false}, {"fs01.corp.contoso.com", true}}},
+	} {
+		r, err := e.Query(ctx, tc.query)
+		if err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		if len(r.Rows) != len(tc.want) {
+			t.Errorf("%s: %d rows %v, want %v", tc.name, len(r.Rows), r.Rows, tc.want)
+			continue
+		}
+		for i, row := range r.Rows {
+			for j, v := range row {
+				if j < len(tc.want[i]) && v != tc.want[i][j] {
+					t.Errorf("%s: row %d = %v, want %v", tc.name, i, row, tc.want[i])
+					break
+				}
+			}
+		}
+	}
+}
