@@ -77,12 +77,7 @@ func TestEverySchemaTableOnSample(t *testing.T) {
 // tables, find the sample's incidents with the same users, devices, IPs
 // and times as the Defender tables.
 func TestSentinelStory(t *testing.T) {
-	e := lazySampleEngine(t)
-	ctx := context.Background()
-	for _, tc := range []struct {
-		name, query string
-		want        [][]any // every row, in order
-	}{
+	expectRows(t, []rowsCase{
 		{"password spray: failures from the two spray IPs, one success",
 			`SigninLogs
 			| where IPAddress in ("193.36.225.12", "193.36.225.47")
@@ -137,7 +132,21 @@ func TestSentinelStory(t *testing.T) {
 			`Heartbeat | summarize Last = max(TimeGenerated) by Computer | where Computer startswith "fs01" or Computer startswith "dc01"
 			| extend Silent = Last < ago(1d) | project Computer, Silent | order by Computer asc`,
 			[][]any{{"dc01.corp.contoso.com", false}, {"fs01.corp.contoso.com", true}}},
-	} {
+	})
+}
+
+// rowsCase is a query and every row it must return, in order.
+type rowsCase struct {
+	name, query string
+	want        [][]any
+}
+
+// expectRows runs the cases on the sample as the command line opens it.
+func expectRows(t *testing.T, cases []rowsCase) {
+	t.Helper()
+	e := lazySampleEngine(t)
+	ctx := context.Background()
+	for _, tc := range cases {
 		r, err := e.Query(ctx, tc.query)
 		if err != nil {
 			t.Errorf("%s: %v", tc.name, err)
@@ -156,4 +165,48 @@ func TestSentinelStory(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestDefenderInventoryStory: the inventories and detections the sample
+// gained agree with its events and incidents.
+func TestDefenderInventoryStory(t *testing.T) {
+	expectRows(t, []rowsCase{
+		{"AnyDesk is installed where it ran (incident 1045)",
+			`DeviceTvmSoftwareInventory | where SoftwareName == "anydesk"
+			| join kind=inner (DeviceProcessEvents | where FileName =~ "anydesk.exe" | distinct DeviceId) on DeviceId
+			| project DeviceName, SoftwareVersion`,
+			[][]any{{"app01.corp.contoso.com", "8.0.10.0"}}},
+		{"zero-hour auto purge of the delivered phishing mails",
+			`EmailPostDeliveryEvents | join kind=inner (EmailEvents) on NetworkMessageId, RecipientEmailAddress
+			| summarize count() by ActionType, Subject | order by ActionType asc`,
+			[][]any{{"Malware ZAP", "Overdue invoice INV-20931 - payment required", int64(4)},
+				{"Phish ZAP", "Shared document: Q2 Budget Review", int64(12)}}},
+		{"the consented OAuth app, disabled when its incident closed",
+			`OAuthAppInfo | where OAuthAppId == "4a8b2e3c-7d1f-4e9a-b6c5-0f2d3e4a5b6c"
+			| summarize arg_max(Timestamp, AppStatus, PrivilegeLevel, AppOrigin), Enabled = countif(AppStatus == "Enabled") | project-away Timestamp`,
+			[][]any{{"Disabled", "High", "External", int64(2)}}},
+		{"certificates of the signed tools that ran: PsExec and AnyDesk",
+			`DeviceFileCertificateInfo
+			| where Signer == "philandro Software GmbH" or SHA1 in ((DeviceProcessEvents | where FileName == "PsExec.exe" | project SHA1))
+			| project DeviceName, Signer, IsTrusted | order by DeviceName asc`,
+			[][]any{{"app01.corp.contoso.com", "philandro Software GmbH", true}, {"ws-fin-014.corp.contoso.com", "Microsoft Corporation", true}}},
+		{"behaviors: impossible travel (BEC) and failed sign-ins (spray) with their IPs",
+			`BehaviorInfo | where ActionType in ("ImpossibleTravelActivity", "MultipleFailedLoginAttempts")
+			| join kind=inner (BehaviorEntities | where EntityType == "Ip") on BehaviorId
+			| project ActionType, AccountUpn, RemoteIP | order by ActionType asc, RemoteIP asc`,
+			[][]any{{"ImpossibleTravelActivity", "diego.siciliani@contoso.com", "102.89.46.201"},
+				{"ImpossibleTravelActivity", "diego.siciliani@contoso.com", "131.107.160.13"},
+				{"MultipleFailedLoginAttempts", "lynne.robbins@contoso.com", "193.36.225.12"},
+				{"MultipleFailedLoginAttempts", "lynne.robbins@contoso.com", "193.36.225.47"}}},
+		{"network adapters: the beaconing devices' addresses",
+			`DeviceNetworkInfo | mv-expand ip = parse_json(IPAddresses) | extend IP = tostring(ip.IPAddress)
+			| join kind=inner (DeviceNetworkEvents | where RemoteIP == "45.137.21.9" | distinct DeviceName, LocalIP) on $left.IP == $right.LocalIP
+			| distinct DeviceName, IP | order by DeviceName asc`,
+			[][]any{{"fs01.corp.contoso.com", "10.10.1.20"}, {"ws-fin-014.corp.contoso.com", "10.20.10.21"}}},
+		{"vulnerabilities with a public exploit, and the internet-facing web server's",
+			`DeviceTvmSoftwareVulnerabilities | join kind=inner DeviceTvmSoftwareVulnerabilitiesKB on CveId | where IsExploitAvailable
+			| summarize Devices = dcount(DeviceId), OnWeb = countif(DeviceName == "lnx-web-02") by CveId | order by CveId asc`,
+			[][]any{{"CVE-2021-23017", int64(1), int64(1)}, {"CVE-2021-34527", int64(1), int64(0)},
+				{"CVE-2023-22809", int64(2), int64(1)}, {"CVE-2024-6387", int64(2), int64(1)}}},
+	})
 }
