@@ -146,21 +146,9 @@ func (o *Offline) Translate(ctx context.Context, req *Request) (*Translation, er
 		return tr, nil
 	}
 	// Both read it: the subject reading knows the hunting concepts; the
-	// grounded one wins when the prompt names a table the subject reading
-	// did not use, or when the catalogue rates the subject's table far
-	// below the best one.
+	// grounded one wins when the prompt names a table outright that the
+	// subject reading did not use.
 	if named := o.namedTable(prompt); named != "" && !usesTable(tr.KQL, named) {
-		return g, nil
-	}
-	scores := o.tableScores(prompt, now)
-	best, mine := 0.0, 0.0
-	for name, s := range scores {
-		best = max(best, s)
-		if usesTable(tr.KQL, name) {
-			mine = max(mine, s)
-		}
-	}
-	if best >= 3 && mine < 0.6*best {
 		return g, nil
 	}
 	return tr, nil
