@@ -57,6 +57,8 @@ type Catalog struct {
 	Tables []*CatTable
 	idf    map[string]float64 // weight of a table-name word: rarer words say more
 
+	colIDF    map[string]float64 // weight of a column name: rarer columns say more
+
 	vocabOnce sync.Once
 	words     map[string]bool
 }
@@ -174,6 +176,16 @@ func NewCatalog(schema *kql.Schema, vocab *Vocabulary) *Catalog {
 	n := float64(len(c.Tables))
 	for w, k := range df {
 		c.idf[w] = math.Log(1 + n/float64(k))
+	}
+	cdf := map[string]int{}
+	for _, t := range c.Tables {
+		for _, col := range t.Columns {
+			cdf[col.Name]++
+		}
+	}
+	c.colIDF = map[string]float64{}
+	for name, k := range cdf {
+		c.colIDF[name] = math.Log(1 + n/float64(k))
 	}
 	return c
 }

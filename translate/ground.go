@@ -26,6 +26,7 @@ type word struct {
 
 // gprompt is a prompt as the grounded translator reads it.
 type gprompt struct {
+	clause int // the first token of the first relative clause (0: not found yet)
 	text  string
 	toks  []*tok
 	words []word
@@ -127,10 +128,16 @@ func (c *Catalog) tableScore(g *gprompt, t *CatTable) (float64, []span) {
 			// The table's own name: decisive when it is a compound name
 			// or written as the table is.
 			if len(t.words) > 1 || tk.orig == t.Name || tk.orig == t.Name+"s" || i+1 < len(g.toks) && g.toks[i+1].low == "table" {
-				score += 6
-				used = append(used, span{i, i + 1})
+				// Once: the same word again may be part of a column name
+				// ("from Event table ... by Event ID").
+				if len(used) == 0 || i+1 < len(g.toks) && g.toks[i+1].low == "table" {
+					used = []span{{i, i + 1}}
+				}
 			}
 		}
+	}
+	if len(used) > 0 {
+		score += 6
 	}
 	matched, total := 0.0, 0.0
 	seen := map[string]bool{}
@@ -144,7 +151,7 @@ func (c *Catalog) tableScore(g *gprompt, t *CatTable) (float64, []span) {
 		for i, x := range g.words {
 			if x.w == w && !g.toks[x.t].quoted || len(w) > len(x.w) && strings.HasPrefix(w, x.w) && (len(x.w) >= 5 || len(x.w) >= 2 && strings.ContainsAny(x.w, "0123456789")) ||
 				i+1 < len(g.words) && x.w+g.words[i+1].w == w {
-				matched += idf
+				matched += idf * g.headWeight(x.t)
 				used = append(used, span{x.t, x.t + 1})
 				break
 			}
@@ -233,6 +240,10 @@ func (g *gprompt) mentions(t *CatTable) []mention {
 		if len(c.words) >= 3 {
 			try = append(try, []string{c.words[0], c.words[len(c.words)-1]})
 			try = append(try, c.words[:len(c.words)-1])
+		}
+		if len(c.words[0]) <= 2 && len(c.words) >= 2 {
+			// W3C's cs/sc/s/c prefixes: "uri stem" is csUriStem.
+			try = append(try, c.words[1:])
 		}
 		if len(c.words) == 2 && headSuffix[c.words[1]] {
 			if n := t.Column(c.Name[:len(c.Name)-len(lastPart(c.Name))] + "Name"); n == nil || n == c {
@@ -478,4 +489,34 @@ func lastPart(id string) string {
 		return ""
 	}
 	return f[len(f)-1]
+}
+
+// headWeight is how much a word at token i says about what the prompt
+// asks for: the noun before the first relative clause ("behaviors where
+// the user fails to log on") is the subject; words after it qualify it.
+func (g *gprompt) headWeight(i int) float64 {
+	if g.clause == 0 {
+		g.clause = len(g.toks)
+		seen := false
+		for k, t := range g.toks {
+			switch t.low {
+			case "where", "that", "which", "who", "whose", "with", "having", "when", "whom", "whereby":
+				if seen {
+					g.clause = k
+				}
+			default:
+				if !t.punct && !stopwords[t.low] && !groundStop[t.low] {
+					seen = true
+				}
+				continue
+			}
+			if g.clause != len(g.toks) {
+				break
+			}
+		}
+	}
+	if i < g.clause {
+		return 1
+	}
+	return 0.6
 }

@@ -120,13 +120,15 @@ func (cat *Catalog) rank(g *gprompt) []cand {
 		ms := g.mentions(t)
 		colEv := 0.0
 		for _, m := range ms {
+			// A column few tables have says more than TimeGenerated.
+			rare := cat.colIDF[m.col.Name]
 			if len(m.col.words) > 1 || m.to-m.from > 1 {
-				colEv += 0.35
+				colEv += 0.2 * rare
 			} else {
-				colEv += 0.15
+				colEv += 0.08 * rare
 			}
 		}
-		s += min(colEv, 1.2)
+		s += min(colEv, 2.0)
 		if vs := g.valueMatches(t, nil); len(vs) > 0 {
 			s += min(0.5*float64(len(vs)), 1.0)
 		}
@@ -252,7 +254,7 @@ func (g *gprompt) understand(p *gplan) {
 			p.filters = append(p.filters, gfilter{op: "has", values: []string{tk.orig}, why: "a " + kind + " in any column"})
 			continue
 		}
-		p.filters = append(p.filters, gfilter{col: c, op: op, values: []string{tk.orig}, why: "a " + kind})
+		p.addValue(gfilter{col: c, op: op, values: []string{tk.orig}, why: "a " + kind})
 	}
 	// Success and failure.
 	g.outcome(p)
@@ -274,27 +276,81 @@ func (g *gprompt) understand(p *gplan) {
 			continue
 		}
 		tk.used = true
-		near := nearMentions(ms, i)
-		var c *CatColumn
-		for _, m := range near {
-			if m.col.Type == kql.TString || m.col.Type == kql.TDynamic {
-				c = m.col
-				break
-			}
+		val := tk.orig
+		// A known value said in other words ("unlikely travel" is
+		// unlikelyTravel): its column, in its spelling.
+		c, known := knownValue(t, val)
+		if c != nil {
+			val = known
+		}
+		if c == nil && g.namedBefore(i) {
+			c = g.nounColumn(t, i)
 		}
 		if c == nil {
-			c = valueColumn(t, tk.orig)
+			for _, m := range nearMentions(ms, i) {
+				if m.col.Type == kql.TString || m.col.Type == kql.TDynamic {
+					c = m.col
+					break
+				}
+			}
 		}
 		if c == nil {
 			c = g.nounColumn(t, i)
 		}
 		if c == nil {
-			p.filters = append(p.filters, gfilter{op: "has", values: []string{tk.orig}, why: "quoted text, in any column"})
+			// "the "ServerBusy" status": a column named right after it.
+			for _, m := range ms {
+				if m.from > i && m.from-i <= 2 && (m.col.Type == kql.TString || m.col.Type == kql.TDynamic) {
+					c = m.col
+					break
+				}
+			}
+		}
+		if c == nil {
+			p.filters = append(p.filters, gfilter{op: "has", values: []string{val}, why: "quoted text, in any column"})
 			continue
 		}
-		p.filters = append(p.filters, gfilter{col: c, op: "=~", values: []string{tk.orig}, why: "quoted text"})
+		op := "=~"
+		if known != "" {
+			op = "=="
+		}
+		p.filters = append(p.filters, gfilter{col: c, op: op, values: []string{val}, why: "quoted text"})
 	}
 	g.shape(p, ms)
+}
+
+// namedBefore reports whether token i follows "named" or "called".
+func (g *gprompt) namedBefore(i int) bool {
+	for j := i - 1; j >= 0 && j >= i-2; j-- {
+		switch g.rawAt(j) {
+		case "nam", "call", "titl":
+			return true
+		case "the", "a":
+			continue
+		}
+		return false
+	}
+	return false
+}
+
+// knownValue finds the column of t one of whose known values is v in
+// other spacing or case ("unlikely travel" → unlikelyTravel).
+func knownValue(t *CatTable, v string) (*CatColumn, string) {
+	ws := valueWords(v)
+	if len(ws) == 0 {
+		return nil, ""
+	}
+	for _, c := range t.Columns {
+		if metadataColumns[c.Name] {
+			continue
+		}
+		for i, kv := range c.Values {
+			if strings.EqualFold(kv, v) || slices.Equal(c.vwords[i], ws) {
+				return c, kv
+			}
+		}
+	}
+	return nil, ""
 }
 
 // nounColumn is the column the words just before token i name: "from
@@ -356,6 +412,18 @@ func valueColumn(t *CatTable, v string) *CatColumn {
 		}
 	}
 	return nil
+}
+
+// addValue adds f, or its value to a filter of the same column and
+// operator: several addresses are any of them, not all at once.
+func (p *gplan) addValue(f gfilter) {
+	for i, g := range p.filters {
+		if g.col == f.col && g.op == f.op && (f.op == "==" || f.op == "=~" || f.op == "has") {
+			p.filters[i].values = append(p.filters[i].values, f.values...)
+			return
+		}
+	}
+	p.filters = append(p.filters, f)
 }
 
 func (p *gplan) hasFilterOn(c *CatColumn) bool {
@@ -455,6 +523,11 @@ func (g *gprompt) explicitFilters(p *gplan, ms []mention) {
 				continue
 			}
 		}
+		if !quoted && len(col.Values) == 0 && isTextType(col.Type) && !looksLikeValue(g.toks[j]) && !g.plainValueAt(j, k) {
+			// "a computer is available", "authentication was used": a bare
+			// English word is not a value of a free-text column.
+			continue
+		}
 		if !quoted && op == "==" && len(values) == 1 && col.Type == kql.TString && !gNumberRE.MatchString(values[0]) && shapeOf(values[0]) == "" && len(col.Values) == 0 {
 			// A bare word after "is" on a free-text column is a weak
 			// reading; "contains" is the safer one.
@@ -474,6 +547,40 @@ func (g *gprompt) explicitFilters(p *gplan, ms []mention) {
 }
 
 func reNumberOK(v string) bool { return gNumberRE.MatchString(v) }
+
+// plainValueAt reports whether the bare word at j (ending before k) is
+// stated as a value: after "is", "equals", "=" or ":", and closing the
+// clause ("where the facility is auth", "direction is outbound and ...").
+func (g *gprompt) plainValueAt(j, k int) bool {
+	switch g.rawAt(j - 1) {
+	case "is", "equal", "", "of", "are":
+	default:
+		return false
+	}
+	if k >= len(g.toks) || g.toks[k].punct {
+		return true
+	}
+	switch g.toks[k].low {
+	case "and", "or", "in", "per", "by", "for", "from", "with", "during", "over", "since", "within", "on", "at":
+		return true
+	}
+	return false
+}
+
+// looksLikeValue reports whether a bare word reads as a value rather than
+// English: digits, punctuation inside it, or capitals not at the start of
+// the prompt.
+func looksLikeValue(t *tok) bool {
+	if t.quoted || shapeOf(t.orig) != "" || strings.ContainsAny(t.orig, "0123456789_.-@\\/:") {
+		return true
+	}
+	for i, r := range t.orig {
+		if i > 0 && r >= 'A' && r <= 'Z' {
+			return true
+		}
+	}
+	return t.start > 0 && t.orig != "" && t.orig[0] >= 'A' && t.orig[0] <= 'Z'
+}
 
 func negateOp(op string) string {
 	switch op {
