@@ -13,6 +13,7 @@ import (
 
 // gplan is what the grounded translator understood of a prompt.
 type gplan struct {
+	timeCol string // the column the time window is on, when not the table's
 	table   *CatTable
 	why     string
 	filters []gfilter
@@ -218,6 +219,20 @@ var groundGeneric = map[string]bool{"true": true, "false": true, "yes": true, "n
 func (g *gprompt) understand(p *gplan) {
 	t := p.table
 	ms := g.mentions(t)
+	// "boot time from A to B": the window is on the datetime column named
+	// just before it, not on the table's time column.
+	if p.tr != nil && p.tr.Ago == 0 && p.tr.Day == "" {
+		if at := strings.Index(strings.ToLower(g.text), p.tr.Text); at >= 0 {
+			for _, m := range ms {
+				if m.col.Type == kql.TDatetime && m.to < len(g.toks) && m.to > 0 && g.toks[m.to-1].end <= at && at-g.toks[m.to-1].end <= 8 {
+					p.timeCol = m.col.Name
+					for k := m.from; k < m.to; k++ {
+						g.toks[k].used = true
+					}
+				}
+			}
+		}
+	}
 	g.explicitFilters(p, ms)
 	// Entities by shape that no explicit filter took.
 	for i, tk := range g.toks {
@@ -317,6 +332,42 @@ func (g *gprompt) understand(p *gplan) {
 		p.filters = append(p.filters, gfilter{col: c, op: op, values: []string{val}, why: "quoted text"})
 	}
 	g.shape(p, ms)
+}
+
+// knownValueAt matches a known value of c in the words starting at token
+// j; it returns the value and the token after it.
+func (g *gprompt) knownValueAt(j int, c *CatColumn) (string, int) {
+	if j >= len(g.toks) || g.toks[j].quoted || g.toks[j].punct {
+		return "", j
+	}
+	wi := -1
+	for i, w := range g.words {
+		if w.t == j {
+			wi = i
+			break
+		}
+	}
+	if wi < 0 {
+		return "", j
+	}
+	best, next := "", j
+	for vi, v := range c.Values {
+		vw := c.vwords[vi]
+		if len(vw) == 0 || wi+len(vw) > len(g.words) {
+			continue
+		}
+		ok := true
+		for k, w := range vw {
+			if g.words[wi+k].w != w || g.toks[g.words[wi+k].t].used {
+				ok = false
+				break
+			}
+		}
+		if ok && g.words[wi+len(vw)-1].t+1 > next {
+			best, next = v, g.words[wi+len(vw)-1].t+1
+		}
+	}
+	return best, next
 }
 
 // namedBefore reports whether token i follows "named" or "called".
@@ -465,6 +516,17 @@ func (g *gprompt) explicitFilters(p *gplan, ms []mention) {
 			op = "=="
 		}
 		bare := op != "has"
+		if kv, next := g.knownValueAt(j, m.col); kv != "" {
+			// "the operation is a sign-in activity": a known value in words.
+			for x := m.from; x < next; x++ {
+				g.toks[x].used = true
+			}
+			if g.negatedAt(m.from) {
+				op = negateOp(op)
+			}
+			p.filters = append(p.filters, gfilter{col: m.col, op: op, values: []string{kv}, why: "a known value"})
+			continue
+		}
 		v, quoted, k := g.valueAt(j, bare)
 		if v == "" {
 			continue
@@ -965,8 +1027,8 @@ func isNumeric(t kql.Type) bool {
 func (o *Offline) buildGrounded(p *gplan) (*kql.Query, error) {
 	t := p.table
 	var ops []kql.Operator
-	if p.tr != nil && t.time != "" {
-		ops = append(ops, where(p.tr.predicate(t.time)))
+	if tc := orString(p.timeCol, t.time); p.tr != nil && tc != "" {
+		ops = append(ops, where(p.tr.predicate(tc)))
 	}
 	for _, f := range p.filters {
 		pred := f.predicate()
@@ -1060,6 +1122,13 @@ func identExprs(names []string) []kql.Expr {
 		out[i] = ident(n)
 	}
 	return out
+}
+
+func orString(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }
 
 func orDefault(n, d int) int {
