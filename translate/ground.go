@@ -27,12 +27,12 @@ type word struct {
 // gprompt is a prompt as the grounded translator reads it.
 type gprompt struct {
 	clause int // the first token of the first relative clause (0: not found yet)
-	text  string
-	toks  []*tok
-	words []word
-	now   time.Time
-	tr    *TimeRange
-	notes []string
+	text   string
+	toks   []*tok
+	words  []word
+	now    time.Time
+	tr     *TimeRange
+	notes  []string
 }
 
 func newGPrompt(prompt string, now time.Time) (*gprompt, error) {

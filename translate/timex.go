@@ -148,8 +148,8 @@ var (
 	reToday    = lazyRegexp(`\b(today|yesterday)\b`)
 	// "from midnight to 10am on 2024-03-09", "on March 12 between 9:00
 	// and 9:30": a window of clock times on one day.
-	reClockOn = lazyRegexp(`\b(?:between|from) (` + clockRE + `) (?:and|to|until|till|-) (` + clockRE + `) on (` + dateRE + `)`)
-	reOnClock = lazyRegexp(`\bon (` + dateRE + `),? (?:between|from) (` + clockRE + `) (?:and|to|until|till|-) (` + clockRE + `)`)
+	reClockOn  = lazyRegexp(`\b(?:between|from) (` + clockRE + `) (?:and|to|until|till|-) (` + clockRE + `) on (` + dateRE + `)`)
+	reOnClock  = lazyRegexp(`\bon (` + dateRE + `),? (?:between|from) (` + clockRE + `) (?:and|to|until|till|-) (` + clockRE + `)`)
 	reThisUnit = lazyRegexp(`\bthis (week|month)\b`)
 )
 
