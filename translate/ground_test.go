@@ -45,15 +45,15 @@ func TestRefusal(t *testing.T) {
 	}
 }
 
-func sentinelSchema(t *testing.T) *kql.Schema {
-	t.Helper()
+func sentinelSchema(tb testing.TB) *kql.Schema {
+	tb.Helper()
 	b, err := os.ReadFile("../../shared/nl/sentinel-schema.json")
 	if err != nil {
-		t.Skip("shared/nl not beside the repository:", err)
+		tb.Skip("shared/nl not beside the repository:", err)
 	}
 	s, err := kql.ParseSchemaFile(b)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	return s
 }
