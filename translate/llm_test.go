@@ -178,7 +178,9 @@ func TestHTTPBackendFallsBack(t *testing.T) {
 		var got [][]chatMessage
 		var srv *httptest.Server
 		if c.replies == nil {
-			srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { http.Error(w, "overloaded", http.StatusServiceUnavailable) }))
+			srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				http.Error(w, "overloaded", http.StatusServiceUnavailable)
+			}))
 			t.Cleanup(srv.Close)
 		} else {
 			srv = scriptedModel(t, c.delay, c.replies, &got)
