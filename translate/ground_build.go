@@ -102,7 +102,11 @@ func (o *Offline) grounded(prompt string, now time.Time) (*Translation, string) 
 		expl += " Not used: " + strings.Join(unused, ", ") + "."
 	}
 	plan := &Plan{Base: text}
-	return &Translation{Query: q2, KQL: text, Explanation: expl, Plan: plan, complete: complete}, ""
+	hasRange := false
+	for _, f := range p.filters {
+		hasRange = hasRange || f.op == "ipv4_is_in_range"
+	}
+	return &Translation{Query: q2, KQL: text, Explanation: expl, Plan: plan, complete: complete, unused: len(unused), hasRange: hasRange}, ""
 }
 
 // cand is a table and how strongly the prompt points at it.
