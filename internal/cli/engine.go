@@ -17,8 +17,13 @@ func (g *globalOptions) openEngine(ctx context.Context) (*exec.Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("starting the engine: %w", err)
 	}
-	// The sample's tables are created when a query first reads them.
-	s, load, err := fixtures.LoadLazy(ctx, eng.DB(), g.data, g.now)
+	// The sample's tables are created when a query first reads them; a
+	// user's dataset is read after the engine is locked down.
+	s, load, err := fixtures.LoadLazy(ctx, eng.DB(), g.data, fixtures.LoadOptions{
+		Now:            g.now,
+		FollowSymlinks: g.followSymlinks,
+		Lockdown:       eng.LockdownAllowing,
+	})
 	if err != nil {
 		eng.Close()
 		if g.data == "" {

@@ -28,6 +28,8 @@ type globalOptions struct {
 	timeout   time.Duration
 	maxMemory string
 
+	followSymlinks bool
+
 	now time.Time // --now, or the clock's time when the command started
 }
 
@@ -61,6 +63,7 @@ Exit status: 0 success, 1 a query or data error, 2 a usage error,
 	pf.StringVar(&g.format, "format", "table", "output `FORMAT`: "+strings.Join(render.Formats, "|"))
 	pf.StringVarP(&g.output, "output", "o", "", "write the output to `FILE` (atomically) instead of standard output")
 	pf.DurationVar(&g.timeout, "timeout", 0, "stop a query that runs longer than `DURATION` (e.g. 30s; 0 means no limit)")
+	pf.BoolVar(&g.followSymlinks, "follow-symlinks", false, "load --data files that are symbolic links to files outside the data directory (refused otherwise)")
 	pf.StringVar(&g.maxMemory, "max-memory", "", "DuckDB memory limit, a `SIZE` such as 2GB or 512MiB")
 
 	root.AddCommand(
