@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -115,7 +116,26 @@ func flagError(cmd *cobra.Command, err error) error {
 	return u
 }
 
-var sizeRE = regexp.MustCompile(`^\d+(\.\d+)?\s*([KMGT]i?B|B)?$`)
+// sizeRE is a --max-memory size as DuckDB reads it: a number and a unit
+// (DuckDB refuses a bare number).
+var sizeRE = regexp.MustCompile(`^(\d+(?:\.\d+)?)\s*([KMGT]I?B|B)$`)
+
+// parseSize returns the bytes of a --max-memory size, ok when it is one
+// DuckDB accepts: more than 0 and at most 1 PiB.
+func parseSize(s string) (float64, bool) {
+	m := sizeRE.FindStringSubmatch(strings.ToUpper(strings.TrimSpace(s)))
+	if m == nil {
+		return 0, false
+	}
+	n, err := strconv.ParseFloat(m[1], 64)
+	if err != nil {
+		return 0, false
+	}
+	unit := map[string]float64{"B": 1, "KB": 1e3, "MB": 1e6, "GB": 1e9, "TB": 1e12,
+		"KIB": 1 << 10, "MIB": 1 << 20, "GIB": 1 << 30, "TIB": 1 << 40}[m[2]]
+	b := n * unit
+	return b, b >= 1 && b <= 1<<50
+}
 
 // validate checks the global flags once, before any command runs.
 func (g *globalOptions) validate() error {
@@ -136,8 +156,8 @@ func (g *globalOptions) validate() error {
 	if g.timeout < 0 {
 		return usagef("invalid --timeout %s: must not be negative", g.timeout)
 	}
-	if g.maxMemory != "" && !sizeRE.MatchString(strings.ToUpper(g.maxMemory)) {
-		return usagef("invalid --max-memory %q: want a size such as 2GB or 512MiB", g.maxMemory)
+	if _, ok := parseSize(g.maxMemory); g.maxMemory != "" && !ok {
+		return usagef("invalid --max-memory %q: want a size from 1B to 1024TiB with its unit, such as 2GB or 512MiB", g.maxMemory)
 	}
 	return nil
 }
