@@ -115,6 +115,12 @@ func attacks() []attack {
 		refusedView("duckdb view read_csv in a CTE", "CREATE VIEW V AS WITH s AS (SELECT * FROM read_csv('SECRET')) SELECT * FROM s", "calls the table function read_csv"),
 		refusedView("duckdb view reads the temporary directory", "CREATE VIEW V AS SELECT * FROM glob('.tmp/*')", "calls the table function glob"),
 		refusedView("duckdb view reads the system catalog", "CREATE VIEW V AS SELECT * FROM duckdb_settings()", "calls the table function duckdb_settings"),
+		{
+			name:  "duckdb view named to hide its query",
+			setup: hostileDB(`CREATE VIEW "x AS SELECT 1 --" AS SELECT * FROM read_csv('SECRET')`),
+			code:  ExitError, err: []string{`hunt.duckdb: view "x AS SELECT 1 --" calls the table function read_csv: refused`},
+		},
+		refusedView("duckdb view with a column list", `CREATE VIEW V(a, "b"")") AS SELECT 1, (SELECT count(*) FROM read_text('SECRET'))`, "calls the table function read_text"),
 		refusedView("duckdb view reads another database", "CREATE VIEW V AS SELECT * FROM system.main.duckdb_tables", `reads "system.main.duckdb_tables"`),
 		{
 			name: "duckdb view over a macro is refused",

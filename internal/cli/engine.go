@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/kqlhunt/kqlhunt/exec"
@@ -28,6 +29,10 @@ func (g *globalOptions) openEngine(ctx context.Context) (*exec.Engine, error) {
 		eng.Close()
 		if g.data == "" {
 			return nil, fmt.Errorf("loading the sample dataset: %w", err)
+		}
+		var de *fixtures.DataError
+		if errors.As(err, &de) && de.File == g.data {
+			return nil, err // it names the dataset already
 		}
 		return nil, fmt.Errorf("loading %s: %w", g.data, err)
 	}
