@@ -1,12 +1,17 @@
 package exec
 
 import (
+	"bufio"
 	"context"
+	"fmt"
 	"os"
+	osexec "os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // TestPrivateTempDir: DuckDB spills to a 0700 directory of its own, not
@@ -51,4 +56,63 @@ func TestPrivateTempDir(t *testing.T) {
 			t.Errorf("%s was removed: %v", d, err)
 		}
 	}
+}
+
+// TestKilledRunTempDirRemoved: a process killed with SIGKILL while its
+// engine is open leaves its temporary directory; the next start removes
+// it, so kills do not pile them up. The child is this test binary, run as
+// TestTempDirHelper.
+func TestKilledRunTempDirRemoved(t *testing.T) {
+	base := t.TempDir()
+	prev := ""
+	for range 3 {
+		cmd := osexec.Command(os.Args[0], "-test.run=^TestTempDirHelper$")
+		cmd.Env = append(os.Environ(), "KQLHUNT_TEMPDIR_HELPER=1", "TMPDIR="+base)
+		out, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		line, err := bufio.NewReader(out).ReadString('\n')
+		if err != nil {
+			cmd.Process.Kill()
+			t.Fatalf("helper: %v", err)
+		}
+		dir := strings.TrimSpace(line)
+		if filepath.Dir(dir) != base {
+			t.Fatalf("helper's temp dir %s is not in %s", dir, base)
+		}
+		if _, err := os.Stat(prev); prev != "" && !os.IsNotExist(err) {
+			t.Errorf("the start after a kill kept the killed run's %s: %v", prev, err)
+		}
+		prev = dir
+		cmd.Process.Signal(syscall.SIGKILL)
+		cmd.Wait()
+		if _, err := os.Stat(dir); err != nil {
+			t.Fatalf("the killed run's directory is gone already: %v", err)
+		}
+	}
+	if left, _ := filepath.Glob(filepath.Join(base, tempPrefix+"*")); len(left) != 1 || left[0] != prev {
+		t.Fatalf("after 3 kills: %v, want only the last run's", left)
+	}
+	cleanStaleTempDirs(base) // what the next start does
+	if left, _ := filepath.Glob(filepath.Join(base, tempPrefix+"*")); len(left) != 0 {
+		t.Errorf("left after the next start: %v", left)
+	}
+}
+
+// TestTempDirHelper is the child of TestKilledRunTempDirRemoved: it opens
+// an engine, prints its temporary directory and waits to be killed.
+func TestTempDirHelper(t *testing.T) {
+	if os.Getenv("KQLHUNT_TEMPDIR_HELPER") != "1" {
+		t.Skip("run by TestKilledRunTempDirRemoved")
+	}
+	e, err := Open(context.Background(), Options{Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Println(e.TempDir())
+	time.Sleep(time.Minute)
 }
