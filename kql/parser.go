@@ -1550,7 +1550,7 @@ func (p *parser) parseParamValue() Expr {
 			return p.parsePrimary()
 		}
 		p.i++
-		return &Ident{Sp: t.span(), Name: p.text(t)}
+		return p.userName(&Ident{Sp: t.span(), Name: p.text(t)}) // withsource=, with_itemindex= name columns
 	}
 	if p.isPunct(t, "[") {
 		return p.parseName("a name")

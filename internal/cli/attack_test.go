@@ -299,6 +299,20 @@ func attacks() []attack {
 			code:  ExitError, err: []string{`<arg>:1:11: ["$ord"]: names starting with $ are reserved`},
 		},
 		{
+			name: "$ord as union's withsource column",
+			setup: func(*testing.T, *attackEnv) []string {
+				return []string{"query", "union withsource=$ord (print a=1), (print a=2)"}
+			},
+			code: ExitError, err: []string{`<arg>:1:18: ["$ord"]: names starting with $ are reserved`},
+		},
+		{
+			name: "$ord as mv-expand's item index",
+			setup: func(*testing.T, *attackEnv) []string {
+				return []string{"query", "print a = 1 | mv-expand with_itemindex=$ord x = pack_array(2, 1)"}
+			},
+			code: ExitError, err: []string{`<arg>:1:40: ["$ord"]: names starting with $ are reserved`},
+		},
+		{
 			name: "$ord from bag_unpack",
 			setup: func(*testing.T, *attackEnv) []string {
 				return []string{"query", `print d = dynamic({"$ord": 5}) | evaluate bag_unpack(d)`}
