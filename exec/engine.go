@@ -98,13 +98,15 @@ func (e *Engine) prepare(ctx context.Context, tables []string) error {
 // settings apply to every statement, and a private temporary directory
 // for it to spill to (tempdir.go).
 func Open(ctx context.Context, opts Options) (*Engine, error) {
+	// Without a writable temporary directory DuckDB does not spill:
+	// temp_directory '' keeps it off ./.tmp all the same.
 	tmp, err := newTempDir()
 	if err != nil {
-		return nil, fmt.Errorf("temporary directory: %w", err)
+		tmp = ""
 	}
 	db, err := sql.Open("duckdb", "")
 	if err != nil {
-		os.RemoveAll(tmp)
+		removeTemp(tmp)
 		return nil, fmt.Errorf("open duckdb: %w", err)
 	}
 	db.SetMaxOpenConns(1)
@@ -121,7 +123,7 @@ func Open(ctx context.Context, opts Options) (*Engine, error) {
 	for _, s := range settings {
 		if _, err := db.ExecContext(ctx, s); err != nil {
 			db.Close()
-			os.RemoveAll(tmp)
+			removeTemp(tmp)
 			return nil, fmt.Errorf("configure duckdb (%s): %w", s, err)
 		}
 	}
@@ -209,6 +211,12 @@ func (e *Engine) lockdown(ctx context.Context, allowed ...string) error {
 	e.locked = true
 	e.mu.Unlock()
 	return nil
+}
+
+func removeTemp(dir string) {
+	if dir != "" {
+		os.RemoveAll(dir)
+	}
 }
 
 // Close releases the database and removes its temporary directory.

@@ -116,3 +116,19 @@ func TestTempDirHelper(t *testing.T) {
 	fmt.Println(e.TempDir())
 	time.Sleep(time.Minute)
 }
+
+// TestNoTempDir: without a writable temporary directory the engine still
+// opens, with spilling off instead of DuckDB's ./.tmp.
+func TestNoTempDir(t *testing.T) {
+	t.Setenv("TMPDIR", filepath.Join(t.TempDir(), "missing"))
+	e, err := Open(context.Background(), Options{Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	var got string
+	if err := e.DB().QueryRow("SELECT current_setting('temp_directory')").Scan(&got); err != nil || got != "" || e.TempDir() != "" {
+		t.Errorf("temp_directory %q (%v), engine's %q; want none", got, err, e.TempDir())
+	}
+	query(t, e, "print 1")
+}
