@@ -121,15 +121,57 @@ func (s *Schema) TableNames() []string {
 //go:embed schema.json
 var advancedHuntingJSON []byte
 
-// AdvancedHunting returns the Microsoft Defender XDR advanced-hunting schema
-// (64 tables) embedded from the project's schema.json. Each call returns a
-// fresh copy the caller may change.
+// logAnalyticsJSON holds the Log Analytics (Microsoft Sentinel) tables
+// hunters query (SecurityEvent, SigninLogs, AuditLogs, ...), in the format
+// of schema.json; its "sources" say where the columns come from (part of
+// it is from the NL2KQL project, MIT: see LICENSE-NL2KQL beside it).
+//
+//go:embed loganalytics.json
+var logAnalyticsJSON []byte
+
+// AdvancedHunting returns the schema hunts are written against: the
+// Microsoft Defender XDR advanced-hunting tables embedded from the
+// project's schema.json (64 tables, with SecurityIncident and
+// SecurityAlert) and the Log Analytics tables of Microsoft Sentinel
+// (LogAnalyticsTables). Columns the Sentinel table of a Defender table's
+// name has beyond the Defender ones (IdentityInfo's AccountUPN, ...) are
+// its SentinelColumns. Each call returns a fresh copy the caller may
+// change.
 func AdvancedHunting() *Schema {
 	s, err := ParseSchemaJSON(advancedHuntingJSON)
 	if err != nil {
 		panic("kql: embedded schema.json: " + err.Error())
 	}
+	la := logAnalytics()
+	for name, t := range la.Tables {
+		at, ok := s.Tables[name]
+		if !ok {
+			s.Tables[name] = t
+			continue
+		}
+		for _, c := range t.Columns {
+			if _, ok := at.Column(c.Name); !ok && !strings.HasPrefix(c.Name, "_") {
+				at.SentinelColumns = append(at.SentinelColumns, c)
+			}
+		}
+	}
 	return s
+}
+
+// logAnalytics parses the embedded Log Analytics tables.
+func logAnalytics() *Schema {
+	s, err := ParseSchemaJSON(logAnalyticsJSON)
+	if err != nil {
+		panic("kql: embedded loganalytics.json: " + err.Error())
+	}
+	return s
+}
+
+// LogAnalyticsTables returns the names of the Log Analytics (Microsoft
+// Sentinel) tables of AdvancedHunting's schema, sorted; IdentityInfo is
+// both a Defender and a Sentinel table.
+func LogAnalyticsTables() []string {
+	return logAnalytics().TableNames()
 }
 
 // Columns Sentinel adds to Defender tables when the table's entry in

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 
 	"github.com/kqlhunt/kqlhunt/exec"
 	"github.com/kqlhunt/kqlhunt/fixtures"
@@ -54,6 +55,12 @@ func (g *globalOptions) openEngine(ctx context.Context) (*exec.Engine, error) {
 // engine.
 func (g *globalOptions) checkSchema(ctx context.Context) (*kql.Schema, error) {
 	s := kql.AdvancedHunting()
+	if g.schema != "" {
+		var err error
+		if s, err = g.schemaFile(); err != nil {
+			return nil, err
+		}
+	}
 	if g.data == "" {
 		return s, nil
 	}
@@ -64,6 +71,19 @@ func (g *globalOptions) checkSchema(ctx context.Context) (*kql.Schema, error) {
 	defer eng.Close()
 	for name, t := range eng.Schema().Tables {
 		s.Tables[name] = t
+	}
+	return s, nil
+}
+
+// schemaFile reads the --schema file.
+func (g *globalOptions) schemaFile() (*kql.Schema, error) {
+	b, err := os.ReadFile(g.schema)
+	if err != nil {
+		return nil, fmt.Errorf("reading --schema: %w", err)
+	}
+	s, err := kql.ParseSchemaFile(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", displayName(g.schema), err)
 	}
 	return s, nil
 }
