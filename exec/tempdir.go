@@ -1,13 +1,11 @@
 package exec
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 )
 
 // DuckDB spills to a temporary directory, ./.tmp of the working directory
@@ -54,17 +52,4 @@ func cleanStaleTempDirs(base string) {
 		}
 		_ = os.RemoveAll(p)
 	}
-}
-
-// processAlive reports whether a process with this PID exists (one of
-// another user counts as alive).
-func processAlive(pid int) bool {
-	err := syscall.Kill(pid, 0)
-	return err == nil || errors.Is(err, syscall.EPERM)
-}
-
-// ownedByMe reports whether fi belongs to the current user.
-func ownedByMe(fi os.FileInfo) bool {
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	return ok && int(st.Uid) == os.Getuid()
 }
