@@ -338,6 +338,15 @@ func attacks() []attack {
 			code: ExitError, err: []string{`T.jsonl: column "$ord": names starting with $ are reserved`},
 		},
 		{
+			name: "$ord from a --schema file",
+			setup: func(t *testing.T, a *attackEnv) []string {
+				p := filepath.Join(a.dir, "schema.json")
+				writeFile(t, p, `{"tables": {"T": {"columns": [{"name": "a", "type": "string"}, {"name": "$ord", "type": "long"}]}}}`)
+				return []string{"check", "--schema", p, "--format", "json", "-"}
+			},
+			code: ExitError, err: []string{`schema.json: table T, column "$ord": names starting with $ are reserved`},
+		},
+		{
 			name: "$rid from a Parquet file",
 			setup: func(t *testing.T, a *attackEnv) []string {
 				p := filepath.Join(a.dir, "data", "T.parquet")
