@@ -73,6 +73,9 @@ func TestAttacks(t *testing.T) {
 			if strings.Contains(stdout.String()+stderr.String(), secretText) {
 				t.Errorf("the secret came out:\nstdout: %s\nstderr: %s", stdout, stderr)
 			}
+			if strings.ContainsAny(stdout.String()+stderr.String(), "\x1b\x07\u009b") {
+				t.Errorf("raw terminal controls came out:\nstdout: %q\nstderr: %q", stdout, stderr)
+			}
 			if _, err := os.Stat(filepath.Join(a.dir, ".tmp")); err == nil {
 				t.Error("DuckDB made ./.tmp in the working directory")
 			}
@@ -134,6 +137,11 @@ func attacks() []attack {
 			name:  "duckdb views over the database's own tables load",
 			setup: hostileDB("CREATE VIEW V AS WITH x AS (SELECT N + 1 AS M FROM T) SELECT M, upper(Note) AS U FROM x, T"),
 			code:  ExitOK, out: []string{"ColumnName\nM\nU\n"},
+		},
+		{
+			name:  "duckdb view named with terminal escapes",
+			setup: hostileDB("CREATE VIEW \"V\x1b]0;pwned\x07\x1b[2J\" AS SELECT * FROM glob('/etc/*')"),
+			code:  ExitError, err: []string{`calls the table function glob: refused`},
 		},
 		{
 			name:  "duckdb column named $ord",
