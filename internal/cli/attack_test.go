@@ -266,6 +266,15 @@ func attacks() []attack {
 			},
 		},
 		{
+			name: "glob characters in the cache directory",
+			setup: func(t *testing.T, a *attackEnv) []string {
+				t.Setenv("XDG_CACHE_HOME", filepath.Join(a.dir, "c[12]*"))
+				parquet(t, filepath.Join(a.dir, "c1x", "kqlhunt", "decoy.parquet"), secretText)
+				return []string{"query", "--format", "csv", "SecurityIncident | count"}
+			},
+			code: ExitOK, out: []string{"Count\n19\n"},
+		},
+		{
 			name: "damaged cache file",
 			setup: func(t *testing.T, a *attackEnv) []string {
 				e, _, stderr := testEnv("")
