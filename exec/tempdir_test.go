@@ -134,3 +134,31 @@ func TestNoTempDir(t *testing.T) {
 	}
 	query(t, e, "print 1")
 }
+
+// TestCwdTmpNotReadable: DuckDB's default temporary directory, ./.tmp,
+// was readable after the lockdown; with a private one it is not.
+func TestCwdTmpNotReadable(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	if err := os.MkdirAll(filepath.Join(dir, ".tmp"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".tmp", "spill.bin"), []byte("TOPSECRET"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e := openLocked(t)
+	for _, q := range []string{"SELECT * FROM glob('.tmp/*')", "SELECT * FROM read_text('.tmp/spill.bin')"} {
+		rows, err := e.DB().Query(q)
+		if err == nil {
+			n := 0
+			for rows.Next() {
+				n++
+			}
+			err = rows.Err()
+			rows.Close()
+			if err == nil {
+				t.Errorf("%s: %d rows after the lockdown", q, n)
+			}
+		}
+	}
+}
