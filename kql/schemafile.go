@@ -13,7 +13,25 @@ import (
 // "Type"}]}]}], .NET type names such as System.String), or Kusto's
 // `.show database schema as json` ({"Databases": {db: {"Tables": {name:
 // {"OrderedColumns": [{"Name", "CslType"}]}}}}}).
+// Columns with names reserved for internal columns (InternalName) are
+// refused, as they are in a dataset.
 func ParseSchemaFile(data []byte) (*Schema, error) {
+	s, err := parseSchemaFile(data)
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range s.TableNames() {
+		t := s.Tables[name]
+		for _, c := range append(append([]Column(nil), t.Columns...), t.SentinelColumns...) {
+			if InternalName(c.Name) {
+				return nil, fmt.Errorf("table %s, column %q: names starting with $ are reserved for kqlhunt's internal columns", t.Name, c.Name)
+			}
+		}
+	}
+	return s, nil
+}
+
+func parseSchemaFile(data []byte) (*Schema, error) {
 	data = bytes.TrimSpace(data)
 	if len(data) == 0 {
 		return nil, fmt.Errorf("the schema file is empty")
