@@ -104,16 +104,6 @@ func (g *gprompt) findSeq(ws []string, from int, skipUsed bool) (span, int, bool
 	return span{}, 0, false
 }
 
-// hasWord reports whether the prompt has the normalised word w.
-func (g *gprompt) hasWord(w string) bool {
-	for _, x := range g.words {
-		if x.w == w {
-			return true
-		}
-	}
-	return false
-}
-
 // tableScore is how strongly the prompt points at t.
 func (c *Catalog) tableScore(g *gprompt, t *CatTable) (float64, []span) {
 	var score float64

@@ -151,19 +151,6 @@ func (cat *Catalog) rank(g *gprompt) []cand {
 	return cands
 }
 
-// tableScores are the grounded scores of the tables for a prompt.
-func (o *Offline) tableScores(prompt string, now time.Time) map[string]float64 {
-	g, err := newGPrompt(prompt, now)
-	if err != nil {
-		return nil
-	}
-	out := map[string]float64{}
-	for _, c := range o.catalog().rank(g) {
-		out[c.t.Name] = c.score
-	}
-	return out
-}
-
 // catalog returns the translator's catalogue, built on first use.
 func (o *Offline) catalog() *Catalog {
 	o.catOnce.Do(func() { o.cat = NewCatalog(o.Schema, o.Vocab) })
@@ -455,18 +442,6 @@ func nearMentions(ms []mention, i int) []mention {
 		}
 	}
 	return out
-}
-
-// valueColumn is the column of t whose known values hold v.
-func valueColumn(t *CatTable, v string) *CatColumn {
-	for _, c := range t.Columns {
-		for _, x := range c.Values {
-			if strings.EqualFold(x, v) {
-				return c
-			}
-		}
-	}
-	return nil
 }
 
 // addValue adds f, or its value to a filter of the same column and
