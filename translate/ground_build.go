@@ -484,8 +484,10 @@ func (g *gprompt) explicitFilters(p *gplan, ms []mention) {
 		}
 		op, j := g.opAfter(m.to)
 		if op == "" {
-			// "with destination device "X"": a value right after the name.
-			if j < len(g.toks) && (g.toks[j].quoted || shapeOf(g.toks[j].orig) != "") && !g.toks[j].used {
+			// "with destination device "X"", "from host web01", "facility
+			// auth": a value right after the name, when it is quoted, has
+			// the shape of a value, or is one the column is known to hold.
+			if j < len(g.toks) && !g.toks[j].used && !g.toks[j].punct && (g.toks[j].quoted || shapeOf(g.toks[j].orig) != "" || looksLikeValue(g.toks[j]) && !stopwords[g.toks[j].low] || closestValue(m.col.Values, g.toks[j].orig) != "") {
 				op = "=="
 			} else {
 				continue
