@@ -374,11 +374,6 @@ func (c *compiler) summarize(r *rel, op *kql.SummarizeOp, sc *scope) (*rel, erro
 		fields []aggOut // name, sql, type of each picked column
 	}
 	var picks []argPick
-	for _, ce := range append(append([]*kql.ColumnExpr(nil), op.Aggs...), op.By...) {
-		if err := checkNames(ce.Names); err != nil {
-			return nil, err
-		}
-	}
 	for _, ce := range op.Aggs {
 		call, isCall := ce.X.(*kql.CallExpr)
 		if isCall && argPickFuncs[call.Func.Name] && c.sc(sc, call.Func.Name) {

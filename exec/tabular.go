@@ -611,31 +611,8 @@ func (c *compiler) project(r *rel, cols []*kql.ColumnExpr, sc *scope, keepAll bo
 	return c.selectOuts(c.withPre(r, ev.pre), outs), nil
 }
 
-// reservedNames cannot be assigned to without brackets (Kusto rejects
-// `extend first = ...`; ['first'] is fine).
-var reservedNames = map[string]bool{"first": true, "last": true, "asc": true, "desc": true, "has": true, "where": true, "by": true, "true": true, "false": true, "missing": true}
-
-func checkName(id *kql.Ident) error {
-	if id != nil && reservedNames[id.Name] && id.Sp.End-id.Sp.Start == len(id.Name) {
-		return hintAt(id, "write ['"+id.Name+"'] to use it as a column name", "%q is a keyword", id.Name)
-	}
-	return nil
-}
-
-func checkNames(ids []*kql.Ident) error {
-	for _, id := range ids {
-		if err := checkName(id); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 func (c *compiler) colNames(ce *kql.ColumnExpr, v val, nm *namer) ([]string, error) {
 	if len(ce.Names) > 0 {
-		if err := checkNames(ce.Names); err != nil {
-			return nil, err
-		}
 		var ns []string
 		for _, n := range ce.Names {
 			ns = append(ns, n.Name)
@@ -750,9 +727,6 @@ func setOut(outs []outCol, o outCol) []outCol {
 // columns); without names each keeps the name the function gave it.
 func multiOuts(ce *kql.ColumnExpr, v val) ([]outCol, error) {
 	if len(ce.Names) > 0 {
-		if err := checkNames(ce.Names); err != nil {
-			return nil, err
-		}
 		if len(ce.Names) > len(v.multi) {
 			return nil, errAt(ce, "%d names for %d results", len(ce.Names), len(v.multi))
 		}
@@ -1285,9 +1259,6 @@ func (c *compiler) print(op *kql.PrintOp, sc *scope) (*rel, error) {
 			continue
 		}
 		name := fmt.Sprintf("print_%d", i)
-		if err := checkNames(ce.Names); err != nil {
-			return nil, err
-		}
 		if len(ce.Names) > 0 {
 			name = ce.Names[0].Name
 		}

@@ -45,6 +45,9 @@ func Check(q *Query, s *Schema) (info *Info, err error) {
 	}()
 	if q != nil {
 		c.dynUses = DynamicUses(q)
+		for _, e := range DeclaredNameErrors(q) {
+			c.errorf(e.Span, e.Hint, "%s", e.Msg)
+		}
 		c.stmts(q.Stmts)
 	}
 	sort.SliceStable(c.errs, func(i, j int) bool { return c.errs[i].Span.Start < c.errs[j].Span.Start })
