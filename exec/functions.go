@@ -707,7 +707,7 @@ func (c *compiler) call(e *kql.CallExpr, ev *env) (val, error) {
 		return d.impl(c, ev, e, nil)
 	}
 	if len(e.Args) < d.min || (d.max >= 0 && len(e.Args) > d.max) {
-		return val{}, errAt(e, "%s() takes %s arguments, found %d", name, arity(d.min, d.max), len(e.Args))
+		return val{}, errAt(e, "%s", kql.ArityMessage(name, d.min, d.max, len(e.Args)))
 	}
 	args := make([]val, len(e.Args))
 	for i, a := range e.Args {
@@ -727,16 +727,6 @@ func (c *compiler) call(e *kql.CallExpr, ev *env) (val, error) {
 		args[i] = v
 	}
 	return d.impl(c, ev, e, args)
-}
-
-func arity(min, max int) string {
-	switch {
-	case min == max:
-		return strconv.Itoa(min)
-	case max < 0:
-		return "at least " + strconv.Itoa(min)
-	}
-	return strconv.Itoa(min) + " to " + strconv.Itoa(max)
 }
 
 // callScalarFn inlines a user function whose body is a scalar expression.

@@ -1,6 +1,7 @@
 package kql
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -41,15 +42,27 @@ func (b *builtin) Result(args []Type) Type {
 }
 
 // arityText describes the accepted number of arguments for messages.
-func (b *builtin) arityText() string {
+func (b *builtin) arityText() string { return arityText(b.Min, b.Max) }
+
+func arityText(min, max int) string {
 	switch {
-	case b.Max == b.Min:
-		return plural(b.Min, "argument")
-	case b.Max < 0:
-		return "at least " + plural(b.Min, "argument")
+	case max == min:
+		return plural(min, "argument")
+	case max < 0:
+		return "at least " + plural(min, "argument")
 	default:
-		return strconv.Itoa(b.Min) + " to " + plural(b.Max, "argument")
+		return strconv.Itoa(min) + " to " + plural(max, "argument")
 	}
+}
+
+// ArityMessage is the message for a call of function name with got
+// arguments where it takes min to max (max < 0: no upper bound); check
+// and query both report it.
+func ArityMessage(name string, min, max, got int) string {
+	if max == 0 && min == 0 {
+		return fmt.Sprintf("function %q takes no arguments, got %d", name, got)
+	}
+	return fmt.Sprintf("function %q expects %s, got %d", name, arityText(min, max), got)
 }
 
 func plural(n int, word string) string {

@@ -233,7 +233,7 @@ func (c *checker) call(call *CallExpr, row *rel) Type {
 	}
 	n := len(call.Args)
 	if n < b.Min || (b.Max >= 0 && n > b.Max) {
-		c.errorf(call.Sp, "", "function %q expects %s, got %d", name, b.arityText(), n)
+		c.errorf(call.Sp, "", "%s", ArityMessage(name, b.Min, b.Max, n))
 	}
 	args := make([]Type, n)
 	saved := c.aggCtx

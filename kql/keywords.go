@@ -1,6 +1,9 @@
 package kql
 
-import "sort"
+import (
+	"fmt"
+	"sort"
+)
 
 // Kusto treats most of its keywords as soft: `print has = 1`,
 // `extend count = 1` and `project from = a` are fine. A few it reserves: a
@@ -132,6 +135,8 @@ func DeclaredNameErrors(n Node) ErrorList {
 			check(n.Name, reservedDeclNames)
 		case *Param:
 			check(n.Name, reservedDeclNames)
+		case *SummarizeOp:
+			errs = append(errs, summarizeDuplicates(n)...)
 		case *MvExpandCol:
 			check(n.Name, reservedDeclNames)
 		case *ParsePart:
@@ -147,6 +152,42 @@ func DeclaredNameErrors(n Node) ErrorList {
 	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Span.Start < errs[j].Span.Start })
 	if len(errs) > MaxErrors {
 		errs = errs[:MaxErrors]
+	}
+	return errs
+}
+
+// summarizeDuplicates reports a summarize column given a name that an
+// earlier one (group keys first, then aggregates) was already given:
+// `summarize count() by k, k` and `summarize k = count() by k` are
+// refused by Kusto ("A column with the name 'k' is already declared").
+// Automatic names do not collide: `by k, bin(k, 1h)` names the second k1.
+func summarizeDuplicates(op *SummarizeOp) ErrorList {
+	var errs ErrorList
+	taken := map[string]bool{}
+	for i, ce := range append(append([]*ColumnExpr(nil), op.By...), op.Aggs...) {
+		if ce == nil {
+			continue
+		}
+		var ids []*Ident
+		switch {
+		case len(ce.Names) > 0:
+			ids = ce.Names
+		case i < len(op.By):
+			if id, ok := ce.X.(*Ident); ok {
+				ids = []*Ident{id}
+			}
+		}
+		for _, id := range ids {
+			if id == nil {
+				continue
+			}
+			if taken[id.Name] {
+				errs = append(errs, &Error{Span: ce.Span(), Msg: fmt.Sprintf("column %q is already declared", id.Name),
+					Hint: "give it another name, e.g. " + id.Name + "2 = ..."})
+				continue
+			}
+			taken[id.Name] = true
+		}
 	}
 	return errs
 }
