@@ -118,16 +118,21 @@ func TestKustoSummarizeRules(t *testing.T) {
 			t.Errorf("%s: %d rows, want 1", tc.src, len(r.Rows))
 			continue
 		}
-		var vs []string
-		for _, v := range r.Rows[0] {
-			if d, ok := v.(Dynamic); ok {
-				v = string(d)
-			}
-			vs = append(vs, fmt.Sprint(v))
-		}
-		row := strings.ReplaceAll("["+strings.Join(vs, " ")+"]", " ", "")
+		row := strings.ReplaceAll("["+rowText(r.Rows[0])+"]", " ", "")
 		if want := strings.ReplaceAll(tc.row, " ", ""); row != want {
 			t.Errorf("%s: row %v, want %s", tc.src, r.Rows[0], tc.row)
 		}
 	}
+}
+
+// rowText is a row's values, dynamic ones as JSON text, joined by spaces.
+func rowText(row []any) string {
+	var vs []string
+	for _, v := range row {
+		if d, ok := v.(Dynamic); ok {
+			v = string(d)
+		}
+		vs = append(vs, fmt.Sprint(v))
+	}
+	return strings.Join(vs, " ")
 }

@@ -64,12 +64,19 @@ func (c *compiler) tabular(e kql.Expr, sc *scope) (*rel, error) {
 			return m, nil
 		case "table", "view":
 			if e.Func.Name == "table" && len(e.Args) >= 1 {
-				if lit, ok := e.Args[0].(*kql.Literal); ok && lit.Kind == kql.LitString {
+				// table("T"), or table(t) with t a let-bound string constant
+				lit, ok := e.Args[0].(*kql.Literal)
+				if id, isID := e.Args[0].(*kql.Ident); isID {
+					if b := sc.lookup(id.Name); b != nil && b.scalar != nil && b.scalar.lit != nil {
+						lit, ok = b.scalar.lit, true
+					}
+				}
+				if ok && lit.Kind == kql.LitString {
 					if b := sc.lookup(lit.Str); b != nil && b.rel != nil {
 						r := *b.rel
 						return &r, nil
 					}
-					return c.table(e, lit.Str)
+					return c.table(e.Args[0], lit.Str)
 				}
 			}
 		}

@@ -143,7 +143,8 @@ const (
 
 type binding struct {
 	kind bindKind
-	typ  Type // bindScalar
+	typ  Type    // bindScalar
+	str  *string // bindScalar: the value of a string literal
 	rel  *rel // bindTable
 	fn   *FuncExpr
 	env  *scope // the scope a function was defined in
@@ -291,7 +292,11 @@ func (c *checker) let(st *LetStmt) {
 	if tab {
 		c.scope.bind(st.Name.Name, &binding{kind: bindTable, rel: r})
 	} else {
-		c.scope.bind(st.Name.Name, &binding{kind: bindScalar, typ: t})
+		b := &binding{kind: bindScalar, typ: t}
+		if lit, ok := st.Value.(*Literal); ok && lit.Kind == LitString {
+			b.str = &lit.Str // table(name) reads it
+		}
+		c.scope.bind(st.Name.Name, b)
 	}
 }
 

@@ -217,6 +217,9 @@ func (c *checker) call(call *CallExpr, row *rel) Type {
 		return TUnknown
 	}
 	b, ok := lookupBuiltin(name)
+	if e := UnsupportedFunction(call); e != nil && c.scope.lookup(name) == nil {
+		c.errorf(e.Span, e.Hint, "%s", e.Msg)
+	}
 	if !ok {
 		for _, a := range call.Args {
 			c.scalar(a, row)

@@ -195,17 +195,27 @@ func (c *checker) tabCall(call *CallExpr) *rel {
 		}
 		return c.tab(call.Args[0], nil)
 	case "table", "view", "materialized_view", "external_table":
-		if len(call.Args) > 0 {
+		if len(call.Args) > 0 && name == "table" {
+			// table("T"), or table(t) with t a let-bound string constant
+			var tname *string
 			if lit, ok := call.Args[0].(*Literal); ok && lit.Kind == LitString {
 				c.setType(lit, TString)
-				if name == "table" {
-					if t, ok := c.schema.Table(lit.Str); ok {
-						return c.schemaRel(t)
-					}
-					if b := c.scope.lookup(lit.Str); b != nil && b.kind == bindTable {
-						return b.rel.clone()
-					}
+				tname = &lit.Str
+			} else if id, ok := call.Args[0].(*Ident); ok {
+				if b := c.scope.lookup(id.Name); b != nil && b.kind == bindScalar && b.str != nil {
+					c.setType(id, TString)
+					tname = b.str
 				}
+			}
+			if tname != nil {
+				if t, ok := c.schema.Table(*tname); ok {
+					return c.schemaRel(t)
+				}
+				if b := c.scope.lookup(*tname); b != nil && b.kind == bindTable {
+					return b.rel.clone()
+				}
+				c.errorf(call.Args[0].Span(), "", "unknown table or tabular expression %q", *tname)
+				return openRel()
 			}
 		}
 		for _, a := range call.Args {
