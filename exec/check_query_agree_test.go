@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/kqlhunt/kqlhunt/kql"
 )
 
 // TestCheckQueryAgree: what issue 13 found check passing and query
@@ -40,6 +42,8 @@ func TestCheckQueryAgree(t *testing.T) {
 		{src: `print g = new_guid() | extend ok = tostring(g) matches regex "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$" | project ok`, cols: "ok", rows: []string{"true"}},
 		{src: `range i from 1 to 200 step 1 | extend g = new_guid(), r = rand(), n = rand(3) | summarize dcount(g), countif(r < 0 or r >= 1), countif(n < 0 or n > 2 or n != floor(n, 1)), dcount(n)`,
 			cols: "dcount_g,countif_,countif_1,dcount_n", rows: []string{"200 0 0 3"}},
+		// repeat() of a dynamic value: Kusto refuses it (r3-dynamic-json-0022)
+		{src: `print d = dynamic({"a": 1}) | extend big = repeat(d, 3)`, errMsg: kql.RepeatDynamicMessage},
 		// a function kqlhunt cannot run: the same error in both
 		{src: `print g = geo_info_from_ip_address("8.8.8.8")`, errMsg: `function "geo_info_from_ip_address" is not supported: it needs a GeoIP database, which kqlhunt does not ship`},
 	} {

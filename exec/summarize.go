@@ -209,7 +209,11 @@ func init() {
 	stat("variance", "variance_", "var_samp", false)
 	stat("varianceif", "varianceif_", "var_samp", true)
 	stat("variancep", "variancep_", "var_pop", false)
-	reg("any take_any", "any_", 1, 1, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
+	reg("any take_any", "any_", 1, -1, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
+		if len(a) != 1 || a[0].sql == "*" {
+			// summarize expands any(a, b) and any(*) itself
+			return val{}, errAt(call, "%s() with several arguments or * is only allowed directly in summarize", call.Func.Name)
+		}
 		return val{sql: "any_value(" + a[0].sql + ")", t: a[0].t}, nil
 	})
 	reg("take_anyif anyif", "anyif_", 2, 2, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {

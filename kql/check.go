@@ -145,7 +145,7 @@ type binding struct {
 	kind bindKind
 	typ  Type    // bindScalar
 	str  *string // bindScalar: the value of a string literal
-	rel  *rel // bindTable
+	rel  *rel    // bindTable
 	fn   *FuncExpr
 	env  *scope // the scope a function was defined in
 	// fnResult is the result of the function's body checked with its

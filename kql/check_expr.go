@@ -268,6 +268,12 @@ func (c *checker) call(call *CallExpr, row *rel) Type {
 				return TReal
 			}
 		}
+	case "repeat":
+		// the value is a scalar: Kusto refuses repeat(dynamic, n)
+		// (r3-dynamic-json-0022)
+		if n == 2 && args[0] == TDynamic {
+			c.errorf(call.Args[0].Span(), "", "%s", RepeatDynamicMessage)
+		}
 	case "column_ifexists":
 		if n == 2 {
 			if lit, ok := call.Args[0].(*Literal); ok && lit.Kind == LitString {
