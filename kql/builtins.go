@@ -43,8 +43,6 @@ func (b *builtin) Result(args []Type) Type {
 }
 
 // arityText describes the accepted number of arguments for messages.
-func (b *builtin) arityText() string { return arityText(b.Min, b.Max) }
-
 func arityText(min, max int) string {
 	switch {
 	case max == min:
