@@ -42,6 +42,9 @@ func TestCheckQueryAgree(t *testing.T) {
 		{src: `print g = new_guid() | extend ok = tostring(g) matches regex "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$" | project ok`, cols: "ok", rows: []string{"true"}},
 		{src: `range i from 1 to 200 step 1 | extend g = new_guid(), r = rand(), n = rand(3) | summarize dcount(g), countif(r < 0 or r >= 1), countif(n < 0 or n > 2 or n != floor(n, 1)), dcount(n)`,
 			cols: "dcount_g,countif_,countif_1,dcount_n", rows: []string{"200 0 0 3"}},
+		// argument types the writers need, refused by both alike
+		{src: `print r = range(datetime(2024-01-01), datetime(2024-01-03), 1)`, errMsg: "range() over datetimes needs a timespan step, found long"},
+		{src: `print r = rand(1.5)`, errMsg: "rand() takes an integer, found real"},
 		// repeat() of a dynamic value: Kusto refuses it (r3-dynamic-json-0022)
 		{src: `print d = dynamic({"a": 1}) | extend big = repeat(d, 3)`, errMsg: kql.RepeatDynamicMessage},
 		// a function kqlhunt cannot run: the same error in both

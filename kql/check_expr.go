@@ -268,6 +268,15 @@ func (c *checker) call(call *CallExpr, row *rel) Type {
 				return TReal
 			}
 		}
+	case "range":
+		// datetimes step by a timespan (as exec's range() writer requires)
+		if n == 3 && args[0] == TDatetime && args[1] == TDatetime && args[2] != TTimespan && args[2] != TUnknown {
+			c.errorf(call.Args[2].Span(), "", "range() over datetimes needs a timespan step, found %s", args[2])
+		}
+	case "rand":
+		if n == 1 && args[0] != TInt && args[0] != TLong && args[0] != TUnknown {
+			c.errorf(call.Args[0].Span(), "", "rand() takes an integer, found %s", args[0])
+		}
 	case "repeat":
 		// the value is a scalar: Kusto refuses repeat(dynamic, n)
 		// (r3-dynamic-json-0022)
