@@ -661,7 +661,7 @@ func (c *compiler) extend(r *rel, cols []*kql.ColumnExpr, sc *scope) (*rel, erro
 	outs := relOuts(cur)
 	pre := &preStages{}
 	for _, ce := range cols {
-		if len(batch) > 0 && mentions(ce.X, batch) {
+		if len(batch) > 0 && kql.Mentions(ce.X, batch) {
 			// Kusto resolves every expression of one extend against its
 			// input: a column made earlier in the same extend is unknown
 			return nil, hintAt(ce.X, "use a second extend", "a column defined in this extend cannot be used in the same extend")
@@ -752,51 +752,6 @@ func relOuts(r *rel) []outCol {
 		outs = append(outs, outCol{col.Name, quoteIdent(col.Name), col.Type})
 	}
 	return outs
-}
-
-// mentions reports whether e may refer to one of names. Unknown node
-// kinds answer true (the caller then splits stages, which is always safe).
-func mentions(e kql.Expr, names map[string]bool) bool {
-	switch e := e.(type) {
-	case nil:
-		return false
-	case *kql.Ident:
-		return names[e.Name]
-	case *kql.Literal, *kql.TypeExpr, *kql.Star, *kql.Wildcard:
-		return false
-	case *kql.BinaryExpr:
-		return mentions(e.X, names) || mentions(e.Y, names)
-	case *kql.UnaryExpr:
-		return mentions(e.X, names)
-	case *kql.ParenExpr:
-		return mentions(e.X, names)
-	case *kql.MemberExpr:
-		return mentions(e.X, names)
-	case *kql.IndexExpr:
-		return mentions(e.X, names) || mentions(e.Index, names)
-	case *kql.BetweenExpr:
-		return mentions(e.X, names) || mentions(e.Lo, names) || mentions(e.Hi, names)
-	case *kql.InExpr:
-		if mentions(e.X, names) {
-			return true
-		}
-		for _, a := range e.List {
-			if mentions(a, names) {
-				return true
-			}
-		}
-		return false
-	case *kql.NamedArg:
-		return mentions(e.Value, names)
-	case *kql.CallExpr:
-		for _, a := range e.Args {
-			if mentions(a, names) {
-				return true
-			}
-		}
-		return false
-	}
-	return true
 }
 
 func wildMatch(pattern, name string) bool {

@@ -838,12 +838,24 @@ func (c *checker) project(cols []*ColumnExpr, in *rel) *rel {
 // extend adds or replaces columns; later expressions see earlier ones.
 func (c *checker) extend(cols []*ColumnExpr, in *rel) *rel {
 	r := in.clone()
+	batch := map[string]bool{} // columns this extend made
 	for _, ce := range cols {
 		if ce == nil {
 			continue
 		}
+		if len(batch) > 0 && Mentions(ce.X, batch) {
+			// Kusto resolves every expression of one extend against its
+			// input (the conformance cases r2-dynamic-json-0019,
+			// r3-datetime-timespan-0014, ... are rejected); exec refuses it too
+			c.errorf(ce.X.Span(), "use a second extend", "a column defined in this extend cannot be used in the same extend")
+		}
 		t := c.scalar(ce.X, r)
 		c.assign(r, ce, t, "")
+		for _, col := range r.cols {
+			if !in.has(col.Name) {
+				batch[col.Name] = true
+			}
+		}
 	}
 	return r
 }
