@@ -45,6 +45,12 @@ func TestCheckQueryAgree(t *testing.T) {
 		// argument types the writers need, refused by both alike
 		{src: `print r = range(datetime(2024-01-01), datetime(2024-01-03), 1)`, errMsg: "range() over datetimes needs a timespan step, found long"},
 		{src: `print r = rand(1.5)`, errMsg: "rand() takes an integer, found real"},
+		// rejected by the Kusto engine: prev() inside scan
+		// (r1-window-series-scan-0017), an offset below 1 (probe-0003), two
+		// parse columns without a delimiter (r2-parse-search-0033)
+		{src: `datatable(t:long, v:long)[1, 5, 2, 3] | sort by t asc | scan declare (cum:long=0) with (step s: true => cum = iff(v != prev(v), v, 0);)`, errMsg: kql.WindowInScanMessage("prev")},
+		{src: `datatable(x:long)[1, 2, 3] | sort by x asc | serialize p0 = prev(x, 0)`, errMsg: "prev(): the offset must be at least 1"},
+		{src: `datatable(s:string)["x1y2"] | parse kind=regex s with c1:string n1:long`, errMsg: `parse: columns "c1" and "n1" need a delimiter between them`},
 		// repeat() of a dynamic value: Kusto refuses it (r3-dynamic-json-0022)
 		{src: `print d = dynamic({"a": 1}) | extend big = repeat(d, 3)`, errMsg: kql.RepeatDynamicMessage},
 		// a function kqlhunt cannot run: the same error in both

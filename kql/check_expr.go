@@ -249,6 +249,11 @@ func (c *checker) call(call *CallExpr, row *rel) Type {
 	c.aggCtx = saved
 	switch name {
 	case "prev", "next":
+		if n >= 2 {
+			if lit, ok := call.Args[1].(*Literal); ok && (lit.Kind == LitLong || lit.Kind == LitInt) && lit.Int < 1 {
+				c.errorf(call.Args[1].Span(), "", "%s(): the offset must be at least 1", name)
+			}
+		}
 		// The default must be a constant: no column (kusto-oracle rejects
 		// prev(t, 1, t); now(1d) is fine).
 		if n == 3 && refersToColumn(call.Args[2], row) {

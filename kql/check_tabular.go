@@ -440,7 +440,12 @@ func (c *checker) op(o Operator, in *rel) *rel {
 	case *ParseOp:
 		c.scalar(o.X, in)
 		r = in.clone()
-		for _, p := range o.Pattern {
+		for i, p := range o.Pattern {
+			if i > 0 && p != nil && p.Column != nil && o.Pattern[i-1] != nil && o.Pattern[i-1].Column != nil &&
+				p.Column.Name != nil && o.Pattern[i-1].Column.Name != nil {
+				// Kusto refuses two columns in a row (r2-parse-search-0033)
+				c.errorf(p.Sp, "", "parse: columns %q and %q need a delimiter between them", o.Pattern[i-1].Column.Name.Name, p.Column.Name.Name)
+			}
 			switch {
 			case p == nil:
 			case p.Lit != nil:
@@ -538,6 +543,11 @@ func (c *checker) op(o Operator, in *rel) *rel {
 		}
 		// Steps refer to each other's columns as step.Col: not modelled.
 		r.open = true
+		for _, st := range o.Steps {
+			if st != nil {
+				c.noWindowCalls(st)
+			}
+		}
 	case *GenericOp:
 		c.errorf(o.Sp, "", "operator %q is not supported", o.Name)
 		r = openRel()
@@ -1060,4 +1070,17 @@ func operatorKeyword(op Operator) string {
 		return "evaluate"
 	}
 	return ""
+}
+
+// noWindowCalls reports the window functions (prev, next, row_number, ...)
+// called in a scan step, as exec does.
+func (c *checker) noWindowCalls(n Node) {
+	Inspect(n, func(n Node) bool {
+		if call, ok := n.(*CallExpr); ok && call.Func != nil && c.scope.lookup(call.Func.Name) == nil {
+			if b, ok := lookupBuiltin(call.Func.Name); ok && b.Window {
+				c.errorf(call.Sp, "", "%s", WindowInScanMessage(call.Func.Name))
+			}
+		}
+		return true
+	})
 }

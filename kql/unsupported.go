@@ -54,6 +54,14 @@ var unsupportedFuncs = func() map[string]string {
 	return m
 }()
 
+// WindowInScanMessage is the error for a window function such as prev()
+// inside a scan step, which Kusto refuses (r1-window-series-scan-0017,
+// r3-window-series-scan-0012): a step reads the previous state as
+// step.Column instead.
+func WindowInScanMessage(name string) string {
+	return name + "() cannot be used inside scan: read the previous state as step.Column"
+}
+
 // RepeatDynamicMessage is the error for repeat() of a dynamic value.
 const RepeatDynamicMessage = "repeat() takes a scalar value (bool, number, string, datetime or timespan), not a dynamic one"
 
