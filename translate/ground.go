@@ -98,7 +98,12 @@ func (g *gprompt) findSeq(ws []string, from int, skipUsed bool) (span, int, bool
 			break
 		}
 		if k == len(ws) {
-			return span{g.words[i].t, g.words[j-1].t + 1}, i, true
+			end := g.words[j-1].t + 1
+			// A word folded into the last one ("ip address") is part of it.
+			for end < len(g.toks) && !g.toks[end].punct && !g.toks[end].quoted && g.toks[end].norm == "" {
+				end++
+			}
+			return span{g.words[i].t, end}, i, true
 		}
 	}
 	return span{}, 0, false

@@ -487,7 +487,7 @@ func (g *gprompt) explicitFilters(p *gplan, ms []mention) {
 			// "with destination device "X"", "from host web01", "facility
 			// auth": a value right after the name, when it is quoted, has
 			// the shape of a value, or is one the column is known to hold.
-			if j < len(g.toks) && !g.toks[j].used && !g.toks[j].punct && (g.toks[j].quoted || shapeOf(g.toks[j].orig) != "" || looksLikeValue(g.toks[j]) && !stopwords[g.toks[j].low] || closestValue(m.col.Values, g.toks[j].orig) != "") {
+			if j < len(g.toks) && !g.toks[j].used && !g.toks[j].punct && !inMention(ms, j) && (g.toks[j].quoted || shapeOf(g.toks[j].orig) != "" || hasValueChars(g.toks[j].orig) || closestValue(m.col.Values, g.toks[j].orig) != "") {
 				op = "=="
 			} else {
 				continue
@@ -608,6 +608,22 @@ func (g *gprompt) plainValueAt(j, k int) bool {
 		return true
 	}
 	return false
+}
+
+// inMention reports whether token i is part of a column mention.
+func inMention(ms []mention, i int) bool {
+	for _, m := range ms {
+		if i >= m.from && i < m.to {
+			return true
+		}
+	}
+	return false
+}
+
+// hasValueChars reports whether a word has digits or punctuation inside
+// it (web01, svc_sql, host-7): a name, not English.
+func hasValueChars(w string) bool {
+	return strings.ContainsAny(w, "0123456789_.-@\\/:")
 }
 
 // looksLikeValue reports whether a bare word reads as a value rather than
