@@ -158,7 +158,12 @@ func NewCatalog(schema *kql.Schema, vocab *Vocabulary) *Catalog {
 		for _, w := range contentWords(ct.Desc) {
 			ct.descW[w] = true
 		}
-		ct.time = pickTimeColumn(ct.Columns)
+		// The table's own time column: Timestamp in advanced hunting,
+		// TimeGenerated in Sentinel; a flavour's extra column comes last.
+		ct.time = pickTimeColumn(ct.Columns[:len(t.Columns)])
+		if ct.time == "" {
+			ct.time = pickTimeColumn(ct.Columns)
+		}
 		c.Tables = append(c.Tables, ct)
 	}
 	// Inverse document frequency of name words over the tables.

@@ -26,7 +26,8 @@ type word struct {
 
 // gprompt is a prompt as the grounded translator reads it.
 type gprompt struct {
-	clause int // the first token of the first relative clause (0: not found yet)
+	vocab  map[string]bool // the catalogue's words (set before understanding)
+	clause int             // the first token of the first relative clause (0: not found yet)
 	text   string
 	toks   []*tok
 	words  []word

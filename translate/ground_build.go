@@ -68,6 +68,7 @@ func (o *Offline) grounded(prompt string, now time.Time) (*Translation, string) 
 	if len(cands) > 1 && cands[1].score > best.score*0.85 {
 		p.why += fmt.Sprintf(" (closest other reading: %s)", cands[1].t.Name)
 	}
+	g.vocab = cat.vocabulary()
 	g.understand(p)
 	q, err := o.buildGrounded(p)
 	if err != nil {
@@ -487,7 +488,7 @@ func (g *gprompt) explicitFilters(p *gplan, ms []mention) {
 			// "with destination device "X"", "from host web01", "facility
 			// auth": a value right after the name, when it is quoted, has
 			// the shape of a value, or is one the column is known to hold.
-			if j < len(g.toks) && !g.toks[j].used && !g.toks[j].punct && !inMention(ms, j) && (g.toks[j].quoted || shapeOf(g.toks[j].orig) != "" || hasValueChars(g.toks[j].orig) || closestValue(m.col.Values, g.toks[j].orig) != "") {
+			if j < len(g.toks) && !g.toks[j].used && !g.toks[j].punct && !inMention(ms, j) && (g.toks[j].quoted || shapeOf(g.toks[j].orig) != "" || hasValueChars(g.toks[j].orig) || closestValue(m.col.Values, g.toks[j].orig) != "" || g.unknownWord(j) && isTextType(m.col.Type)) {
 				op = "=="
 			} else {
 				continue
@@ -608,6 +609,22 @@ func (g *gprompt) plainValueAt(j, k int) bool {
 		return true
 	}
 	return false
+}
+
+// unknownWord reports whether token j is no word of the catalogue, the
+// hunting terms or the grammar: "jdoe" in "the account jdoe", "docm" in
+// "file type docm".
+func (g *gprompt) unknownWord(j int) bool {
+	t := g.toks[j]
+	if t.quoted || t.punct || len(t.low) < 3 || stopwords[t.low] || groundStop[t.low] || groundStop[stem(t.low)] || timeWords[t.low] || g.vocab == nil {
+		return false
+	}
+	for _, w := range strings.Fields(t.norm) {
+		if g.vocab[w] {
+			return false
+		}
+	}
+	return true
 }
 
 // inMention reports whether token i is part of a column mention.
@@ -866,6 +883,16 @@ func (g *gprompt) shape(p *gplan, ms []mention) {
 			if n, err := strconv.Atoi(lw(i + 1)); err == nil && n > 0 {
 				if l == "top" {
 					p.topN = n
+					// "top 5 file names": the most frequent values.
+					for _, m := range ms {
+						if m.from == i+2 && free(m) {
+							p.by = appendCols(p.by, m.col)
+							p.count = true
+							for k := m.from; k < m.to; k++ {
+								g.toks[k].used = true
+							}
+						}
+					}
 				} else if l == "latest" || l == "last" || l == "newest" {
 					p.topN, p.topBy = n, t.time
 				} else {
