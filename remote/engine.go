@@ -233,6 +233,7 @@ func (e *Engine) redact(err error) error {
 	if errors.As(err, &se) {
 		se.Message = redactText(se.Message, secrets)
 		se.Code = redactText(se.Code, secrets)
+		se.detail = redactText(se.detail, secrets)
 		for i, c := range se.Codes {
 			se.Codes[i] = redactText(c, secrets)
 		}

@@ -27,6 +27,8 @@ type ServiceError struct {
 	Line, Column int
 	Span         *kql.Span
 	RetryAfter   time.Duration // for 429: what the service asked to wait
+	// detail is the innermost message, shown under the query text.
+	detail string
 }
 
 func (e *ServiceError) Error() string {
@@ -69,7 +71,11 @@ func (e *ServiceError) Unwrap() error {
 	if e.Code != "" {
 		msg += e.Code + ": "
 	}
-	return kql.ErrorList{{Span: *e.Span, Msg: msg + e.Message}}
+	text := e.detail
+	if text == "" {
+		text = e.Message
+	}
+	return kql.ErrorList{{Span: *e.Span, Msg: msg + text}}
 }
 
 // lineRE finds the position Kusto writes in its messages: "... on line [2,15]".
@@ -215,6 +221,9 @@ func serviceError(service string, status int, e *oneAPIError, src string) *Servi
 	}
 	walk(e, 0)
 	se.Message = strings.Join(msgs, ": ")
+	if len(msgs) > 0 {
+		se.detail = msgs[len(msgs)-1]
+	}
 	if line > 0 && pos >= 0 {
 		se.locate(src, line, pos)
 	}

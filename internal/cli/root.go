@@ -28,9 +28,10 @@ type globalOptions struct {
 	output    string
 	timeout   time.Duration
 	maxMemory string
-	wide      bool // --wide: tables as wide as they are
-	all       bool // --all: every row on a terminal too
-	expanded  bool // -x: one field per line
+	wide      bool        // --wide: tables as wide as they are
+	all       bool        // --all: every row on a terminal too
+	expanded  bool        // -x: one field per line
+	remote    remoteFlags // --engine and its settings
 
 	fmt render.Format // --format, or the one -o's extension names
 
@@ -73,6 +74,7 @@ Exit status: 0 success, 1 a query or data error, 2 a usage error,
 	pf.BoolVar(&g.wide, "wide", false, "on a terminal, show tables at their full width (no truncated cells or left-out columns)")
 	pf.BoolVar(&g.all, "all", false, "on a terminal, show every row of a table (not only a screenful)")
 	pf.BoolVarP(&g.expanded, "expanded", "x", false, "show a table one field per line, a record at a time")
+	addRemoteFlags(pf, g)
 
 	root.AddCommand(
 		newFmtCmd(g),
@@ -184,6 +186,9 @@ func (g *globalOptions) validate() error {
 	g.now = g.now.Truncate(100 * time.Nanosecond)
 	if g.timeout < 0 {
 		return usagef("invalid --timeout %s: must not be negative", g.timeout)
+	}
+	if err := g.validateRemote(); err != nil {
+		return err
 	}
 	if g.maxMemory != "" && !sizeRE.MatchString(strings.ToUpper(g.maxMemory)) {
 		return usagef("invalid --max-memory %q: want a size such as 2GB or 512MiB", g.maxMemory)

@@ -48,7 +48,7 @@ func (o *testOptions) run(cmd *cobra.Command, args []string) error {
 		dir = args[0]
 	}
 	ctx := cmd.Context()
-	eng, err := o.openEngine(ctx)
+	eng, err := o.openQueryEngine(ctx)
 	if err != nil {
 		return err
 	}

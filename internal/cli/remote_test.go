@@ -1,0 +1,243 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/kqlhunt/kqlhunt/render"
+)
+
+const remoteTestToken = "eyJ0eXAiOiJKV1QifQ.eyJhdWQiOiJrcWxodW50LXRlc3QifQ.c2lnbmF0dXJl"
+
+func remoteFixture(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "remote", "testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// fakeService answers every request with status and body, and counts them.
+func fakeService(t *testing.T, status int, body []byte) (*httptest.Server, *atomic.Int32) {
+	t.Helper()
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		if r.Header.Get("Authorization") != "Bearer "+remoteTestToken {
+			w.WriteHeader(401)
+			w.Write([]byte(`{"error":{"code":"Unauthorized","message":"no token"}}`))
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		w.Write(body)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &n
+}
+
+// remoteEnv is testEnv with a token in the environment.
+func remoteEnv(stdin string, vars map[string]string) (*env, *bytes.Buffer, *bytes.Buffer) {
+	e, stdout, stderr := testEnv(stdin)
+	e.getenv = func(k string) string {
+		if k == "KQLHUNT_ACCESS_TOKEN" {
+			return remoteTestToken
+		}
+		return vars[k]
+	}
+	return e, stdout, stderr
+}
+
+// engineArgs are the flags that point kqlhunt at a fake service.
+func engineArgs(kind, url string) []string {
+	switch kind {
+	case "adx":
+		return []string{"--engine", "adx", "--cluster", url, "--database", "Security"}
+	case "loganalytics":
+		return []string{"--engine", "loganalytics", "--endpoint", url, "--workspace", "b7b1c1a0-0000-4000-8000-00000000cafe"}
+	}
+	return []string{"--engine", "defender", "--endpoint", url}
+}
+
+var remoteFixtures = map[string]string{"adx": "adx_v2_alltypes.json", "loganalytics": "loganalytics_alltypes.json", "defender": "defender_alltypes.json"}
+
+// The same query on the local engine and on each (fake) remote engine
+// prints byte-identical output in every format.
+func TestQueryRemoteSameOutputAsLocal(t *testing.T) {
+	q := strings.TrimSpace(string(remoteFixture(t, "alltypes.kql")))
+	dir := t.TempDir()
+	for kind, fx := range remoteFixtures {
+		srv, _ := fakeService(t, 200, remoteFixture(t, fx))
+		for _, format := range render.FormatNames() {
+			outputs := map[string][]byte{}
+			for _, side := range []string{"local", kind} {
+				e, stdout, stderr := remoteEnv("", nil)
+				args := []string{"query", "--format", format}
+				file := filepath.Join(dir, side+"."+format)
+				if format == "xlsx" {
+					args = append(args, "-o", file)
+				}
+				if side != "local" {
+					args = append(args, engineArgs(kind, srv.URL)...)
+				}
+				if code := run(context.Background(), append(args, q), e); code != ExitOK {
+					t.Fatalf("%s %s: exit %d: %s", side, format, code, stderr)
+				}
+				outputs[side] = stdout.Bytes()
+				if format == "xlsx" {
+					b, err := os.ReadFile(file)
+					if err != nil {
+						t.Fatal(err)
+					}
+					outputs[side] = b
+				}
+			}
+			if !bytes.Equal(outputs["local"], outputs[kind]) || len(outputs["local"]) == 0 {
+				t.Errorf("%s --format %s differs from local:\nlocal:\n%s\n%s:\n%s", kind, format, outputs["local"], kind, outputs[kind])
+			}
+		}
+	}
+}
+
+// A management command is refused and never sent.
+func TestQueryRemoteRefusesManagement(t *testing.T) {
+	for kind, fx := range remoteFixtures {
+		srv, n := fakeService(t, 200, remoteFixture(t, fx))
+		e, stdout, stderr := remoteEnv("", nil)
+		code := run(context.Background(), append(append([]string{"query"}, engineArgs(kind, srv.URL)...), "// cleanup\n.drop table DeviceEvents"), e)
+		if code != ExitError || n.Load() != 0 || stdout.Len() != 0 {
+			t.Errorf("%s: exit %d, %d requests, stdout %q", kind, code, n.Load(), stdout)
+		}
+		if !strings.Contains(stderr.String(), "management commands") || !strings.Contains(stderr.String(), "nothing was sent") {
+			t.Errorf("%s: stderr %q", kind, stderr)
+		}
+	}
+}
+
+// The service's error is shown at its position in the query, with its
+// code and message.
+func TestQueryRemoteErrorPosition(t *testing.T) {
+	srv, _ := fakeService(t, 400, remoteFixture(t, "loganalytics_semantic_error.json"))
+	e, _, stderr := remoteEnv("", nil)
+	code := run(context.Background(), append(append([]string{"query"}, engineArgs("loganalytics", srv.URL)...), "SecurityEvent\n| where Foo > 1"), e)
+	if code != ExitError {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	want := "kqlhunt: <arg>:2:9: loganalytics: SEM0100: 'where' operator: Failed to resolve scalar expression named 'Foo' on line [2,8]\n    | where Foo > 1\n            ^"
+	if !strings.Contains(stderr.String(), want) {
+		t.Errorf("stderr:\n%s\nwant:\n%s", stderr, want)
+	}
+}
+
+// A partial result is shown, and its error reported with exit 1.
+func TestQueryRemotePartial(t *testing.T) {
+	srv, _ := fakeService(t, 200, remoteFixture(t, "adx_v2_partial.json"))
+	e, stdout, stderr := remoteEnv("", nil)
+	code := run(context.Background(), append(append([]string{"query", "--format", "csv"}, engineArgs("adx", srv.URL)...), "DeviceInfo | project DeviceName"), e)
+	if code != ExitError {
+		t.Fatalf("exit %d", code)
+	}
+	if stdout.String() != "DeviceName\nws-001\nws-002\n" {
+		t.Errorf("stdout %q", stdout)
+	}
+	if !strings.Contains(stderr.String(), "partial result (2 rows returned, more may exist)") || !strings.Contains(stderr.String(), "E_QUERY_RESULT_SET_TOO_LARGE") {
+		t.Errorf("stderr %q", stderr)
+	}
+}
+
+// A token the service echoes never reaches the terminal.
+func TestQueryRemoteTokenRedacted(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(403)
+		w.Write([]byte(`{"error":{"code":"Forbidden","message":"caller ` + r.Header.Get("Authorization") + ` may not read"}}`))
+	}))
+	defer srv.Close()
+	e, stdout, stderr := remoteEnv("", nil)
+	code := run(context.Background(), append(append([]string{"query"}, engineArgs("defender", srv.URL)...), "DeviceEvents | take 1"), e)
+	if code != ExitError {
+		t.Fatalf("exit %d", code)
+	}
+	if strings.Contains(stderr.String()+stdout.String(), remoteTestToken) || !strings.Contains(stderr.String(), "[REDACTED]") {
+		t.Errorf("stderr %q", stderr)
+	}
+}
+
+// --compare runs the query on both engines and says where they differ.
+func TestQueryCompare(t *testing.T) {
+	q := strings.TrimSpace(string(remoteFixture(t, "alltypes.kql")))
+	srv, _ := fakeService(t, 200, remoteFixture(t, "adx_v2_alltypes.json"))
+	e, _, stderr := remoteEnv("", nil)
+	if code := run(context.Background(), append(append([]string{"query", "--compare", "--format", "csv"}, engineArgs("adx", srv.URL)...), q), e); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stderr.String(), "compare: local and adx return the same 1 rows × 18 columns") {
+		t.Errorf("stderr %q", stderr)
+	}
+	changed := bytes.Replace(remoteFixture(t, "adx_v2_alltypes.json"), []byte(`"text"`), []byte(`"TEXT"`), 1)
+	srv2, _ := fakeService(t, 200, changed)
+	e, _, stderr = remoteEnv("", nil)
+	if code := run(context.Background(), append(append([]string{"query", "--compare", "--format", "csv"}, engineArgs("adx", srv2.URL)...), q), e); code != ExitError {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, w := range []string{"rows differ (as multisets)", "only in local (1×): true, 7, -42, 1.5, 2.5, text,", "only in adx (1×): true, 7, -42, 1.5, 2.5, TEXT,"} {
+		if !strings.Contains(stderr.String(), w) {
+			t.Errorf("stderr %q lacks %q", stderr, w)
+		}
+	}
+	e, _, stderr = remoteEnv("", nil)
+	if code := run(context.Background(), []string{"query", "--compare", "print 1"}, e); code != ExitUsage {
+		t.Errorf("--compare without a remote engine: exit %d %s", code, stderr)
+	}
+}
+
+// A saved profile selects the engine and its settings; flags win.
+func TestProfile(t *testing.T) {
+	srv, n := fakeService(t, 200, remoteFixture(t, "defender_alltypes.json"))
+	path := filepath.Join(t.TempDir(), "profiles.json")
+	os.WriteFile(path, []byte(`{"profiles":{"prod":{"engine":"defender","endpoint":"`+srv.URL+`"}}}`), 0o600)
+	e, stdout, stderr := remoteEnv("", map[string]string{"KQLHUNT_PROFILES": path})
+	if code := run(context.Background(), []string{"query", "--profile", "prod", "--format", "csv", "DeviceEvents | take 1"}, e); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if n.Load() != 1 || !strings.HasPrefix(stdout.String(), "b,i,l,r,m,s,d,t,g,dy,") {
+		t.Errorf("%d requests, stdout %q", n.Load(), stdout)
+	}
+	e, _, stderr = remoteEnv("", map[string]string{"KQLHUNT_PROFILES": path})
+	if code := run(context.Background(), []string{"query", "--profile", "staging", "print 1"}, e); code != ExitUsage || !strings.Contains(stderr.String(), `no profile "staging"`) {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+	e, _, stderr = remoteEnv("", nil)
+	if code := run(context.Background(), []string{"query", "--engine", "splunk", "print 1"}, e); code != ExitUsage {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+}
+
+// run and schema work on a remote engine too.
+func TestRunAndSchemaRemote(t *testing.T) {
+	srv, n := fakeService(t, 200, remoteFixture(t, "defender_alltypes.json"))
+	dir := t.TempDir()
+	f := filepath.Join(dir, "a.kql")
+	os.WriteFile(f, []byte("DeviceEvents | take 1\n"), 0o644)
+	e, stdout, stderr := remoteEnv("", nil)
+	if code := run(context.Background(), append(append([]string{"run", "--format", "csv"}, engineArgs("defender", srv.URL)...), f), e); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if n.Load() != 1 || !strings.Contains(stdout.String(), "6f3c1b2a-9d4e-4f5a-8b7c-1d2e3f4a5b6c") || !strings.Contains(stderr.String(), "1 of 1 queries succeeded") {
+		t.Errorf("stdout %q stderr %q", stdout, stderr)
+	}
+	e, stdout, stderr = remoteEnv("", nil)
+	if code := run(context.Background(), append(append([]string{"schema", "--format", "csv"}, engineArgs("defender", srv.URL)...), "DeviceEvents"), e); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.HasPrefix(stdout.String(), "ColumnName,ColumnOrdinal,ColumnType\nTimestamp,0,datetime\n") || n.Load() != 1 {
+		t.Errorf("schema stdout %q", stdout)
+	}
+}
