@@ -79,7 +79,7 @@ func (e *Engine) queryADX(ctx context.Context, token, src string) ([]*exec.Resul
 	if err != nil {
 		return nil, err
 	}
-	resp, err := e.send(ctx, e.endpoint, body, map[string]string{
+	resp, err := e.send(ctx, http.MethodPost, e.endpoint, body, map[string]string{
 		"Authorization":          "Bearer " + token,
 		"x-ms-client-request-id": newClientRequestID(),
 		"x-ms-app":               "kqlhunt",

@@ -28,7 +28,7 @@ func (e *Engine) queryDefender(ctx context.Context, token, src string) ([]*exec.
 	if err != nil {
 		return nil, err
 	}
-	resp, err := e.send(ctx, e.endpoint, body, map[string]string{"Authorization": "Bearer " + token},
+	resp, err := e.send(ctx, http.MethodPost, e.endpoint, body, map[string]string{"Authorization": "Bearer " + token},
 		func(status int, h http.Header, b []byte) error {
 			err := e.httpError(status, b, src)
 			if se, ok := err.(*ServiceError); ok && status == http.StatusTooManyRequests {

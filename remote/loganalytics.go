@@ -40,7 +40,7 @@ func (e *Engine) queryLogAnalytics(ctx context.Context, token, src string) ([]*e
 		// the service waits at most this long for the query
 		headers["Prefer"] = fmt.Sprintf("wait=%d", max(1, int(time.Until(dl)/time.Second)))
 	}
-	resp, err := e.send(ctx, e.endpoint, body, headers, func(status int, h http.Header, b []byte) error { return e.httpError(status, b, src) })
+	resp, err := e.send(ctx, http.MethodPost, e.endpoint, body, headers, func(status int, h http.Header, b []byte) error { return e.httpError(status, b, src) })
 	if err != nil {
 		return nil, err
 	}

@@ -152,14 +152,20 @@ func retryAfter(h http.Header, now time.Time) time.Duration {
 // returns a response with status 200 (the caller closes its body) or an
 // error; other statuses become errors through fail, which reads the
 // service's error body.
-func (e *Engine) send(ctx context.Context, endpoint string, body []byte, headers map[string]string, fail func(status int, h http.Header, body []byte) error) (*http.Response, error) {
+func (e *Engine) send(ctx context.Context, method, endpoint string, body []byte, headers map[string]string, fail func(status int, h http.Header, body []byte) error) (*http.Response, error) {
 	p := e.retry
 	for attempt := 0; ; attempt++ {
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(string(body)))
+		var rd io.Reader
+		if body != nil {
+			rd = strings.NewReader(string(body))
+		}
+		req, err := http.NewRequestWithContext(ctx, method, endpoint, rd)
 		if err != nil {
 			return nil, err
 		}
-		req.Header.Set("Content-Type", "application/json; charset=utf-8")
+		if body != nil {
+			req.Header.Set("Content-Type", "application/json; charset=utf-8")
+		}
 		req.Header.Set("Accept", "application/json")
 		req.Header.Set("User-Agent", "kqlhunt")
 		for k, v := range headers {

@@ -2,6 +2,8 @@ package cli
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -38,6 +40,7 @@ type remoteFlags struct {
 	workspace string
 	endpoint  string
 	timespan  string
+	refresh   bool // --refresh-schema
 	compare   bool // set by query --compare: --data is the local side
 }
 
@@ -49,6 +52,7 @@ func addRemoteFlags(pf *pflag.FlagSet, g *globalOptions) {
 	pf.StringVar(&r.database, "database", "", "adx: the `DATABASE` to query")
 	pf.StringVar(&r.workspace, "workspace", "", "loganalytics: the workspace `ID` (a GUID)")
 	pf.StringVar(&r.endpoint, "endpoint", "", "loganalytics, defender: the service `URL` instead of the default (defender: https://graph.microsoft.com uses Graph's runHuntingQuery)")
+	pf.BoolVar(&r.refresh, "refresh-schema", false, "adx, loganalytics: read the service's schema again instead of the cached copy")
 	pf.StringVar(&r.timespan, "timespan", "", "loganalytics: the query's time range, an ISO 8601 `DURATION` such as P7D")
 }
 
@@ -135,10 +139,10 @@ func (g *globalOptions) openQueryEngine(ctx context.Context) (queryEngine, error
 	if !g.isRemote() {
 		return g.openEngine(ctx)
 	}
-	return g.openRemote()
+	return g.openRemote(ctx)
 }
 
-func (g *globalOptions) openRemote() (*remote.Engine, error) {
+func (g *globalOptions) openRemote(ctx context.Context) (*remote.Engine, error) {
 	r := g.remote
 	if g.data != "" && !r.compare {
 		return nil, usagef("--data is a local dataset: with --engine %s it applies only to query --compare", r.engine)
@@ -146,18 +150,6 @@ func (g *globalOptions) openRemote() (*remote.Engine, error) {
 	cfg := remote.Config{
 		Kind: remote.Kind(r.engine), Cluster: r.cluster, Database: r.database,
 		Workspace: r.workspace, Endpoint: r.endpoint, Timespan: r.timespan,
-	}
-	// The query is checked before it is sent: against --schema when
-	// given, Defender's own advanced-hunting schema, else its syntax only.
-	switch {
-	case g.schema != "":
-		s, err := g.schemaFile()
-		if err != nil {
-			return nil, err
-		}
-		cfg.Schema = s
-	case cfg.Kind == remote.Defender:
-		cfg.Schema = kql.AdvancedHunting()
 	}
 	ts, err := remote.TokenFromEnv(g.env.getenv, osexec.LookPath)
 	if err != nil {
@@ -168,7 +160,73 @@ func (g *globalOptions) openRemote() (*remote.Engine, error) {
 	if err != nil {
 		return nil, usagef("--engine %s: %v", r.engine, err)
 	}
+	// The query is checked before it is sent: against --schema when
+	// given, else the service's own schema (Defender's is built in).
+	switch {
+	case g.schema != "":
+		s, err := g.schemaFile()
+		if err != nil {
+			return nil, err
+		}
+		e.SetSchema(s)
+	case cfg.Kind == remote.Defender:
+		e.SetSchema(kql.AdvancedHunting())
+	default:
+		s, err := g.remoteSchema(ctx, e)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			fmt.Fprintf(g.env.stderr, "kqlhunt: warning: %v: queries are checked for syntax only (give --schema FILE, or --refresh-schema to try again)\n", err)
+		}
+		e.SetSchema(s)
+	}
 	return e, nil
+}
+
+// schemaCachePath is where the schema of the service e queries is
+// cached: kqlhunt/remote-schema-HASH.json in the user's cache directory
+// ($KQLHUNT_SCHEMA_CACHE instead, when set).
+func (g *globalOptions) schemaCachePath(e *remote.Engine) (string, error) {
+	dir := g.env.getenv("KQLHUNT_SCHEMA_CACHE")
+	if dir == "" {
+		base, err := os.UserCacheDir()
+		if err != nil {
+			return "", err
+		}
+		dir = filepath.Join(base, "kqlhunt")
+	}
+	sum := sha256.Sum256([]byte(e.CacheKey()))
+	return filepath.Join(dir, "remote-schema-"+hex.EncodeToString(sum[:8])+".json"), nil
+}
+
+// remoteSchema is the service's own schema: the cached copy, or (with
+// --refresh-schema, or none cached) read from the service and cached.
+func (g *globalOptions) remoteSchema(ctx context.Context, e *remote.Engine) (*kql.Schema, error) {
+	path, perr := g.schemaCachePath(e)
+	if perr == nil && !g.remote.refresh {
+		if doc, err := os.ReadFile(path); err == nil {
+			if s, err := remote.ParseSchema(e.Kind(), doc); err == nil {
+				return s, nil
+			}
+		}
+	}
+	ctx, cancel := g.withTimeout(ctx)
+	defer cancel()
+	doc, err := e.FetchSchema(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s, err := remote.ParseSchema(e.Kind(), doc)
+	if err != nil {
+		return nil, fmt.Errorf("the %s schema: %w", e.Kind(), err)
+	}
+	if perr == nil {
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err == nil {
+			_ = writeFileAtomic(path, doc, 0o600)
+		}
+	}
+	return s, nil
 }
 
 // partialResult returns the rows of a partial remote result, which are

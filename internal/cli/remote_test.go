@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -25,11 +26,29 @@ func remoteFixture(t *testing.T, name string) []byte {
 	return b
 }
 
-// fakeService answers every request with status and body, and counts them.
-func fakeService(t *testing.T, status int, body []byte) (*httptest.Server, *atomic.Int32) {
+// fakeService answers every query with status and body, and counts the
+// queries; it answers schema requests (ADX's management endpoint, Log
+// Analytics' metadata) with the recorded documents, or 404 when noSchema.
+// No request may carry a management command other than the schema's.
+func fakeService(t *testing.T, status int, body []byte, noSchema ...bool) (*httptest.Server, *atomic.Int32) {
 	t.Helper()
 	var n atomic.Int32
+	adxSchema, laSchema := remoteFixture(t, "adx_v1_show_schema.json"), remoteFixture(t, "loganalytics_metadata.json")
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		if bytes.Contains(b, []byte(".drop")) {
+			t.Errorf("a management command was sent: %s", b)
+		}
+		schema := map[string][]byte{"/v1/rest/mgmt": adxSchema, "/v1/workspaces/b7b1c1a0-0000-4000-8000-00000000cafe/metadata": laSchema}[r.URL.Path]
+		if schema != nil {
+			if len(noSchema) > 0 && noSchema[0] {
+				w.WriteHeader(404)
+				w.Write([]byte(`{"error":{"code":"PathNotFoundError","message":"no metadata here"}}`))
+				return
+			}
+			w.Write(schema)
+			return
+		}
 		n.Add(1)
 		if r.Header.Get("Authorization") != "Bearer "+remoteTestToken {
 			w.WriteHeader(401)
@@ -44,12 +63,17 @@ func fakeService(t *testing.T, status int, body []byte) (*httptest.Server, *atom
 	return srv, &n
 }
 
-// remoteEnv is testEnv with a token in the environment.
-func remoteEnv(stdin string, vars map[string]string) (*env, *bytes.Buffer, *bytes.Buffer) {
-	e, stdout, stderr := testEnv(stdin)
+// remoteEnv is testEnv with a token in the environment and a schema
+// cache of the test's own.
+func remoteEnv(t *testing.T, vars map[string]string) (*env, *bytes.Buffer, *bytes.Buffer) {
+	e, stdout, stderr := testEnv("")
+	cache := t.TempDir()
 	e.getenv = func(k string) string {
-		if k == "KQLHUNT_ACCESS_TOKEN" {
+		switch k {
+		case "KQLHUNT_ACCESS_TOKEN":
 			return remoteTestToken
+		case "KQLHUNT_SCHEMA_CACHE":
+			return cache
 		}
 		return vars[k]
 	}
@@ -79,7 +103,7 @@ func TestQueryRemoteSameOutputAsLocal(t *testing.T) {
 		for _, format := range render.FormatNames() {
 			outputs := map[string][]byte{}
 			for _, side := range []string{"local", kind} {
-				e, stdout, stderr := remoteEnv("", nil)
+				e, stdout, stderr := remoteEnv(t, nil)
 				args := []string{"query", "--format", format}
 				file := filepath.Join(dir, side+"."+format)
 				if format == "xlsx" {
@@ -111,7 +135,7 @@ func TestQueryRemoteSameOutputAsLocal(t *testing.T) {
 func TestQueryRemoteRefusesManagement(t *testing.T) {
 	for kind, fx := range remoteFixtures {
 		srv, n := fakeService(t, 200, remoteFixture(t, fx))
-		e, stdout, stderr := remoteEnv("", nil)
+		e, stdout, stderr := remoteEnv(t, nil)
 		code := run(context.Background(), append(append([]string{"query"}, engineArgs(kind, srv.URL)...), "// cleanup\n.drop table DeviceEvents"), e)
 		if code != ExitError || n.Load() != 0 || stdout.Len() != 0 {
 			t.Errorf("%s: exit %d, %d requests, stdout %q", kind, code, n.Load(), stdout)
@@ -125,8 +149,8 @@ func TestQueryRemoteRefusesManagement(t *testing.T) {
 // The service's error is shown at its position in the query, with its
 // code and message.
 func TestQueryRemoteErrorPosition(t *testing.T) {
-	srv, _ := fakeService(t, 400, remoteFixture(t, "loganalytics_semantic_error.json"))
-	e, _, stderr := remoteEnv("", nil)
+	srv, _ := fakeService(t, 400, remoteFixture(t, "loganalytics_semantic_error.json"), true)
+	e, _, stderr := remoteEnv(t, nil)
 	code := run(context.Background(), append(append([]string{"query"}, engineArgs("loganalytics", srv.URL)...), "SecurityEvent\n| where Foo > 1"), e)
 	if code != ExitError {
 		t.Fatalf("exit %d: %s", code, stderr)
@@ -135,13 +159,17 @@ func TestQueryRemoteErrorPosition(t *testing.T) {
 	if !strings.Contains(stderr.String(), want) {
 		t.Errorf("stderr:\n%s\nwant:\n%s", stderr, want)
 	}
+	// without the service's schema, only the syntax was checked, as said
+	if !strings.Contains(stderr.String(), "warning: reading the schema: loganalytics: HTTP 404: PathNotFoundError: no metadata here: queries are checked for syntax only") {
+		t.Errorf("stderr %q", stderr)
+	}
 }
 
 // A partial result is shown, and its error reported with exit 1.
 func TestQueryRemotePartial(t *testing.T) {
 	srv, _ := fakeService(t, 200, remoteFixture(t, "adx_v2_partial.json"))
-	e, stdout, stderr := remoteEnv("", nil)
-	code := run(context.Background(), append(append([]string{"query", "--format", "csv"}, engineArgs("adx", srv.URL)...), "DeviceInfo | project DeviceName"), e)
+	e, stdout, stderr := remoteEnv(t, nil)
+	code := run(context.Background(), append(append([]string{"query", "--format", "csv"}, engineArgs("adx", srv.URL)...), "DeviceLogonEvents | project DeviceName"), e)
 	if code != ExitError {
 		t.Fatalf("exit %d", code)
 	}
@@ -160,7 +188,7 @@ func TestQueryRemoteTokenRedacted(t *testing.T) {
 		w.Write([]byte(`{"error":{"code":"Forbidden","message":"caller ` + r.Header.Get("Authorization") + ` may not read"}}`))
 	}))
 	defer srv.Close()
-	e, stdout, stderr := remoteEnv("", nil)
+	e, stdout, stderr := remoteEnv(t, nil)
 	code := run(context.Background(), append(append([]string{"query"}, engineArgs("defender", srv.URL)...), "DeviceEvents | take 1"), e)
 	if code != ExitError {
 		t.Fatalf("exit %d", code)
@@ -174,7 +202,7 @@ func TestQueryRemoteTokenRedacted(t *testing.T) {
 func TestQueryCompare(t *testing.T) {
 	q := strings.TrimSpace(string(remoteFixture(t, "alltypes.kql")))
 	srv, _ := fakeService(t, 200, remoteFixture(t, "adx_v2_alltypes.json"))
-	e, _, stderr := remoteEnv("", nil)
+	e, _, stderr := remoteEnv(t, nil)
 	if code := run(context.Background(), append(append([]string{"query", "--compare", "--format", "csv"}, engineArgs("adx", srv.URL)...), q), e); code != ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -183,7 +211,7 @@ func TestQueryCompare(t *testing.T) {
 	}
 	changed := bytes.Replace(remoteFixture(t, "adx_v2_alltypes.json"), []byte(`"text"`), []byte(`"TEXT"`), 1)
 	srv2, _ := fakeService(t, 200, changed)
-	e, _, stderr = remoteEnv("", nil)
+	e, _, stderr = remoteEnv(t, nil)
 	if code := run(context.Background(), append(append([]string{"query", "--compare", "--format", "csv"}, engineArgs("adx", srv2.URL)...), q), e); code != ExitError {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -192,7 +220,7 @@ func TestQueryCompare(t *testing.T) {
 			t.Errorf("stderr %q lacks %q", stderr, w)
 		}
 	}
-	e, _, stderr = remoteEnv("", nil)
+	e, _, stderr = remoteEnv(t, nil)
 	if code := run(context.Background(), []string{"query", "--compare", "print 1"}, e); code != ExitUsage {
 		t.Errorf("--compare without a remote engine: exit %d %s", code, stderr)
 	}
@@ -203,18 +231,18 @@ func TestProfile(t *testing.T) {
 	srv, n := fakeService(t, 200, remoteFixture(t, "defender_alltypes.json"))
 	path := filepath.Join(t.TempDir(), "profiles.json")
 	os.WriteFile(path, []byte(`{"profiles":{"prod":{"engine":"defender","endpoint":"`+srv.URL+`"}}}`), 0o600)
-	e, stdout, stderr := remoteEnv("", map[string]string{"KQLHUNT_PROFILES": path})
+	e, stdout, stderr := remoteEnv(t, map[string]string{"KQLHUNT_PROFILES": path})
 	if code := run(context.Background(), []string{"query", "--profile", "prod", "--format", "csv", "DeviceEvents | take 1"}, e); code != ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	if n.Load() != 1 || !strings.HasPrefix(stdout.String(), "b,i,l,r,m,s,d,t,g,dy,") {
 		t.Errorf("%d requests, stdout %q", n.Load(), stdout)
 	}
-	e, _, stderr = remoteEnv("", map[string]string{"KQLHUNT_PROFILES": path})
+	e, _, stderr = remoteEnv(t, map[string]string{"KQLHUNT_PROFILES": path})
 	if code := run(context.Background(), []string{"query", "--profile", "staging", "print 1"}, e); code != ExitUsage || !strings.Contains(stderr.String(), `no profile "staging"`) {
 		t.Errorf("exit %d: %s", code, stderr)
 	}
-	e, _, stderr = remoteEnv("", nil)
+	e, _, stderr = remoteEnv(t, nil)
 	if code := run(context.Background(), []string{"query", "--engine", "splunk", "print 1"}, e); code != ExitUsage {
 		t.Errorf("exit %d: %s", code, stderr)
 	}
@@ -226,18 +254,57 @@ func TestRunAndSchemaRemote(t *testing.T) {
 	dir := t.TempDir()
 	f := filepath.Join(dir, "a.kql")
 	os.WriteFile(f, []byte("DeviceEvents | take 1\n"), 0o644)
-	e, stdout, stderr := remoteEnv("", nil)
+	e, stdout, stderr := remoteEnv(t, nil)
 	if code := run(context.Background(), append(append([]string{"run", "--format", "csv"}, engineArgs("defender", srv.URL)...), f), e); code != ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	if n.Load() != 1 || !strings.Contains(stdout.String(), "6f3c1b2a-9d4e-4f5a-8b7c-1d2e3f4a5b6c") || !strings.Contains(stderr.String(), "1 of 1 queries succeeded") {
 		t.Errorf("stdout %q stderr %q", stdout, stderr)
 	}
-	e, stdout, stderr = remoteEnv("", nil)
+	e, stdout, stderr = remoteEnv(t, nil)
 	if code := run(context.Background(), append(append([]string{"schema", "--format", "csv"}, engineArgs("defender", srv.URL)...), "DeviceEvents"), e); code != ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	if !strings.HasPrefix(stdout.String(), "ColumnName,ColumnOrdinal,ColumnType\nTimestamp,0,datetime\n") || n.Load() != 1 {
 		t.Errorf("schema stdout %q", stdout)
+	}
+}
+
+// The service's schema is read once, cached per service, used by schema
+// and check, and read again with --refresh-schema.
+func TestRemoteSchemaCached(t *testing.T) {
+	var mgmt atomic.Int32
+	doc := remoteFixture(t, "adx_v1_show_schema.json")
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/v1/rest/mgmt" {
+			t.Errorf("unexpected request %s", r.URL.Path)
+		}
+		mgmt.Add(1)
+		w.Write(doc)
+	}))
+	defer srv.Close()
+	cache := t.TempDir()
+	vars := map[string]string{}
+	e, stdout, stderr := testEnv("")
+	e.getenv = func(k string) string {
+		return map[string]string{"KQLHUNT_ACCESS_TOKEN": remoteTestToken, "KQLHUNT_SCHEMA_CACHE": cache}[k] + vars[k]
+	}
+	if code := run(context.Background(), append([]string{"schema", "--format", "csv"}, engineArgs("adx", srv.URL)...), e); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if want := "TableName,Columns,Rows\nDeviceLogonEvents,6,\nHeartbeat,2,\n"; stdout.String() != want {
+		t.Errorf("schema: %q, want %q", stdout, want)
+	}
+	stdout.Reset()
+	e.stdin = strings.NewReader("DeviceLogonEvents | where LogonTyp == 'x'")
+	stderr.Reset()
+	if code := run(context.Background(), append([]string{"check"}, engineArgs("adx", srv.URL)...), e); code != ExitError || !strings.Contains(stderr.String(), `did you mean "LogonType"?`) {
+		t.Errorf("check against the remote schema: exit %d: %s", code, stderr)
+	}
+	if n := mgmt.Load(); n != 1 {
+		t.Errorf("%d schema requests, want 1 (then the cache)", n)
+	}
+	if code := run(context.Background(), append([]string{"schema", "--refresh-schema"}, engineArgs("adx", srv.URL)...), e); code != ExitOK || mgmt.Load() != 2 {
+		t.Errorf("--refresh-schema: exit %d, %d requests", code, mgmt.Load())
 	}
 }
