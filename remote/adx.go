@@ -79,17 +79,54 @@ func (e *Engine) queryADX(ctx context.Context, token, src string) ([]*exec.Resul
 	if err != nil {
 		return nil, err
 	}
+	crid := newClientRequestID()
 	resp, err := e.send(ctx, http.MethodPost, e.endpoint, body, map[string]string{
 		"Authorization":          "Bearer " + token,
-		"x-ms-client-request-id": newClientRequestID(),
+		"x-ms-client-request-id": crid,
 		"x-ms-app":               "kqlhunt",
 		"x-ms-client-version":    "kqlhunt",
 	}, func(status int, h http.Header, b []byte) error { return e.httpError(status, b, src) })
 	if err != nil {
+		if ctx.Err() != nil {
+			e.cancelADX(token, crid)
+		}
 		return nil, err
 	}
 	defer resp.Body.Close()
-	return readV2(ctx, resp.Body, src)
+	res, err := readV2(ctx, resp.Body, src)
+	if err != nil && ctx.Err() != nil {
+		e.cancelADX(token, crid)
+	}
+	return res, err
+}
+
+// CancelTimeout bounds the request that cancels a query on the service.
+var CancelTimeout = 3 * time.Second
+
+// cancelADX asks the cluster to stop the query of the given client
+// request ID (.cancel query, which a user may run on their own queries),
+// once the client has given up on it; best effort, bounded by
+// CancelTimeout, its failure is not reported.
+func (e *Engine) cancelADX(token, crid string) {
+	ctx, cancel := context.WithTimeout(context.Background(), CancelTimeout)
+	defer cancel()
+	csl := `.cancel query "` + crid + `" with (reason = "cancelled in kqlhunt")`
+	body, err := json.Marshal(map[string]any{"db": e.cfg.Database, "csl": csl})
+	if err != nil {
+		return
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimSuffix(e.endpoint, "/v2/rest/query")+"/v1/rest/mgmt", bytes.NewReader(body))
+	if err != nil {
+		return
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json; charset=utf-8")
+	req.Header.Set("x-ms-client-request-id", newClientRequestID())
+	req.Header.Set("x-ms-app", "kqlhunt")
+	if resp, err := e.client.Do(req); err == nil {
+		io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
+		resp.Body.Close()
+	}
 }
 
 // httpError reads a non-200 answer's error body.

@@ -478,6 +478,9 @@ func TestCancellation(t *testing.T) {
 		t.Run(string(kind), func(t *testing.T) {
 			gone := make(chan struct{})
 			f := newFake(t, func(w http.ResponseWriter, r *http.Request, n int) {
+				if r.URL.Path == "/v1/rest/mgmt" {
+					return // ADX's .cancel query (see TestADXCancelOnService)
+				}
 				<-r.Context().Done()
 				close(gone)
 			})
@@ -500,7 +503,11 @@ func TestCancellation(t *testing.T) {
 		})
 	}
 	t.Run("deadline", func(t *testing.T) {
-		f := newFake(t, func(w http.ResponseWriter, r *http.Request, n int) { <-r.Context().Done() })
+		f := newFake(t, func(w http.ResponseWriter, r *http.Request, n int) {
+			if r.URL.Path != "/v1/rest/mgmt" {
+				<-r.Context().Done()
+			}
+		})
 		e, _ := newEngine(t, ADX, f)
 		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 		defer cancel()
@@ -664,5 +671,39 @@ func TestCheckedBeforeSent(t *testing.T) {
 	}
 	if n := len(f.requests()); n != 0 {
 		t.Errorf("%d requests sent", n)
+	}
+}
+
+// Cancelling an ADX query also asks the cluster to stop it: .cancel query
+// with the query's client request ID, on the management endpoint.
+func TestADXCancelOnService(t *testing.T) {
+	cancelled := make(chan request, 1)
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if r.URL.Path == "/v1/rest/mgmt" {
+			cancelled <- request{Body: map[string]any{"csl": "?"}}
+			w.Write([]byte(`{"Tables":[]}`))
+			return
+		}
+		<-r.Context().Done()
+	})
+	e, _ := newEngine(t, ADX, f)
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(50*time.Millisecond, cancel)
+	if _, err := e.Query(ctx, "StormEvents | count"); !errors.Is(err, context.Canceled) {
+		t.Fatalf("error %v", err)
+	}
+	select {
+	case <-cancelled:
+	case <-time.After(5 * time.Second):
+		t.Fatal("no .cancel query reached the service")
+	}
+	reqs := f.requests()
+	if len(reqs) != 2 {
+		t.Fatalf("%d requests", len(reqs))
+	}
+	crid := reqs[0].Header.Get("x-ms-client-request-id")
+	want := `.cancel query "` + crid + `" with (reason = "cancelled in kqlhunt")`
+	if reqs[1].Path != "/v1/rest/mgmt" || reqs[1].Body["csl"] != want || reqs[1].Header.Get("Authorization") != "Bearer "+testToken {
+		t.Errorf("cancel request %s %v, want csl %q", reqs[1].Path, reqs[1].Body, want)
 	}
 }
