@@ -308,3 +308,36 @@ func TestRemoteSchemaCached(t *testing.T) {
 		t.Errorf("--refresh-schema: exit %d, %d requests", code, mgmt.Load())
 	}
 }
+
+// The same test folder passes on the local engine and on a (fake) remote
+// one; with --compare each query runs on both, and a difference fails it.
+func TestTestRemoteAndCompare(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "alltypes.kql"), remoteFixture(t, "alltypes.kql"), 0o644)
+	e, stdout, stderr := remoteEnv(t, nil)
+	if code := run(context.Background(), []string{"test", "--update", dir}, e); code != ExitOK {
+		t.Fatalf("update: exit %d: %s %s", code, stdout, stderr)
+	}
+	srv, n := fakeService(t, 200, remoteFixture(t, "defender_alltypes.json"))
+	for _, extra := range [][]string{nil, {"--compare"}} {
+		e, stdout, stderr = remoteEnv(t, nil)
+		args := append(append(append([]string{"test"}, extra...), engineArgs("defender", srv.URL)...), dir)
+		if code := run(context.Background(), args, e); code != ExitOK {
+			t.Errorf("%v: exit %d: %s %s", extra, code, stdout, stderr)
+		}
+	}
+	if n.Load() != 2 {
+		t.Errorf("%d remote queries, want 2", n.Load())
+	}
+	changed := bytes.Replace(remoteFixture(t, "defender_alltypes.json"), []byte(`"l": -42`), []byte(`"l": -43`), 1)
+	srv2, _ := fakeService(t, 200, changed)
+	e, stdout, stderr = remoteEnv(t, nil)
+	if code := run(context.Background(), append(append([]string{"test", "--compare"}, engineArgs("defender", srv2.URL)...), dir), e); code != ExitError {
+		t.Fatalf("exit %d", code)
+	}
+	for _, w := range []string{"the local and defender results differ", "only in local (1×): true, 7, -42,", "only in defender (1×): true, 7, -43,"} {
+		if !strings.Contains(stdout.String()+stderr.String(), w) {
+			t.Errorf("output lacks %q:\n%s\n%s", w, stdout, stderr)
+		}
+	}
+}
