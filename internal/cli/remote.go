@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/kqlhunt/kqlhunt/exec"
@@ -126,6 +127,30 @@ func (g *globalOptions) validateRemote() error {
 	case string(remote.ADX), string(remote.LogAnalytics), string(remote.Defender):
 	default:
 		return usagef("invalid --engine %q (want local, adx, loganalytics or defender)", r.engine)
+	}
+	return nil
+}
+
+// validateFor checks the global flags for cmd.
+func (g *globalOptions) validateFor(cmd *cobra.Command) error {
+	if err := g.validate(); err != nil {
+		return err
+	}
+	if err := g.validateRemote(); err != nil {
+		return err
+	}
+	return g.engineSupported(cmd)
+}
+
+// engineSupported refuses a remote --engine for the commands that do not
+// use it yet, rather than running them on the local engine unawares.
+func (g *globalOptions) engineSupported(cmd *cobra.Command) error {
+	if !g.isRemote() {
+		return nil
+	}
+	switch cmd.Name() {
+	case "ask", "chat", "translate", "sql":
+		return usagef("%s runs on the local engine only: --engine %s applies to query, run, test, schema and check", cmd.Name(), g.remote.engine)
 	}
 	return nil
 }

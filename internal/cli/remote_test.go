@@ -246,6 +246,17 @@ func TestProfile(t *testing.T) {
 	if code := run(context.Background(), []string{"query", "--engine", "splunk", "print 1"}, e); code != ExitUsage {
 		t.Errorf("exit %d: %s", code, stderr)
 	}
+	// commands that do not use a remote engine yet say so
+	for _, c := range []string{"ask", "chat", "translate", "sql"} {
+		e, _, stderr = remoteEnv(t, nil)
+		args := []string{c, "--engine", "defender"}
+		if c != "chat" {
+			args = append(args, "x")
+		}
+		if code := run(context.Background(), args, e); code != ExitUsage || !strings.Contains(stderr.String(), "runs on the local engine only") {
+			t.Errorf("%s: exit %d: %s", c, code, stderr)
+		}
+	}
 }
 
 // run and schema work on a remote engine too.

@@ -28,14 +28,15 @@ type globalOptions struct {
 	output    string
 	timeout   time.Duration
 	maxMemory string
-	wide      bool        // --wide: tables as wide as they are
-	all       bool        // --all: every row on a terminal too
-	expanded  bool        // -x: one field per line
-	remote    remoteFlags // --engine and its settings
+	wide      bool // --wide: tables as wide as they are
+	all       bool // --all: every row on a terminal too
+	expanded  bool // -x: one field per line
 
 	fmt render.Format // --format, or the one -o's extension names
 
 	now time.Time // --now, or the clock's time when the command started
+
+	remote remoteFlags // --engine and its settings
 }
 
 func newRoot(e *env) *cobra.Command {
@@ -55,7 +56,7 @@ Exit status: 0 success, 1 a query or data error, 2 a usage error,
 		SilenceErrors:     true,
 		SilenceUsage:      true,
 		Version:           "-", // --version prints versionText
-		PersistentPreRunE: func(cmd *cobra.Command, args []string) error { return g.validate() },
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error { return g.validateFor(cmd) },
 		// A bare "kqlhunt" prints help; unknown words are usage errors.
 		Args: unknownCommand,
 		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
@@ -186,9 +187,6 @@ func (g *globalOptions) validate() error {
 	g.now = g.now.Truncate(100 * time.Nanosecond)
 	if g.timeout < 0 {
 		return usagef("invalid --timeout %s: must not be negative", g.timeout)
-	}
-	if err := g.validateRemote(); err != nil {
-		return err
 	}
 	if g.maxMemory != "" && !sizeRE.MatchString(strings.ToUpper(g.maxMemory)) {
 		return usagef("invalid --max-memory %q: want a size such as 2GB or 512MiB", g.maxMemory)

@@ -25,7 +25,8 @@ func newSchemaCmd(g *globalOptions) *cobra.Command {
 		Long: `Without TABLE: one row per table of the active dataset (the embedded sample,
 or --data) with its number of columns and rows. With TABLE: its columns in
 order, as KQL's getschema names them (ColumnName, ColumnOrdinal, ColumnType).
-The output follows --format.`,
+The output follows --format. With a remote --engine, the tables are the
+service's own (its rows are not counted: each count would be a query).`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: runE(func(cmd *cobra.Command, args []string) error { return o.run(cmd.Context(), args) }),
 	}
