@@ -13,7 +13,25 @@ import (
 // "Type"}]}]}], .NET type names such as System.String), or Kusto's
 // `.show database schema as json` ({"Databases": {db: {"Tables": {name:
 // {"OrderedColumns": [{"Name", "CslType"}]}}}}}).
+// Columns with names reserved for internal columns (InternalName) are
+// refused, as they are in a dataset.
 func ParseSchemaFile(data []byte) (*Schema, error) {
+	s, err := parseSchemaFile(data)
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range s.TableNames() {
+		t := s.Tables[name]
+		for _, c := range append(append([]Column(nil), t.Columns...), t.SentinelColumns...) {
+			if InternalName(c.Name) {
+				return nil, fmt.Errorf("table %s, column %q: names starting with $ are reserved for kqlhunt's internal columns", t.Name, c.Name)
+			}
+		}
+	}
+	return s, nil
+}
+
+func parseSchemaFile(data []byte) (*Schema, error) {
 	data = bytes.TrimSpace(data)
 	if len(data) == 0 {
 		return nil, fmt.Errorf("the schema file is empty")
@@ -57,7 +75,7 @@ func parseNL2KQLSchema(data []byte) (*Schema, error) {
 		}
 	}
 	if err := json.Unmarshal(data, &raw); err != nil {
-		return nil, fmt.Errorf("NL2KQL schema: %v", err)
+		return nil, fmt.Errorf("the NL2KQL schema: %v", err)
 	}
 	s := &Schema{Tables: map[string]*Table{}, Renamed: map[string][]string{}}
 	for _, db := range raw {
@@ -66,7 +84,7 @@ func parseNL2KQLSchema(data []byte) (*Schema, error) {
 			for _, c := range rt.Columns {
 				typ, ok := schemaType(c.Type)
 				if !ok {
-					return nil, fmt.Errorf("NL2KQL schema: table %s column %s: unknown type %q", rt.Table, c.Name, c.Type)
+					return nil, fmt.Errorf("the NL2KQL schema: table %s column %s: unknown type %q", rt.Table, c.Name, c.Type)
 				}
 				t.Columns = append(t.Columns, Column{c.Name, typ})
 			}
@@ -74,7 +92,7 @@ func parseNL2KQLSchema(data []byte) (*Schema, error) {
 		}
 	}
 	if len(s.Tables) == 0 {
-		return nil, fmt.Errorf("NL2KQL schema: no tables")
+		return nil, fmt.Errorf("the NL2KQL schema: no tables")
 	}
 	return s, nil
 }
@@ -88,7 +106,7 @@ func parseKustoSchema(data []byte) (*Schema, error) {
 		}
 	}
 	if err := json.Unmarshal(data, &raw); err != nil {
-		return nil, fmt.Errorf("Kusto schema: %v", err)
+		return nil, fmt.Errorf("the Kusto schema: %v", err)
 	}
 	s := &Schema{Tables: map[string]*Table{}, Renamed: map[string][]string{}}
 	for _, db := range raw.Databases {
@@ -101,7 +119,7 @@ func parseKustoSchema(data []byte) (*Schema, error) {
 				}
 				typ, ok := schemaType(ts)
 				if !ok {
-					return nil, fmt.Errorf("Kusto schema: table %s column %s: unknown type %q", name, c.Name, ts)
+					return nil, fmt.Errorf("the Kusto schema: table %s column %s: unknown type %q", name, c.Name, ts)
 				}
 				t.Columns = append(t.Columns, Column{c.Name, typ})
 			}
@@ -109,7 +127,7 @@ func parseKustoSchema(data []byte) (*Schema, error) {
 		}
 	}
 	if len(s.Tables) == 0 {
-		return nil, fmt.Errorf("Kusto schema: no tables")
+		return nil, fmt.Errorf("the Kusto schema: no tables")
 	}
 	return s, nil
 }

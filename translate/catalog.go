@@ -57,7 +57,7 @@ type Catalog struct {
 	Tables []*CatTable
 	idf    map[string]float64 // weight of a table-name word: rarer words say more
 
-	colIDF    map[string]float64 // weight of a column name: rarer columns say more
+	colIDF map[string]float64 // weight of a column name: rarer columns say more
 
 	vocabOnce sync.Once
 	words     map[string]bool

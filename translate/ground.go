@@ -27,12 +27,12 @@ type word struct {
 // gprompt is a prompt as the grounded translator reads it.
 type gprompt struct {
 	clause int // the first token of the first relative clause (0: not found yet)
-	text  string
-	toks  []*tok
-	words []word
-	now   time.Time
-	tr    *TimeRange
-	notes []string
+	text   string
+	toks   []*tok
+	words  []word
+	now    time.Time
+	tr     *TimeRange
+	notes  []string
 }
 
 func newGPrompt(prompt string, now time.Time) (*gprompt, error) {
@@ -102,16 +102,6 @@ func (g *gprompt) findSeq(ws []string, from int, skipUsed bool) (span, int, bool
 		}
 	}
 	return span{}, 0, false
-}
-
-// hasWord reports whether the prompt has the normalised word w.
-func (g *gprompt) hasWord(w string) bool {
-	for _, x := range g.words {
-		if x.w == w {
-			return true
-		}
-	}
-	return false
 }
 
 // tableScore is how strongly the prompt points at t.

@@ -13,6 +13,7 @@ import (
 
 // gplan is what the grounded translator understood of a prompt.
 type gplan struct {
+	timeCol string // the column the time window is on, when not the table's
 	table   *CatTable
 	why     string
 	filters []gfilter
@@ -101,7 +102,11 @@ func (o *Offline) grounded(prompt string, now time.Time) (*Translation, string) 
 		expl += " Not used: " + strings.Join(unused, ", ") + "."
 	}
 	plan := &Plan{Base: text}
-	return &Translation{Query: q2, KQL: text, Explanation: expl, Plan: plan, complete: complete}, ""
+	hasRange := false
+	for _, f := range p.filters {
+		hasRange = hasRange || f.op == "ipv4_is_in_range"
+	}
+	return &Translation{Query: q2, KQL: text, Explanation: expl, Plan: plan, complete: complete, unused: len(unused), hasRange: hasRange}, ""
 }
 
 // cand is a table and how strongly the prompt points at it.
@@ -144,19 +149,6 @@ func (cat *Catalog) rank(g *gprompt) []cand {
 		return 0
 	})
 	return cands
-}
-
-// tableScores are the grounded scores of the tables for a prompt.
-func (o *Offline) tableScores(prompt string, now time.Time) map[string]float64 {
-	g, err := newGPrompt(prompt, now)
-	if err != nil {
-		return nil
-	}
-	out := map[string]float64{}
-	for _, c := range o.catalog().rank(g) {
-		out[c.t.Name] = c.score
-	}
-	return out
 }
 
 // catalog returns the translator's catalogue, built on first use.
@@ -218,6 +210,20 @@ var groundGeneric = map[string]bool{"true": true, "false": true, "yes": true, "n
 func (g *gprompt) understand(p *gplan) {
 	t := p.table
 	ms := g.mentions(t)
+	// "boot time from A to B": the window is on the datetime column named
+	// just before it, not on the table's time column.
+	if p.tr != nil && p.tr.Ago == 0 && p.tr.Day == "" {
+		if at := strings.Index(strings.ToLower(g.text), p.tr.Text); at >= 0 {
+			for _, m := range ms {
+				if m.col.Type == kql.TDatetime && m.to < len(g.toks) && m.to > 0 && g.toks[m.to-1].end <= at && at-g.toks[m.to-1].end <= 8 {
+					p.timeCol = m.col.Name
+					for k := m.from; k < m.to; k++ {
+						g.toks[k].used = true
+					}
+				}
+			}
+		}
+	}
 	g.explicitFilters(p, ms)
 	// Entities by shape that no explicit filter took.
 	for i, tk := range g.toks {
@@ -319,6 +325,42 @@ func (g *gprompt) understand(p *gplan) {
 	g.shape(p, ms)
 }
 
+// knownValueAt matches a known value of c in the words starting at token
+// j; it returns the value and the token after it.
+func (g *gprompt) knownValueAt(j int, c *CatColumn) (string, int) {
+	if j >= len(g.toks) || g.toks[j].quoted || g.toks[j].punct {
+		return "", j
+	}
+	wi := -1
+	for i, w := range g.words {
+		if w.t == j {
+			wi = i
+			break
+		}
+	}
+	if wi < 0 {
+		return "", j
+	}
+	best, next := "", j
+	for vi, v := range c.Values {
+		vw := c.vwords[vi]
+		if len(vw) == 0 || wi+len(vw) > len(g.words) {
+			continue
+		}
+		ok := true
+		for k, w := range vw {
+			if g.words[wi+k].w != w || g.toks[g.words[wi+k].t].used {
+				ok = false
+				break
+			}
+		}
+		if ok && g.words[wi+len(vw)-1].t+1 > next {
+			best, next = v, g.words[wi+len(vw)-1].t+1
+		}
+	}
+	return best, next
+}
+
 // namedBefore reports whether token i follows "named" or "called".
 func (g *gprompt) namedBefore(i int) bool {
 	for j := i - 1; j >= 0 && j >= i-2; j-- {
@@ -402,18 +444,6 @@ func nearMentions(ms []mention, i int) []mention {
 	return out
 }
 
-// valueColumn is the column of t whose known values hold v.
-func valueColumn(t *CatTable, v string) *CatColumn {
-	for _, c := range t.Columns {
-		for _, x := range c.Values {
-			if strings.EqualFold(x, v) {
-				return c
-			}
-		}
-	}
-	return nil
-}
-
 // addValue adds f, or its value to a filter of the same column and
 // operator: several addresses are any of them, not all at once.
 func (p *gplan) addValue(f gfilter) {
@@ -465,6 +495,17 @@ func (g *gprompt) explicitFilters(p *gplan, ms []mention) {
 			op = "=="
 		}
 		bare := op != "has"
+		if kv, next := g.knownValueAt(j, m.col); kv != "" {
+			// "the operation is a sign-in activity": a known value in words.
+			for x := m.from; x < next; x++ {
+				g.toks[x].used = true
+			}
+			if g.negatedAt(m.from) {
+				op = negateOp(op)
+			}
+			p.filters = append(p.filters, gfilter{col: m.col, op: op, values: []string{kv}, why: "a known value"})
+			continue
+		}
 		v, quoted, k := g.valueAt(j, bare)
 		if v == "" {
 			continue
@@ -965,8 +1006,8 @@ func isNumeric(t kql.Type) bool {
 func (o *Offline) buildGrounded(p *gplan) (*kql.Query, error) {
 	t := p.table
 	var ops []kql.Operator
-	if p.tr != nil && t.time != "" {
-		ops = append(ops, where(p.tr.predicate(t.time)))
+	if tc := orString(p.timeCol, t.time); p.tr != nil && tc != "" {
+		ops = append(ops, where(p.tr.predicate(tc)))
 	}
 	for _, f := range p.filters {
 		pred := f.predicate()
@@ -1060,6 +1101,13 @@ func identExprs(names []string) []kql.Expr {
 		out[i] = ident(n)
 	}
 	return out
+}
+
+func orString(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }
 
 func orDefault(n, d int) int {

@@ -45,15 +45,15 @@ func TestRefusal(t *testing.T) {
 	}
 }
 
-func sentinelSchema(t *testing.T) *kql.Schema {
-	t.Helper()
+func sentinelSchema(tb testing.TB) *kql.Schema {
+	tb.Helper()
 	b, err := os.ReadFile("../../shared/nl/sentinel-schema.json")
 	if err != nil {
-		t.Skip("shared/nl not beside the repository:", err)
+		tb.Skip("shared/nl not beside the repository:", err)
 	}
 	s, err := kql.ParseSchemaFile(b)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	return s
 }
@@ -131,6 +131,32 @@ func TestSplitIdent(t *testing.T) {
 	} {
 		if got := strings.Join(nameWords(in), " "); got != want {
 			t.Errorf("nameWords(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// Absolute dates and clock times in the common forms.
+func TestAbsoluteTimes(t *testing.T) {
+	now := time.Date(2024, 3, 20, 12, 0, 0, 0, time.UTC)
+	for _, c := range []struct{ text, start, end string }{
+		{"from midnight to 10am on 2024-03-09", "2024-03-09T00:00:00Z", "2024-03-09T10:00:00Z"},
+		{"on March 12 between 9:00 and 9:30", "2024-03-12T09:00:00Z", "2024-03-12T09:30:00Z"},
+		{"between 2022-10-05 18:42 and 2022-10-06 1:59", "2022-10-05T18:42:00Z", "2022-10-06T01:59:00Z"},
+		{"from 2024/03/08 to 2024/03/09", "2024-03-08T00:00:00Z", "2024-03-10T00:00:00Z"},
+		{"on 10/04/2022", "2022-10-04T00:00:00Z", "2022-10-05T00:00:00Z"},
+		{"on 25/04/2022", "2022-04-25T00:00:00Z", "2022-04-26T00:00:00Z"},
+		{"between oct 5 2022 and oct 7 2022", "2022-10-05T00:00:00Z", "2022-10-08T00:00:00Z"},
+	} {
+		tr, err := extractTime(newScanner("alerts "+c.text), now)
+		if err != nil || tr == nil {
+			t.Errorf("%q: %v %v", c.text, tr, err)
+			continue
+		}
+		if got := tr.Start.Format(time.RFC3339); got != c.start {
+			t.Errorf("%q: start %s, want %s", c.text, got, c.start)
+		}
+		if got := tr.End.Format(time.RFC3339); got != c.end {
+			t.Errorf("%q: end %s, want %s", c.text, got, c.end)
 		}
 	}
 }

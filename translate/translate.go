@@ -65,6 +65,10 @@ type Translation struct {
 	soft bool
 	// complete: every word that looks like a name, value or number was used.
 	complete bool
+	// hasRange: an address range (CIDR) was applied.
+	hasRange bool
+	// unused counts the prompt's content words the reading did not use.
+	unused int
 	// Refusal, when set, says why nothing was translated: the prompt asks
 	// to change data (kqlhunt only reads), or is not about the data.
 	// Query and Clarification are then empty.
@@ -151,7 +155,23 @@ func (o *Offline) Translate(ctx context.Context, req *Request) (*Translation, er
 	if named := o.namedTable(prompt); named != "" && !usesTable(tr.KQL, named) {
 		return g, nil
 	}
+	// On the same table, the reading that uses more of the prompt wins: a
+	// stated "the action type is X" or "whose title contains Y" that the
+	// subject reading passed over.
+	if g.unused < tr.unused && usesTable(tr.KQL, firstTable(g.KQL)) && conditions(g.Query) > conditions(tr.Query) {
+		return g, nil
+	}
+	// An address range only the grounded reading applies.
+	if g.hasRange && !strings.Contains(tr.KQL, "ipv4_is_in_range") {
+		return g, nil
+	}
 	return tr, nil
+}
+
+// firstTable is the name a query's text starts with.
+func firstTable(kqlText string) string {
+	name, _, _ := strings.Cut(strings.TrimSpace(kqlText), "\n")
+	return strings.TrimSpace(name)
 }
 
 // translateSubjects is the subject-based reading: the hunting concepts,
@@ -208,7 +228,7 @@ func (o *Offline) translateSubjects(_ context.Context, req *Request) (*Translati
 		tr.soft = true
 		return tr, nil
 	}
-	if names := unknownNames(u.unknown); len(names) > 0 {
+	if names := o.notColumns(unknownNames(u.unknown)); len(names) > 0 {
 		// A name nothing matched would be dropped from the query: ask
 		// rather than run something broader than was meant.
 		tr := clarify(o.explain(plan, u), fmt.Sprintf("I do not know %s: the dataset has no device, account or file of that name that I recognise. Is it a device (\"on host %s\"), a user (\"user %s\"), or text to search for (in quotes)?", strings.Join(quoteAll(names), ", "), names[0], names[0]), c.Plan, c.Focus)
@@ -265,7 +285,7 @@ func (o *Offline) finish(plan *Plan, focus *Entity, u *understanding) (*Translat
 		}
 		return nil, fmt.Errorf("internal error: the translated query does not check: %v\n%s", err, text)
 	}
-	return &Translation{Query: q2, KQL: text, Explanation: o.explain(plan, u), Plan: plan, Focus: focus}, nil
+	return &Translation{Query: q2, KQL: text, Explanation: o.explain(plan, u), Plan: plan, Focus: focus, unused: len(u.unknown)}, nil
 }
 
 // resolve merges what the prompt said with the conversation: it returns
@@ -665,4 +685,52 @@ func valueText(v any) string {
 		return x.String()
 	}
 	return fmt.Sprint(v)
+}
+
+// notColumns drops the words that name a column of the schema ("sha256",
+// "ipaddress"): they are not names of things in the dataset.
+func (o *Offline) notColumns(words []string) []string {
+	var out []string
+	for _, w := range words {
+		known := false
+		for _, t := range o.catalog().Tables {
+			if t.Column(w) != nil {
+				known = true
+				break
+			}
+		}
+		if !known {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// conditions counts the where conditions of a query's top-level pipeline
+// (each and-ed part apart).
+func conditions(q *kql.Query) int {
+	n := 0
+	for _, st := range q.Stmts {
+		es, ok := st.(*kql.ExprStmt)
+		if !ok {
+			continue
+		}
+		p, ok := es.X.(*kql.PipeExpr)
+		if !ok {
+			continue
+		}
+		for _, op := range p.Ops {
+			if w, ok := op.(*kql.WhereOp); ok {
+				n += countAnd(w.Pred)
+			}
+		}
+	}
+	return n
+}
+
+func countAnd(x kql.Expr) int {
+	if b, ok := x.(*kql.BinaryExpr); ok && b.Op == "and" {
+		return countAnd(b.X) + countAnd(b.Y)
+	}
+	return 1
 }

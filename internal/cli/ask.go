@@ -50,6 +50,7 @@ func (g *globalOptions) translator(ctx context.Context) (*exec.Engine, translate
 		return nil, nil, usagef("%v", err)
 	}
 	if llm != nil {
+		llm.Fallback = offline
 		return eng, llm, nil
 	}
 	return eng, offline, nil
@@ -122,8 +123,10 @@ func (o *translateOptions) run(cmd *cobra.Command, args []string) error {
 		if err != nil {
 			return usagef("%v", err)
 		}
-		backend = translate.NewOffline(schema, nil)
+		offline := translate.NewOffline(schema, nil)
+		backend = offline
 		if llm != nil {
+			llm.Fallback = offline
 			backend = llm
 		}
 	} else {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 
@@ -18,12 +19,21 @@ func (g *globalOptions) openEngine(ctx context.Context) (*exec.Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("starting the engine: %w", err)
 	}
-	// The sample's tables are created when a query first reads them.
-	s, load, err := fixtures.LoadLazy(ctx, eng.DB(), g.data, g.now)
+	// The sample's tables are created when a query first reads them; a
+	// user's dataset is read after the engine is locked down.
+	s, load, err := fixtures.LoadLazy(ctx, eng.DB(), g.data, fixtures.LoadOptions{
+		Now:            g.now,
+		FollowSymlinks: g.followSymlinks,
+		Lockdown:       eng.LockdownAllowing,
+	})
 	if err != nil {
 		eng.Close()
 		if g.data == "" {
 			return nil, fmt.Errorf("loading the sample dataset: %w", err)
+		}
+		var de *fixtures.DataError
+		if errors.As(err, &de) && de.File == g.data {
+			return nil, err // it names the dataset already
 		}
 		return nil, fmt.Errorf("loading %s: %w", g.data, err)
 	}

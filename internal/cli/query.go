@@ -46,8 +46,8 @@ func (o *queryOptions) run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if strings.TrimSpace(src) == "" {
-		return usagef("no query: give it as an argument, with -f FILE, or on standard input")
+	if err := emptyQuery(name, src); err != nil {
+		return err
 	}
 	out, err := o.openOutput(o.fmt)
 	if err != nil {
@@ -194,8 +194,8 @@ func (o *sqlOptions) run(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return err
 	}
-	if strings.TrimSpace(src) == "" {
-		return usagef("no query: give it as an argument, with -f FILE, or on standard input")
+	if err := emptyQuery(name, src); err != nil {
+		return err
 	}
 	schema, err := o.checkSchema(cmd.Context())
 	if err != nil {
@@ -237,4 +237,17 @@ func (o *sqlOptions) run(cmd *cobra.Command, args []string) error {
 		return err
 	}
 	return out.commit()
+}
+
+// emptyQuery is the error for a query of no text: a file named with -f that
+// holds none is a query error (exit 1, naming the file); an empty argument
+// or standard input is a usage error (no query was given).
+func emptyQuery(name, src string) error {
+	if strings.TrimSpace(src) != "" {
+		return nil
+	}
+	if name != "<arg>" && name != "<stdin>" {
+		return fmt.Errorf("%s: the file holds no query", name)
+	}
+	return usagef("no query: give it as an argument, with -f FILE, or on standard input")
 }

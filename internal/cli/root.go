@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -33,6 +34,8 @@ type globalOptions struct {
 	expanded  bool // -x: one field per line
 
 	fmt render.Format // --format, or the one -o's extension names
+
+	followSymlinks bool
 
 	now time.Time // --now, or the clock's time when the command started
 
@@ -71,6 +74,7 @@ Exit status: 0 success, 1 a query or data error, 2 a usage error,
 	pf.StringVar(&g.format, "format", "", "output `FORMAT`: "+strings.Join(render.FormatNames(), "|")+" (default: the one -o's extension names, else table)")
 	pf.StringVarP(&g.output, "output", "o", "", "write the output to `FILE` (atomically) instead of standard output; - is standard output")
 	pf.DurationVar(&g.timeout, "timeout", 0, "stop a query that runs longer than `DURATION` (e.g. 30s; 0 means no limit)")
+	pf.BoolVar(&g.followSymlinks, "follow-symlinks", false, "load --data files that are symbolic links to files outside the data directory (refused otherwise)")
 	pf.StringVar(&g.maxMemory, "max-memory", "", "DuckDB memory limit, a `SIZE` such as 2GB or 512MiB")
 	pf.BoolVar(&g.wide, "wide", false, "on a terminal, show tables at their full width (no truncated cells or left-out columns)")
 	pf.BoolVar(&g.all, "all", false, "on a terminal, show every row of a table (not only a screenful)")
@@ -158,7 +162,26 @@ func closest(name string, candidates []string) string {
 	return best
 }
 
-var sizeRE = regexp.MustCompile(`^\d+(\.\d+)?\s*([KMGT]i?B|B)?$`)
+// sizeRE is a --max-memory size as DuckDB reads it: a number and a unit
+// (DuckDB refuses a bare number).
+var sizeRE = regexp.MustCompile(`^(\d+(?:\.\d+)?)\s*([KMGT]I?B|B)$`)
+
+// parseSize returns the bytes of a --max-memory size, ok when it is one
+// DuckDB accepts: more than 0 and at most 1 PiB.
+func parseSize(s string) (float64, bool) {
+	m := sizeRE.FindStringSubmatch(strings.ToUpper(strings.TrimSpace(s)))
+	if m == nil {
+		return 0, false
+	}
+	n, err := strconv.ParseFloat(m[1], 64)
+	if err != nil {
+		return 0, false
+	}
+	unit := map[string]float64{"B": 1, "KB": 1e3, "MB": 1e6, "GB": 1e9, "TB": 1e12,
+		"KIB": 1 << 10, "MIB": 1 << 20, "GIB": 1 << 30, "TIB": 1 << 40}[m[2]]
+	b := n * unit
+	return b, b >= 1 && b <= 1<<50
+}
 
 // validate checks the global flags once, before any command runs.
 func (g *globalOptions) validate() error {
@@ -188,8 +211,8 @@ func (g *globalOptions) validate() error {
 	if g.timeout < 0 {
 		return usagef("invalid --timeout %s: must not be negative", g.timeout)
 	}
-	if g.maxMemory != "" && !sizeRE.MatchString(strings.ToUpper(g.maxMemory)) {
-		return usagef("invalid --max-memory %q: want a size such as 2GB or 512MiB", g.maxMemory)
+	if _, ok := parseSize(g.maxMemory); g.maxMemory != "" && !ok {
+		return usagef("invalid --max-memory %q: want a size from 1B to 1024TiB with its unit, such as 2GB or 512MiB", g.maxMemory)
 	}
 	return nil
 }
