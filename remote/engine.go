@@ -100,13 +100,21 @@ func New(cfg Config) (*Engine, error) {
 		e.endpoint = base + "/v1/workspaces/" + pathEscape(cfg.Workspace) + "/query"
 		e.resource = LogAnalyticsEndpoint
 	case Defender:
+		// A base URL gets the API's path; a full one (ending in
+		// /runHuntingQuery or /advancedhunting/run) is used as it is.
 		base := strings.TrimRight(orDefault(cfg.Endpoint, DefenderEndpoint), "/")
-		if strings.Contains(base, "graph.microsoft") {
+		graph := strings.Contains(base, "graph.microsoft") || strings.HasSuffix(base, "/runHuntingQuery")
+		switch {
+		case strings.HasSuffix(base, "/runHuntingQuery"), strings.HasSuffix(base, "/advancedhunting/run"):
+			e.endpoint = base
+		case graph:
 			e.endpoint = base + "/v1.0/security/runHuntingQuery"
-			e.resource = GraphEndpoint
-		} else {
+		default:
 			e.endpoint = base + "/api/advancedhunting/run"
-			e.resource = DefenderEndpoint
+		}
+		e.resource = DefenderEndpoint
+		if graph {
+			e.resource = GraphEndpoint
 		}
 	default:
 		return nil, fmt.Errorf("unknown engine %q (want local, adx, loganalytics or defender)", cfg.Kind)

@@ -707,3 +707,26 @@ func TestADXCancelOnService(t *testing.T) {
 		t.Errorf("cancel request %s %v, want csl %q", reqs[1].Path, reqs[1].Body, want)
 	}
 }
+
+// Graph's runHuntingQuery: the same request, an answer in camel case.
+func TestDefenderGraph(t *testing.T) {
+	f := newFake(t, serve(200, fixture(t, "graph_runhuntingquery.json")))
+	e, _ := newEngine(t, Defender, f, func(c *Config) { c.Endpoint = f.srv.URL + "/v1.0/security/runHuntingQuery" })
+	if e.resource != GraphEndpoint {
+		t.Errorf("resource %q", e.resource)
+	}
+	res, err := e.Query(context.Background(), "DeviceProcessEvents | take 2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]any{
+		{time.Date(2024, 5, 1, 10, 20, 30, 123456700, time.UTC), "powershell.exe", "WINWORD.EXE", int64(4242), exec.Dynamic(`{"Command":"-enc"}`)},
+		{time.Date(2024, 5, 1, 10, 21, 0, 0, time.UTC), "cmd.exe", "powershell.exe", nil, nil},
+	}
+	if diff := cmp.Diff(want, res.Rows); diff != "" {
+		t.Errorf("rows (-want +got):\n%s", diff)
+	}
+	if r := f.requests()[0]; r.Path != "/v1.0/security/runHuntingQuery" || r.Body["Query"] != "DeviceProcessEvents | take 2" {
+		t.Errorf("request %s %v", r.Path, r.Body)
+	}
+}

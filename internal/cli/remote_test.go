@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/kqlhunt/kqlhunt/render"
 )
@@ -350,5 +351,24 @@ func TestTestRemoteAndCompare(t *testing.T) {
 		if !strings.Contains(stdout.String()+stderr.String(), w) {
 			t.Errorf("output lacks %q:\n%s\n%s", w, stdout, stderr)
 		}
+	}
+}
+
+// --timeout and Ctrl-C stop a remote query as they stop a local one.
+func TestRemoteTimeoutAndInterrupt(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.ReadAll(r.Body) // then the server notices the client going away
+		<-r.Context().Done()
+	}))
+	defer srv.Close()
+	e, _, stderr := remoteEnv(t, nil)
+	if code := run(context.Background(), append(append([]string{"query", "--timeout", "100ms"}, engineArgs("defender", srv.URL)...), "DeviceEvents | take 1"), e); code != ExitError || !strings.Contains(stderr.String(), "query timed out (--timeout)") {
+		t.Errorf("timeout: exit %d: %s", code, stderr)
+	}
+	e, _, stderr = remoteEnv(t, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	if code := run(ctx, append([]string{"query"}, append(engineArgs("defender", srv.URL), "DeviceEvents | take 1")...), e); code != ExitInterrupted {
+		t.Errorf("interrupt: exit %d: %s", code, stderr)
 	}
 }
