@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/kqlhunt/kqlhunt/exec"
@@ -70,6 +71,9 @@ type Config struct {
 
 // Engine runs KQL on one remote service.
 type Engine struct {
+	schemaOnce sync.Once
+	loader     func(ctx context.Context) *kql.Schema
+
 	kind     Kind
 	cfg      Config
 	client   *http.Client
@@ -164,8 +168,23 @@ func (e *Engine) Kind() Kind { return e.kind }
 // Endpoint returns the URL queries are posted to.
 func (e *Engine) Endpoint() string { return e.endpoint }
 
-// Schema returns the schema queries are checked against (nil: syntax only).
-func (e *Engine) Schema() *kql.Schema { return e.cfg.Schema }
+// Schema returns the schema queries are checked against (nil: syntax
+// only), loading it first when a loader is set (see SetSchemaLoader).
+func (e *Engine) Schema() *kql.Schema { return e.LoadSchema(context.Background()) }
+
+// SetSchemaLoader makes the engine get its schema from load when it is
+// first needed: when a query is about to be sent (so that a refused
+// query sends nothing at all), or Schema or LoadSchema is called. A nil
+// schema from load means syntax checks only.
+func (e *Engine) SetSchemaLoader(load func(ctx context.Context) *kql.Schema) { e.loader = load }
+
+// LoadSchema loads the schema once, if a loader is set, and returns it.
+func (e *Engine) LoadSchema(ctx context.Context) *kql.Schema {
+	if e.loader != nil {
+		e.schemaOnce.Do(func() { e.cfg.Schema = e.loader(ctx) })
+	}
+	return e.cfg.Schema
+}
 
 // Close releases nothing: requests hold no connection between queries.
 func (e *Engine) Close() error { return nil }
@@ -192,8 +211,8 @@ func (e *Engine) QueryAll(ctx context.Context, src string) ([]*exec.Result, erro
 	if err != nil {
 		return nil, err
 	}
-	if e.cfg.Schema != nil {
-		if _, err := kql.Check(q, e.cfg.Schema); err != nil {
+	if schema := e.LoadSchema(ctx); schema != nil {
+		if _, err := kql.Check(q, schema); err != nil {
 			return nil, err
 		}
 	}

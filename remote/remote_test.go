@@ -548,7 +548,12 @@ func TestManagementCommandNeverSent(t *testing.T) {
 			f := newFake(t, serve(200, fixture(t, allTypesFixture[kind])))
 			asked := 0
 			e, _ := newEngine(t, kind, f, func(c *Config) { c.Token = countingToken{&asked} })
+			loaded := 0
+			e.SetSchemaLoader(func(context.Context) *kql.Schema { loaded++; return nil })
 			_, err := e.Query(context.Background(), q)
+			if IsManagement(q) && loaded != 0 {
+				t.Errorf("%s %q: the schema was loaded for a refused command", kind, q)
+			}
 			if err == nil {
 				t.Errorf("%s %q: no error", kind, q)
 			}

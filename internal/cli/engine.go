@@ -60,7 +60,7 @@ func (g *globalOptions) checkSchema(ctx context.Context) (*kql.Schema, error) {
 		if err != nil {
 			return nil, err
 		}
-		if s := e.Schema(); s != nil {
+		if s := e.LoadSchema(ctx); s != nil {
 			return s, nil
 		}
 	}

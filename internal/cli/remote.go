@@ -197,14 +197,14 @@ func (g *globalOptions) openRemote(ctx context.Context) (*remote.Engine, error) 
 	case cfg.Kind == remote.Defender:
 		e.SetSchema(kql.AdvancedHunting())
 	default:
-		s, err := g.remoteSchema(ctx, e)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
+		// read when first needed: a refused query sends nothing at all
+		e.SetSchemaLoader(func(ctx context.Context) *kql.Schema {
+			s, err := g.remoteSchema(ctx, e)
+			if err != nil && ctx.Err() == nil {
+				fmt.Fprintf(g.env.stderr, "kqlhunt: warning: %v: queries are checked for syntax only (give --schema FILE, or --refresh-schema to try again)\n", err)
 			}
-			fmt.Fprintf(g.env.stderr, "kqlhunt: warning: %v: queries are checked for syntax only (give --schema FILE, or --refresh-schema to try again)\n", err)
-		}
-		e.SetSchema(s)
+			return s
+		})
 	}
 	return e, nil
 }
