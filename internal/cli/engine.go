@@ -56,6 +56,16 @@ func (g *globalOptions) openEngine(ctx context.Context) (*exec.Engine, error) {
 // embedded sample dataset has the advanced-hunting tables, so it needs no
 // engine.
 func (g *globalOptions) checkSchema(ctx context.Context) (*kql.Schema, error) {
+	if g.isRemote() {
+		// the remote engine's schema: --schema, or the service's own
+		e, err := g.openRemote(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if s := e.LoadSchema(ctx); s != nil {
+			return s, nil
+		}
+	}
 	s := kql.AdvancedHunting()
 	if g.schema != "" {
 		var err error

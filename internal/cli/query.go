@@ -15,7 +15,8 @@ import (
 
 type queryOptions struct {
 	*globalOptions
-	file string // -f FILE
+	file    string // -f FILE
+	compare bool   // --compare
 }
 
 func newQueryCmd(g *globalOptions) *cobra.Command {
@@ -36,6 +37,7 @@ with the source line and a caret; FILE is <arg> or <stdin> for inline text).`,
 		RunE: runE(func(cmd *cobra.Command, args []string) error { return o.run(cmd.Context(), args) }),
 	}
 	cmd.Flags().StringVarP(&o.file, "file", "f", "", "read the query from `FILE` (- for standard input)")
+	cmd.Flags().BoolVar(&o.compare, "compare", false, "with a remote --engine: also run the query on the local engine (the sample, or --data) and report on standard error where the results differ (exit 1 if they do)")
 	return cmd
 }
 
@@ -52,24 +54,58 @@ func (o *queryOptions) run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer out.abort()
-	eng, err := o.openEngine(ctx)
+	if o.compare && !o.isRemote() {
+		return usagef("--compare compares the local engine with a remote one: give --engine adx, loganalytics or defender")
+	}
+	o.remote.compare = o.compare
+	eng, err := o.openQueryEngine(ctx)
 	if err != nil {
 		return err
 	}
 	defer eng.Close()
 	res, err := o.query(ctx, eng, name, src)
 	if err != nil {
+		// A partial result is shown, and its error reported.
+		if part := partialResult(err); part != nil {
+			if werr := render.WriteFormat(out, part, o.fmt, o.renderOptions(out)); werr == nil {
+				out.commit()
+			}
+		}
 		return err
 	}
 	if err := render.WriteFormat(out, res, o.fmt, o.renderOptions(out)); err != nil {
 		return err
 	}
-	return out.commit()
+	if err := out.commit(); err != nil {
+		return err
+	}
+	if o.compare {
+		return o.compareLocal(ctx, name, src, res)
+	}
+	return nil
+}
+
+// compareLocal runs src on the local engine and reports on standard error
+// where its result differs from the remote one.
+func (o *queryOptions) compareLocal(ctx context.Context, name, src string, res *exec.Result) error {
+	local, err := o.openEngine(ctx)
+	if err != nil {
+		return err
+	}
+	defer local.Close()
+	lres, err := o.query(ctx, local, name, src)
+	if err != nil {
+		return fmt.Errorf("--compare: on the local engine: %w", err)
+	}
+	if !compareResults(o.env.stderr, "local", lres, o.remote.engine, res) {
+		return &reportedError{ExitError}
+	}
+	return nil
 }
 
 // query runs one query text under --timeout; a positioned error keeps its
 // text so the caller can show where.
-func (g *globalOptions) query(ctx context.Context, eng *exec.Engine, name, src string) (*exec.Result, error) {
+func (g *globalOptions) query(ctx context.Context, eng queryEngine, name, src string) (*exec.Result, error) {
 	ctx, cancel := g.withTimeout(ctx)
 	defer cancel()
 	res, err := eng.Query(ctx, src)

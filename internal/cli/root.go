@@ -38,6 +38,8 @@ type globalOptions struct {
 	followSymlinks bool
 
 	now time.Time // --now, or the clock's time when the command started
+
+	remote remoteFlags // --engine and its settings
 }
 
 func newRoot(e *env) *cobra.Command {
@@ -57,7 +59,7 @@ Exit status: 0 success, 1 a query or data error, 2 a usage error,
 		SilenceErrors:     true,
 		SilenceUsage:      true,
 		Version:           "-", // --version prints versionText
-		PersistentPreRunE: func(cmd *cobra.Command, args []string) error { return g.validate() },
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error { return g.validateFor(cmd) },
 		// A bare "kqlhunt" prints help; unknown words are usage errors.
 		Args: unknownCommand,
 		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
@@ -77,6 +79,7 @@ Exit status: 0 success, 1 a query or data error, 2 a usage error,
 	pf.BoolVar(&g.wide, "wide", false, "on a terminal, show tables at their full width (no truncated cells or left-out columns)")
 	pf.BoolVar(&g.all, "all", false, "on a terminal, show every row of a table (not only a screenful)")
 	pf.BoolVarP(&g.expanded, "expanded", "x", false, "show a table one field per line, a record at a time")
+	addRemoteFlags(pf, g)
 
 	root.AddCommand(
 		newFmtCmd(g),

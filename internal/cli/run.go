@@ -79,7 +79,7 @@ func (o *runOptions) run(ctx context.Context, files []string) error {
 		}
 		defer out.abort()
 	}
-	eng, err := o.openEngine(ctx)
+	eng, err := o.openQueryEngine(ctx)
 	if err != nil {
 		return err
 	}
@@ -114,7 +114,7 @@ func (o *runOptions) run(ctx context.Context, files []string) error {
 
 // runFile runs one file and writes its result; any failure is reported on
 // stderr and recorded in the summary, never returned.
-func (o *runOptions) runFile(ctx context.Context, eng *exec.Engine, file string, out *output, i int) runSummary {
+func (o *runOptions) runFile(ctx context.Context, eng queryEngine, file string, out *output, i int) runSummary {
 	s := runSummary{file: file}
 	fail := func(err error) runSummary {
 		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {

@@ -25,7 +25,8 @@ func newSchemaCmd(g *globalOptions) *cobra.Command {
 		Long: `Without TABLE: one row per table of the active dataset (the embedded sample,
 or --data) with its number of columns and rows. With TABLE: its columns in
 order, as KQL's getschema names them (ColumnName, ColumnOrdinal, ColumnType).
-The output follows --format.`,
+The output follows --format. With a remote --engine, the tables are the
+service's own (its rows are not counted: each count would be a query).`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: runE(func(cmd *cobra.Command, args []string) error { return o.run(cmd.Context(), args) }),
 	}
@@ -37,12 +38,15 @@ func (o *schemaOptions) run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer out.abort()
-	eng, err := o.openEngine(ctx)
+	eng, err := o.openQueryEngine(ctx)
 	if err != nil {
 		return err
 	}
 	defer eng.Close()
 	s := eng.Schema()
+	if s == nil {
+		return fmt.Errorf("--engine %s: kqlhunt has no schema for it: give --schema FILE (e.g. the JSON of .show database schema as json)", o.remote.engine)
+	}
 
 	var res *exec.Result
 	if len(args) == 1 {
@@ -66,9 +70,11 @@ func (o *schemaOptions) run(ctx context.Context, args []string) error {
 		}}
 		for _, name := range s.TableNames() {
 			t, _ := s.Table(name)
-			n, err := o.countRows(ctx, eng, name)
-			if err != nil {
-				return err
+			var n any // a remote table's rows are not counted (each count would be a query)
+			if !o.isRemote() {
+				if n, err = o.countRows(ctx, eng, name); err != nil {
+					return err
+				}
 			}
 			res.Rows = append(res.Rows, []any{name, int64(len(t.Columns)), n})
 		}
@@ -80,7 +86,7 @@ func (o *schemaOptions) run(ctx context.Context, args []string) error {
 }
 
 // countRows counts a table's rows with KQL's own count operator.
-func (o *schemaOptions) countRows(ctx context.Context, eng *exec.Engine, table string) (any, error) {
+func (o *schemaOptions) countRows(ctx context.Context, eng queryEngine, table string) (any, error) {
 	src := "['" + strings.ReplaceAll(strings.ReplaceAll(table, `\`, `\\`), "'", `\'`) + "'] | count"
 	res, err := o.query(ctx, eng, "<schema>", src)
 	if err != nil {

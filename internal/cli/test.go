@@ -2,6 +2,8 @@ package cli
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -12,8 +14,9 @@ import (
 
 type testOptions struct {
 	*globalOptions
-	update bool
-	junit  string
+	update  bool
+	junit   string
+	compare bool
 }
 
 func newTestCmd(g *globalOptions) *cobra.Command {
@@ -36,6 +39,7 @@ when any query fails or differs.`,
 	}
 	cmd.Flags().BoolVar(&o.update, "update", false, "write NAME.expected.csv (or .jsonl) from the results")
 	cmd.Flags().StringVar(&o.junit, "junit", "", "write a JUnit XML report to `FILE`")
+	cmd.Flags().BoolVar(&o.compare, "compare", false, "with a remote --engine: also run each query on the local engine (the sample, or --data); a query whose results differ fails, with where")
 	return cmd
 }
 
@@ -48,17 +52,38 @@ func (o *testOptions) run(cmd *cobra.Command, args []string) error {
 		dir = args[0]
 	}
 	ctx := cmd.Context()
-	eng, err := o.openEngine(ctx)
+	if o.compare && !o.isRemote() {
+		return usagef("--compare compares the local engine with a remote one: give --engine adx, loganalytics or defender")
+	}
+	o.remote.compare = o.compare
+	eng, err := o.openQueryEngine(ctx)
 	if err != nil {
 		return err
 	}
 	defer eng.Close()
+	var local *exec.Engine
+	if o.compare {
+		if local, err = o.openEngine(ctx); err != nil {
+			return err
+		}
+		defer local.Close()
+	}
 	query := func(ctx context.Context, src string) (*exec.Result, error) {
 		ctx, cancel := o.withTimeout(ctx)
 		defer cancel()
 		res, err := eng.Query(ctx, src)
 		if err != nil {
 			return nil, withPositions(src, err)
+		}
+		if local != nil {
+			lres, err := local.Query(ctx, src)
+			if err != nil {
+				return nil, fmt.Errorf("--compare: on the local engine: %w", withPositions(src, err))
+			}
+			var diff strings.Builder
+			if !compareResults(&diff, "local", lres, o.remote.engine, res) {
+				return nil, fmt.Errorf("--compare: the local and %s results differ:\n%s", o.remote.engine, strings.TrimRight(diff.String(), "\n"))
+			}
 		}
 		return res, nil
 	}
