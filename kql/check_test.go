@@ -123,7 +123,8 @@ func TestCheckDiagnostics(t *testing.T) {
 		{`DeviceProcessEvents | where devicename == "x"`, "devicename", `unknown column "devicename"`, `did you mean "DeviceName"?`},
 		{`DeviceProcesEvents | take 1`, "DeviceProcesEvents", `unknown table "DeviceProcesEvents"`, `did you mean "DeviceProcessEvents"?`},
 		{`let Procs = DeviceProcessEvents; Proc | take 1`, "Proc", `unknown table "Proc"`, `did you mean "Procs"?`},
-		{`SigninLogs | take 1`, "SigninLogs", `unknown table "SigninLogs"`, `SigninLogs is a Microsoft Sentinel (Log Analytics) table; the advanced-hunting schema does not have it`},
+		// Sentinel (Log Analytics) tables are in the schema with their columns.
+		{`SigninLogs | where ResultTyp == "0"`, "ResultTyp", `unknown column "ResultTyp"`, `did you mean "ResultType"?`},
 		{`DeviceAlertEvents | take 1`, "DeviceAlertEvents", `table "DeviceAlertEvents" was renamed`, `use "AlertInfo" or "AlertEvidence" instead`},
 		{`DeviceInfo | where tostrin(DeviceName) == ""`, "tostrin", `unknown function "tostrin"`, `did you mean "tostring"?`},
 		{`print strlen("a", "b")`, `strlen("a", "b")`, `function "strlen" expects 1 argument, got 2`, ""},
