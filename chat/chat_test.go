@@ -129,6 +129,16 @@ func check(t *testing.T, turn *Turn, expect []string) []string {
 			}
 			continue
 		}
+		if kind == "refuse" {
+			if turn.Refusal == "" {
+				bad = append(bad, "want a refusal")
+			}
+			continue
+		}
+		if turn.Refusal != "" {
+			bad = append(bad, "unexpected refusal: "+turn.Refusal)
+			return bad
+		}
 		if turn.Clarification != "" {
 			bad = append(bad, "unexpected clarification: "+turn.Clarification)
 			return bad

@@ -31,7 +31,10 @@ type Turn struct {
 	KQL           string
 	Explanation   string
 	Clarification string
-	Result        *exec.Result
+	// Refusal says why nothing was run: the input asked to change data,
+	// or was not about the data.
+	Refusal string
+	Result  *exec.Result
 	// Err is the query's error (a kql.ErrorList when positioned); the
 	// conversation goes on.
 	Err error
@@ -71,6 +74,10 @@ func (s *Session) Ask(ctx context.Context, input string) (*Turn, error) {
 	t.Explanation = tr.Explanation
 	if tr.Reset {
 		s.Reset()
+	}
+	if tr.Refusal != "" {
+		t.Refusal = tr.Refusal
+		return t, nil
 	}
 	if tr.Clarification != "" {
 		t.Clarification = tr.Clarification

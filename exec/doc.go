@@ -4,13 +4,17 @@
 // It owns the compiler (Compile: pure Go, no DuckDB, one CTE per pipeline
 // stage, Kusto's semantics for nulls, terms, joins, automatic column names and
 // 100 ns ticks), the engine (Open, Lockdown, Query, cancellation through the
-// context) and Result, the KQL-typed tabular result.
+// context) and Result, the KQL-typed tabular result. The engine's lockdown
+// (Lockdown, or LockdownAllowing for a loader that must read a dataset's own
+// files after it) is the only one; its DuckDB spills to a private 0700
+// temporary directory that Close removes (tempdir.go).
 //
 // Inside a query, datetimes are BIGINT ticks since 1970 (all of 0001..9999
 // fits and arithmetic stays integral; table columns stored as TIMESTAMP_NS
 // are converted where they are read), timespans are BIGINT ticks, dynamic
 // values are JSON, decimals DECIMAL(38,18). Row order is carried by a hidden
-// "$ord" column where KQL defines one. What depends on the data at compile
+// "$ord" column where KQL defines one; internal columns start with "$", which
+// no user column can (kql.InternalName). What depends on the data at compile
 // time asks CompileOptions.Probe, which the engine supplies, and compiles
 // in two phases: the output columns of evaluate bag_unpack and evaluate
 // pivot, and the terms of has_any/has_all over an array the query computes

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -30,11 +31,12 @@ type Options struct {
 
 // Engine runs KQL queries on an in-process DuckDB database.
 type Engine struct {
-	db     *sql.DB
-	opts   Options
-	mu     sync.Mutex
-	schema *kql.Schema
-	locked bool
+	db      *sql.DB
+	opts    Options
+	tempDir string // DuckDB's private temporary directory, removed by Close
+	mu      sync.Mutex
+	schema  *kql.Schema
+	locked  bool
 
 	// ready guards the lazy loading of tables and a pending lockdown
 	ready       sync.Mutex
@@ -93,17 +95,25 @@ func (e *Engine) prepare(ctx context.Context, tables []string) error {
 }
 
 // Open starts an in-memory DuckDB database with one connection, so that
-// settings apply to every statement.
+// settings apply to every statement, and a private temporary directory
+// for it to spill to (tempdir.go).
 func Open(ctx context.Context, opts Options) (*Engine, error) {
+	// Without a writable temporary directory DuckDB does not spill:
+	// temp_directory '' keeps it off ./.tmp all the same.
+	tmp, err := newTempDir()
+	if err != nil {
+		tmp = ""
+	}
 	db, err := sql.Open("duckdb", "")
 	if err != nil {
+		removeTemp(tmp)
 		return nil, fmt.Errorf("open duckdb: %w", err)
 	}
 	db.SetMaxOpenConns(1)
 	db.SetMaxIdleConns(1)
 	db.SetConnMaxLifetime(0)
 	db.SetConnMaxIdleTime(0)
-	settings := []string{"SET TimeZone = 'UTC'"}
+	settings := []string{"SET TimeZone = 'UTC'", "SET temp_directory = " + quoteString(tmp)}
 	if opts.MaxMemory != "" {
 		settings = append(settings, "SET memory_limit = "+quoteString(opts.MaxMemory))
 	}
@@ -113,10 +123,11 @@ func Open(ctx context.Context, opts Options) (*Engine, error) {
 	for _, s := range settings {
 		if _, err := db.ExecContext(ctx, s); err != nil {
 			db.Close()
+			removeTemp(tmp)
 			return nil, fmt.Errorf("configure duckdb (%s): %w", s, err)
 		}
 	}
-	return &Engine{db: db, opts: opts, schema: &kql.Schema{Tables: map[string]*kql.Table{}}}, nil
+	return &Engine{db: db, opts: opts, tempDir: tmp, schema: &kql.Schema{Tables: map[string]*kql.Table{}}}, nil
 }
 
 // DB is the database handle, for loaders that create the tables before
@@ -142,8 +153,14 @@ func (e *Engine) Schema() *kql.Schema {
 
 // Lockdown turns external access off and locks DuckDB's configuration:
 // after it no statement can read, write or attach files, install or load
-// extensions, or change settings.
+// extensions, or change settings. After LockdownAllowing it does nothing.
 func (e *Engine) Lockdown(ctx context.Context) error {
+	e.mu.Lock()
+	locked := e.locked
+	e.mu.Unlock()
+	if locked {
+		return nil
+	}
 	e.ready.Lock()
 	if e.loader != nil && !e.started {
 		// the loader's first call may read files: lock down after it
@@ -155,14 +172,36 @@ func (e *Engine) Lockdown(ctx context.Context) error {
 	return e.lockdown(ctx)
 }
 
-func (e *Engine) lockdown(ctx context.Context) error {
-	stmts := []string{
+// LockdownAllowing locks the engine down at once, as Lockdown does, except
+// that the named files (absolute paths, no glob) stay readable: a loader
+// calls it before it reads anything of a user's dataset, allowing only the
+// dataset's own files.
+func (e *Engine) LockdownAllowing(ctx context.Context, paths []string) error {
+	e.mu.Lock()
+	locked := e.locked
+	e.mu.Unlock()
+	if locked {
+		return errors.New("lockdown: the engine is already locked down")
+	}
+	return e.lockdown(ctx, paths...)
+}
+
+func (e *Engine) lockdown(ctx context.Context, allowed ...string) error {
+	var stmts []string
+	if len(allowed) > 0 {
+		q := make([]string, len(allowed))
+		for i, p := range allowed {
+			q[i] = quoteString(p)
+		}
+		stmts = append(stmts, "SET allowed_paths = ["+strings.Join(q, ", ")+"]")
+	}
+	stmts = append(stmts,
 		"SET autoinstall_known_extensions = false",
 		"SET autoload_known_extensions = false",
 		"SET allow_community_extensions = false",
 		"SET enable_external_access = false",
 		"SET lock_configuration = true",
-	}
+	)
 	for _, s := range stmts {
 		if _, err := e.db.ExecContext(ctx, s); err != nil {
 			return fmt.Errorf("lockdown (%s): %w", s, err)
@@ -174,8 +213,25 @@ func (e *Engine) lockdown(ctx context.Context) error {
 	return nil
 }
 
-// Close releases the database.
-func (e *Engine) Close() error { return e.db.Close() }
+func removeTemp(dir string) {
+	if dir != "" {
+		os.RemoveAll(dir)
+	}
+}
+
+// Close releases the database and removes its temporary directory.
+func (e *Engine) Close() error {
+	err := e.db.Close()
+	if e.tempDir != "" {
+		if rerr := os.RemoveAll(e.tempDir); err == nil {
+			err = rerr
+		}
+	}
+	return err
+}
+
+// TempDir is DuckDB's private temporary directory.
+func (e *Engine) TempDir() string { return e.tempDir }
 
 // Compile parses and compiles src against the engine's schema.
 func (e *Engine) Compile(src string) (*Program, error) {

@@ -371,6 +371,9 @@ func (c *compiler) bagUnpack(r *rel, call *kql.CallExpr, sc *scope) (*rel, error
 		}
 		t := bagType(row[1])
 		name := prefix + key
+		if kql.InternalName(name) {
+			return nil, errAt(call, "bag_unpack: the key %q would name a column %q: names starting with $ are reserved for kqlhunt's internal columns (use a column prefix)", key, name)
+		}
 		el := val{sql: "json_extract(" + d + ", " + quoteString(jsonPointer(key)) + ")", t: kql.TDynamic}
 		if t != kql.TDynamic {
 			el = c.convertStrict(el, t)

@@ -87,6 +87,9 @@ func (c *compiler) pivot(r *rel, op *kql.EvaluateOp, sc *scope) (*rel, error) {
 		if v == "" {
 			return nil, errAt(pid, "pivot: column %q has an empty value, which cannot name an output column", pid.Name)
 		}
+		if kql.InternalName(v) {
+			return nil, errAt(pid, "pivot: column %q has the value %q, which cannot name an output column: names starting with $ are reserved for kqlhunt's internal columns", pid.Name, v)
+		}
 		cond := &kql.BinaryExpr{Sp: sp, Op: "==",
 			X: &kql.CallExpr{Sp: sp, Func: &kql.Ident{Sp: sp, Name: "tostring"}, Args: []kql.Expr{&kql.Ident{Sp: pid.Sp, Name: pid.Name}}},
 			Y: &kql.Literal{Sp: sp, Kind: kql.LitString, Str: v}}

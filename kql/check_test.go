@@ -123,6 +123,7 @@ func TestCheckDiagnostics(t *testing.T) {
 		{`DeviceProcessEvents | where devicename == "x"`, "devicename", `unknown column "devicename"`, `did you mean "DeviceName"?`},
 		{`DeviceProcesEvents | take 1`, "DeviceProcesEvents", `unknown table "DeviceProcesEvents"`, `did you mean "DeviceProcessEvents"?`},
 		{`let Procs = DeviceProcessEvents; Proc | take 1`, "Proc", `unknown table "Proc"`, `did you mean "Procs"?`},
+		{`SigninLog | take 1`, "SigninLog", `unknown table "SigninLog"`, `did you mean "SigninLogs"?`},
 		// Sentinel (Log Analytics) tables are in the schema with their columns.
 		{`SigninLogs | where ResultTyp == "0"`, "ResultTyp", `unknown column "ResultTyp"`, `did you mean "ResultType"?`},
 		{`DeviceAlertEvents | take 1`, "DeviceAlertEvents", `table "DeviceAlertEvents" was renamed`, `use "AlertInfo" or "AlertEvidence" instead`},

@@ -483,12 +483,37 @@ func (p *parser) nameAt(j int) (int, bool) {
 	return j, false
 }
 
+// InternalName reports whether name is reserved for the columns the
+// compiler adds to carry row order and row identity ("$ord", "$rid", ...):
+// a name that starts with "$", other than KQL's own $left, $right and
+// $table. A query cannot write one (a positioned error), and a dataset's
+// columns cannot be named so (refused at load), so that no user column can
+// take an internal column's place.
+func InternalName(name string) bool {
+	if !strings.HasPrefix(name, "$") {
+		return false
+	}
+	switch name {
+	case "$left", "$right", "$table":
+		return false
+	}
+	return true
+}
+
+// userName refuses a name reserved for internal columns.
+func (p *parser) userName(id *Ident) *Ident {
+	if InternalName(id.Name) {
+		p.failAt(id.Sp, "rename it: names starting with $ are reserved", "[%s]: names starting with $ are reserved for kqlhunt's internal columns", strconv.Quote(id.Name))
+	}
+	return id
+}
+
 // parseName parses an identifier or a bracketed name.
 func (p *parser) parseName(what string) *Ident {
 	t := p.tok()
 	if t.kind == tIdent {
 		p.i++
-		return &Ident{Sp: t.span(), Name: p.text(t)}
+		return p.userName(&Ident{Sp: t.span(), Name: p.text(t)})
 	}
 	if _, ok := p.nameAt(p.i); ok {
 		p.i++
@@ -498,7 +523,7 @@ func (p *parser) parseName(what string) *Ident {
 			p.failAt(s.span(), "", "%v", err)
 		}
 		p.i++
-		return &Ident{Sp: Span{int(t.start), p.prevEnd()}, Name: v}
+		return p.userName(&Ident{Sp: Span{int(t.start), p.prevEnd()}, Name: v})
 	}
 	p.expected(what)
 	return nil
@@ -970,7 +995,7 @@ func (p *parser) parsePrimary() Expr {
 			return p.parseTypedTokens(t, kind)
 		}
 		p.i++
-		return &Ident{Sp: t.span(), Name: w}
+		return p.userName(&Ident{Sp: t.span(), Name: w})
 	case tPunct:
 		switch p.text(t) {
 		case "(":
@@ -1525,7 +1550,7 @@ func (p *parser) parseParamValue() Expr {
 			return p.parsePrimary()
 		}
 		p.i++
-		return &Ident{Sp: t.span(), Name: p.text(t)}
+		return p.userName(&Ident{Sp: t.span(), Name: p.text(t)}) // withsource=, with_itemindex= name columns
 	}
 	if p.isPunct(t, "[") {
 		return p.parseName("a name")

@@ -28,10 +28,10 @@ func BenchmarkWrite(b *testing.B) {
 		})
 	}
 	for _, f := range Formats {
-		b.Run(f, func(b *testing.B) {
+		b.Run(f.Name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if err := Write(io.Discard, r, f, Options{}); err != nil {
+				if err := WriteFormat(io.Discard, r, f, Options{}); err != nil {
 					b.Fatal(err)
 				}
 			}

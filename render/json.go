@@ -2,6 +2,7 @@ package render
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"io"
 
@@ -22,7 +23,7 @@ func writeJSON(w io.Writer, r *exec.Result) error {
 	for i, c := range r.Columns {
 		cols[i] = jsonColumn{c.Name, string(c.Type)}
 	}
-	head, err := json.Marshal(cols)
+	head, err := MarshalJSON(cols)
 	if err != nil {
 		return err
 	}
@@ -34,7 +35,7 @@ func writeJSON(w io.Writer, r *exec.Result) error {
 			bw.WriteByte(',')
 		}
 		bw.WriteString("\n")
-		b, err := json.Marshal(JSONRow(r, row))
+		b, err := MarshalJSON(JSONRow(r, row))
 		if err != nil {
 			return err
 		}
@@ -56,10 +57,10 @@ func writeJSONL(w io.Writer, r *exec.Result) error {
 			if i > 0 {
 				bw.WriteByte(',')
 			}
-			k, _ := json.Marshal(c.Name)
+			k, _ := MarshalJSON(c.Name)
 			bw.Write(k)
 			bw.WriteByte(':')
-			v, err := json.Marshal(JSONValue(c.Type, row[i]))
+			v, err := MarshalJSON(JSONValue(c.Type, row[i]))
 			if err != nil {
 				return err
 			}
@@ -77,4 +78,17 @@ func JSONRow(r *exec.Result, row []any) []any {
 		out[i] = JSONValue(r.Columns[i].Type, v)
 	}
 	return out
+}
+
+// MarshalJSON is json.Marshal without HTML escaping: "a & <b>" stays as it
+// is (json.Marshal writes "a \u0026 \u003cb\u003e", which grep misses).
+// Control characters are still escaped, as JSON requires.
+func MarshalJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }

@@ -8,10 +8,13 @@ import (
 	"github.com/kqlhunt/kqlhunt/exec"
 )
 
-// mdEscaper escapes what would end or split a GitHub-flavoured Markdown
-// table cell: the pipe and line breaks. Other text is left as it is, so the
-// raw table stays readable (`sum_a`, `C:\Windows`).
-var mdEscaper = strings.NewReplacer("|", `\|`, "\r\n", "<br>", "\n", "<br>", "\r", "<br>")
+// mdEscaper escapes what Markdown would read as markup or what would end
+// or split a GitHub-flavoured Markdown table cell: backslashes (which
+// escape the next character), pipes, HTML (<, >, &: a value is never a
+// tag or an entity) and line breaks, written <br>. Other text is left as
+// it is, so the raw table stays readable (`sum_a`).
+var mdEscaper = strings.NewReplacer(`\`, `\\`, "|", `\|`, "<", "&lt;", ">", "&gt;", "&", "&amp;",
+	"\r\n", "<br>", "\n", "<br>", "\r", "<br>")
 
 // writeMarkdown writes a GitHub-flavoured Markdown table: a header row, a
 // delimiter row (numbers right-aligned), one row per result row.
@@ -47,4 +50,6 @@ func writeMarkdown(w io.Writer, r *exec.Result) error {
 	return bw.Flush()
 }
 
-func mdCell(s string) string { return mdEscaper.Replace(s) }
+// mdCell escapes s for a table cell: Markdown first, then the control
+// characters (see Sanitize), whose escapes are meant to show.
+func mdCell(s string) string { return Sanitize(mdEscaper.Replace(s)) }

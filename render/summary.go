@@ -13,7 +13,8 @@ import (
 // Summary describes a result in a few lines for a person: the number of
 // rows, the time span its first datetime column covers, and the most
 // frequent values of the columns whose values repeat (or, for a count per
-// group, the largest groups). Deterministic: ties break by value.
+// group, the largest groups). Deterministic: ties break by value. Names
+// and values are Sanitized: the summary goes to a terminal.
 func Summary(r *exec.Result) string {
 	n := len(r.Rows)
 	var lines []string
@@ -27,7 +28,7 @@ func Summary(r *exec.Result) string {
 	}
 	// A single number: say it.
 	if n == 1 && len(r.Columns) == 1 {
-		return fmt.Sprintf("%s: %s.", r.Columns[0].Name, FormatValue(r.Columns[0].Type, r.Rows[0][0]))
+		return fmt.Sprintf("%s: %s.", Sanitize(r.Columns[0].Name), Sanitize(FormatValue(r.Columns[0].Type, r.Rows[0][0])))
 	}
 	for i, c := range r.Columns {
 		if c.Type != kql.TDatetime {
@@ -48,9 +49,9 @@ func Summary(r *exec.Result) string {
 		}
 		if !lo.IsZero() {
 			if lo.Equal(hi) {
-				lines = append(lines, fmt.Sprintf("%s: %s.", c.Name, FormatDatetime(lo)))
+				lines = append(lines, fmt.Sprintf("%s: %s.", Sanitize(c.Name), FormatDatetime(lo)))
 			} else {
-				lines = append(lines, fmt.Sprintf("%s from %s to %s (%s).", c.Name, FormatDatetime(lo), FormatDatetime(hi), spanText(hi.Sub(lo))))
+				lines = append(lines, fmt.Sprintf("%s from %s to %s (%s).", Sanitize(c.Name), FormatDatetime(lo), FormatDatetime(hi), spanText(hi.Sub(lo))))
 			}
 		}
 		break
@@ -69,7 +70,7 @@ func Summary(r *exec.Result) string {
 				total += v
 			}
 		}
-		lines = append(lines, fmt.Sprintf("Total %s: %d.", r.Columns[countCol].Name, total))
+		lines = append(lines, fmt.Sprintf("Total %s: %d.", Sanitize(r.Columns[countCol].Name), total))
 		return strings.Join(lines, "\n")
 	}
 	shown := 0
@@ -111,13 +112,13 @@ func Summary(r *exec.Result) string {
 		}
 		parts := make([]string, len(top))
 		for j, t := range top {
-			v := t.v
-			if len(v) > 60 {
-				v = v[:57] + "..."
+			v := Sanitize(t.v)
+			if rs := []rune(v); len(rs) > 60 {
+				v = string(rs[:57]) + "..."
 			}
 			parts[j] = fmt.Sprintf("%s (%d)", v, t.n)
 		}
-		lines = append(lines, fmt.Sprintf("%s: %s%s.", c.Name, strings.Join(parts, ", "), more))
+		lines = append(lines, fmt.Sprintf("%s: %s%s.", Sanitize(c.Name), strings.Join(parts, ", "), more))
 		shown++
 	}
 	return strings.Join(lines, "\n")

@@ -43,3 +43,20 @@ func TestSummary(t *testing.T) {
 		t.Errorf("Summary(empty) = %q", got)
 	}
 }
+
+// The summary goes to a terminal: names and values from the data have
+// their control characters escaped, and a value cannot add lines.
+func TestSummaryEscapesControls(t *testing.T) {
+	r := &exec.Result{
+		Columns: []kql.Column{{Name: "Cmd\x1b[2J", Type: kql.TString}},
+		Rows:    [][]any{{"a\x1b]0;x\x07\nb"}, {"a\x1b]0;x\x07\nb"}, {"c"}, {"a\x1b]0;x\x07\nb"}},
+	}
+	want := "4 rows.\n" + `Cmd\x1b[2J: a\x1b]0;x\x07\nb (3), c (1).`
+	if got := Summary(r); got != want {
+		t.Errorf("Summary = %q, want %q", got, want)
+	}
+	one := &exec.Result{Columns: []kql.Column{{Name: "n\x07", Type: kql.TString}}, Rows: [][]any{{"\x9b31m"}}}
+	if got, want := Summary(one), `n\x07: \x9b31m.`; got != want {
+		t.Errorf("Summary = %q, want %q", got, want)
+	}
+}

@@ -15,8 +15,7 @@ import (
 
 // FormatValue returns the text form of a value of KQL type t, as Kusto's
 // tostring() writes it: datetime with 7 fraction digits and a Z, timespan as
-// [-][d.]hh:mm:ss[.fffffff], bool as true/false, real as the shortest text
-// that reads back to the same number (NaN, Infinity, -Infinity), dynamic as
+// [-][d.]hh:mm:ss[.fffffff], bool as true/false, real as FormatReal writes it, dynamic as
 // compact JSON. Null is the empty string.
 func FormatValue(t kql.Type, v any) string {
 	switch x := v.(type) {
@@ -49,8 +48,11 @@ func FormatValue(t kql.Type, v any) string {
 	return fmt.Sprint(v)
 }
 
-// FormatReal writes f as the shortest decimal that parses back to f, with
-// Kusto's names for the special values.
+// FormatReal writes f as Kusto's tostring() does (the .NET round-trip
+// form): the shortest digits that read back to f, in fixed notation with
+// at least one fraction digit (1.0, 0.30000000000000007, 1418873.53) when
+// its decimal exponent is from -4 to 15, and as 1E+16 or 1.5E-05 beyond
+// that, with Kusto's names for the special values.
 func FormatReal(f float64) string {
 	switch {
 	case math.IsNaN(f):
@@ -60,7 +62,21 @@ func FormatReal(f float64) string {
 	case math.IsInf(f, -1):
 		return "-Infinity"
 	}
-	return strconv.FormatFloat(f, 'g', -1, 64)
+	e := strconv.FormatFloat(f, 'e', -1, 64) // d.ddde±XX
+	mant, exp, _ := strings.Cut(e, "e")
+	x, _ := strconv.Atoi(exp)
+	if f != 0 && (x < -4 || x > 15) {
+		sign := "+"
+		if x < 0 {
+			sign, x = "-", -x
+		}
+		return fmt.Sprintf("%sE%s%02d", mant, sign, x)
+	}
+	s := strconv.FormatFloat(f, 'f', -1, 64)
+	if !strings.Contains(s, ".") {
+		s += ".0"
+	}
+	return s
 }
 
 // FormatDatetime writes t in UTC as 2006-01-02T15:04:05.0000000Z: always

@@ -35,6 +35,21 @@ func TestFormatValue(t *testing.T) {
 		{kql.TDatetime, time.Date(2020, 1, 1, 2, 0, 0, 0, time.FixedZone("x", 3600)), "2020-01-01T01:00:00.0000000Z"},
 		{kql.TReal, tenth + 0.2, "0.30000000000000004"},
 		{kql.TReal, math.NaN(), "NaN"},
+		// Kusto's tostring(real), as the engine's tostring writes it and
+		// the conformance cases record it: fixed notation with a fraction
+		// digit up to an exponent of 15, E notation beyond.
+		{kql.TReal, 1418873.5319298245, "1418873.5319298245"},
+		{kql.TReal, 1.0, "1.0"},
+		{kql.TReal, 100000000000.0, "100000000000.0"},
+		{kql.TReal, 1e15, "1000000000000000.0"},
+		{kql.TReal, 1e16, "1E+16"},
+		{kql.TReal, 9223372036854775807.0, "9.223372036854776E+18"},
+		{kql.TReal, 1.5e300, "1.5E+300"},
+		{kql.TReal, 0.0001, "0.0001"},
+		{kql.TReal, 0.00001, "1E-05"},
+		{kql.TReal, -2.5e-10, "-2.5E-10"},
+		{kql.TReal, math.Copysign(0, -1), "-0.0"},
+		{kql.TReal, 0.0, "0.0"},
 		{kql.TReal, math.Inf(-1), "-Infinity"},
 		{kql.TLong, int64(-9223372036854775808), "-9223372036854775808"},
 		{kql.TBool, true, "true"},

@@ -10,8 +10,8 @@ import (
 	"github.com/kqlhunt/kqlhunt/kql"
 )
 
-// FuzzTranslate: any prompt gives a query that parses and checks, or a
-// clarifying question, never a panic; follow-ups on it too.
+// FuzzTranslate: any prompt gives a query that parses and checks, a
+// clarifying question, or a refusal, never a panic; follow-ups on it too.
 func FuzzTranslate(f *testing.F) {
 	if file, err := os.Open("testdata/prompts.txt"); err == nil {
 		sc := bufio.NewScanner(file)
@@ -39,6 +39,12 @@ func FuzzTranslate(f *testing.F) {
 			tr, err := o.Translate(context.Background(), &Request{Prompt: p, Now: now, Context: c})
 			if err != nil {
 				t.Fatalf("%q: %v", p, err)
+			}
+			if tr.Refusal != "" {
+				if tr.Query != nil || tr.Clarification != "" {
+					t.Fatalf("%q: a refusal with a query or a question", p)
+				}
+				return
 			}
 			if tr.Clarification != "" {
 				if tr.Query != nil {

@@ -135,7 +135,7 @@ const weekdayRE = `monday|tuesday|wednesday|thursday|friday|saturday|sunday`
 
 // dateRE matches one date: ISO (with an optional time), "june 3[, 2025]",
 // "3 june [2025]", a weekday, today, yesterday.
-var dateRE = `(?:\d{4}-\d{2}-\d{2}(?:[t ]\d{2}:\d{2}(?::\d{2})?z?)?|(?:` + monthRE + `)\.? \d{1,2}(?:st|nd|rd|th)?(?:,? \d{4})?|\d{1,2}(?:st|nd|rd|th)? (?:of )?(?:` + monthRE + `)(?:,? \d{4})?|(?:last )?(?:` + weekdayRE + `)|today|yesterday)`
+var dateRE = `(?:\d{4}-\d{2}-\d{2}(?:[t ]\d{1,2}:\d{2}(?::\d{2})?z?)?|\d{4}/\d{1,2}/\d{1,2}(?: \d{1,2}:\d{2}(?::\d{2})?)?|\d{1,2}/\d{1,2}/\d{4}(?: \d{1,2}:\d{2}(?::\d{2})?)?|(?:` + monthRE + `)\.? \d{1,2}(?:st|nd|rd|th)?(?:,? \d{4})?|\d{1,2}(?:st|nd|rd|th)? (?:of )?(?:` + monthRE + `)(?:,? \d{4})?|(?:last )?(?:` + weekdayRE + `)|today|yesterday)`
 
 var (
 	reAgo      = lazyRegexp(`\b(?:(?:in|during|over|for|within|from) )?(?:the )?(?:past|last|previous|recent|prior) ?(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|few|couple of)? ?(minutes?|mins?|hours?|hrs?|h|days?|d|weeks?|wk|w|months?|years?)\b`)
@@ -146,8 +146,50 @@ var (
 	reOnDay    = lazyRegexp(`\bon (` + dateRE + `)\b`)
 	reInMonth  = lazyRegexp(`\b(?:in|during) (` + monthRE + `)(?: (\d{4}))?\b`)
 	reToday    = lazyRegexp(`\b(today|yesterday)\b`)
+	// "from midnight to 10am on 2024-03-09", "on March 12 between 9:00
+	// and 9:30": a window of clock times on one day.
+	reClockOn  = lazyRegexp(`\b(?:between|from) (` + clockRE + `) (?:and|to|until|till|-) (` + clockRE + `) on (` + dateRE + `)`)
+	reOnClock  = lazyRegexp(`\bon (` + dateRE + `),? (?:between|from) (` + clockRE + `) (?:and|to|until|till|-) (` + clockRE + `)`)
 	reThisUnit = lazyRegexp(`\bthis (week|month)\b`)
 )
+
+// clockRE is a time of day: 9, 9:30, 18:42:05, 10am, 10 p.m., midnight, noon.
+const clockRE = `(?:\d{1,2}(?::\d{2}){0,2}(?: ?[ap]\.?m\.?)?|midnight|noon)`
+
+// parseClock reads a clockRE match as an offset from midnight.
+func parseClock(s string) (time.Duration, bool) {
+	s = strings.ReplaceAll(strings.TrimSpace(s), ".", "")
+	switch s {
+	case "midnight":
+		return 0, true
+	case "noon":
+		return 12 * time.Hour, true
+	}
+	pm, am := strings.HasSuffix(s, "pm"), strings.HasSuffix(s, "am")
+	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(s, "pm"), "am"))
+	parts := strings.Split(s, ":")
+	var d time.Duration
+	units := []time.Duration{time.Hour, time.Minute, time.Second}
+	for i, p := range parts {
+		n, err := strconv.Atoi(p)
+		if err != nil || i > 0 && n > 59 {
+			return 0, false
+		}
+		if i == 0 {
+			if n > 23 || (am || pm) && (n < 1 || n > 12) {
+				return 0, false
+			}
+			if pm && n < 12 {
+				n += 12
+			}
+			if am && n == 12 {
+				n = 0
+			}
+		}
+		d += time.Duration(n) * units[i]
+	}
+	return d, true
+}
 
 // parseDate reads one dateRE match relative to now (UTC). A date without
 // a year is the latest such date not after now.
@@ -165,7 +207,48 @@ func parseDate(s string, now time.Time) (t time.Time, hasTime bool, ok bool) {
 		back := (int(today.Weekday()) - int(wd) + 7) % 7
 		return today.AddDate(0, 0, -back), false, true
 	}
+	if i := strings.IndexByte(s, '/'); i > 0 {
+		// 2024/03/08, or 10/04/2022 read month first (day first when the
+		// first number cannot be a month), with an optional time.
+		datePart, clock, _ := strings.Cut(s, " ")
+		f := strings.Split(datePart, "/")
+		if len(f) != 3 {
+			return time.Time{}, false, false
+		}
+		a, _ := strconv.Atoi(f[0])
+		b, _ := strconv.Atoi(f[1])
+		c, _ := strconv.Atoi(f[2])
+		var y, m, d int
+		switch {
+		case len(f[0]) == 4:
+			y, m, d = a, b, c
+		case a > 12:
+			y, m, d = c, b, a
+		default:
+			y, m, d = c, a, b
+		}
+		t = time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
+		if t.Day() != d || int(t.Month()) != m {
+			return time.Time{}, false, false
+		}
+		if clock != "" {
+			off, ok := parseClock(clock)
+			if !ok {
+				return time.Time{}, false, false
+			}
+			return t.Add(off), true, true
+		}
+		return t, false, true
+	}
 	if len(s) >= 10 && s[4] == '-' {
+		if datePart, clock, ok := strings.Cut(s, " "); ok && len(clock) <= 7 && strings.Count(clock, ":") >= 1 {
+			// "2022-10-06 1:59": a one-digit hour.
+			if t, err := time.Parse("2006-01-02", datePart); err == nil {
+				if off, ok := parseClock(clock); ok {
+					return t.Add(off), true, true
+				}
+			}
+		}
 		for _, layout := range []string{"2006-01-02t15:04:05z", "2006-01-02t15:04:05", "2006-01-02 15:04:05", "2006-01-02t15:04z", "2006-01-02t15:04", "2006-01-02 15:04", "2006-01-02"} {
 			if t, err := time.Parse(layout, s); err == nil {
 				return t.UTC(), len(layout) > 10, true
@@ -212,6 +295,26 @@ func parseDate(s string, now time.Time) (t time.Time, hasTime bool, ok bool) {
 // extractTime finds the time window in s (lower case), blanks what it
 // used, and returns the window (nil when the prompt names none).
 func extractTime(s *scanner, now time.Time) (*TimeRange, error) {
+	for _, re := range []*lazyRE{reClockOn, reOnClock} {
+		m := s.find(re)
+		if m == nil {
+			continue
+		}
+		day, c1, c2 := m[3], m[1], m[2]
+		if re == reOnClock {
+			day, c1, c2 = m[1], m[2], m[3]
+		}
+		d, _, ok := parseDate(day, now)
+		a, ok1 := parseClock(c1)
+		b, ok2 := parseClock(c2)
+		if !ok || !ok1 || !ok2 {
+			return nil, fmt.Errorf("could not read the times in %q", m[0])
+		}
+		if b <= a {
+			return nil, fmt.Errorf("the time range %q ends before it starts", m[0])
+		}
+		return &TimeRange{Start: d.Add(a), End: d.Add(b), Text: m[0]}, nil
+	}
 	if m := s.find(reBetween); m != nil {
 		a, _, ok1 := parseDate(m[1], now)
 		b, bt, ok2 := parseDate(m[2], now)

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/kqlhunt/kqlhunt/kql"
@@ -56,6 +57,22 @@ type Translation struct {
 	// Reset is set when the prompt asked to start over: the caller
 	// forgets the conversation.
 	Reset bool
+	// weak marks a question back that only says nothing was understood
+	// (or that the subject's table is missing): another reading may answer.
+	weak bool
+	// soft marks a question back about a part the subject reading cannot
+	// express (a threshold): a reading that expresses everything may answer.
+	soft bool
+	// complete: every word that looks like a name, value or number was used.
+	complete bool
+	// hasRange: an address range (CIDR) was applied.
+	hasRange bool
+	// unused counts the prompt's content words the reading did not use.
+	unused int
+	// Refusal, when set, says why nothing was translated: the prompt asks
+	// to change data (kqlhunt only reads), or is not about the data.
+	// Query and Clarification are then empty.
+	Refusal string
 }
 
 // Backend translates prompts. Offline is the built-in one; HTTPBackend
@@ -68,6 +85,9 @@ type Backend interface {
 type Offline struct {
 	Schema *kql.Schema
 	Vocab  *Vocabulary
+
+	catOnce sync.Once
+	cat     *Catalog
 }
 
 // NewOffline returns an offline translator over schema (the
@@ -86,11 +106,78 @@ func clarify(understood, question string, plan *Plan, focus *Entity) *Translatio
 }
 
 // Translate implements Backend.
-func (o *Offline) Translate(_ context.Context, req *Request) (*Translation, error) {
+func (o *Offline) Translate(ctx context.Context, req *Request) (*Translation, error) {
 	prompt := strings.TrimSpace(req.Prompt)
 	if prompt == "" {
 		return nil, fmt.Errorf("empty prompt")
 	}
+	if r := refusal(prompt); r != "" {
+		return &Translation{Refusal: r}, nil
+	}
+	now := req.Now
+	if now.IsZero() {
+		now = time.Now().UTC()
+	}
+	tr, err := o.translateSubjects(ctx, req)
+	first := req.Context == nil || req.Context.Plan == nil && req.Context.Focus == nil && req.Context.KQL == ""
+	if err == nil && (!first || tr.Reset) {
+		// A follow-up reads the conversation: the subject reading owns it.
+		return tr, nil
+	}
+	// The grounded reading: over the catalogue of the active schema.
+	g, why := o.grounded(prompt, now)
+	switch {
+	case err != nil && g != nil:
+		return g, nil
+	case err != nil:
+		if !o.aboutData(prompt) {
+			return &Translation{Refusal: notAboutData(o)}, nil
+		}
+		return clarify("", "I could not tell which table of the active dataset this is about: name the table, or what to look for (sign-ins, processes, alerts, ...).", nil, nil), nil
+	case tr.Query == nil:
+		// The subject reading asks back. When it understood nothing (or its
+		// table is not in the dataset) and the catalogue gives a clear
+		// reading, answer and say what was assumed; a question about a
+		// name, a threshold or an ordinal stands.
+		if tr.weak && g != nil || tr.soft && g != nil && g.complete {
+			return g, nil
+		}
+		if tr.weak && why == "no table" && !o.aboutData(prompt) {
+			return &Translation{Refusal: notAboutData(o)}, nil
+		}
+		return tr, nil
+	case g == nil || !g.complete:
+		return tr, nil
+	}
+	// Both read it: the subject reading knows the hunting concepts; the
+	// grounded one wins when the prompt names a table outright that the
+	// subject reading did not use.
+	if named := o.namedTable(prompt); named != "" && !usesTable(tr.KQL, named) {
+		return g, nil
+	}
+	// On the same table, the reading that uses more of the prompt wins: a
+	// stated "the action type is X" or "whose title contains Y" that the
+	// subject reading passed over.
+	if g.unused < tr.unused && usesTable(tr.KQL, firstTable(g.KQL)) && conditions(g.Query) > conditions(tr.Query) {
+		return g, nil
+	}
+	// An address range only the grounded reading applies.
+	if g.hasRange && !strings.Contains(tr.KQL, "ipv4_is_in_range") {
+		return g, nil
+	}
+	return tr, nil
+}
+
+// firstTable is the name a query's text starts with.
+func firstTable(kqlText string) string {
+	name, _, _ := strings.Cut(strings.TrimSpace(kqlText), "\n")
+	return strings.TrimSpace(name)
+}
+
+// translateSubjects is the subject-based reading: the hunting concepts,
+// subjects and follow-ups of a conversation.
+func (o *Offline) translateSubjects(_ context.Context, req *Request) (*Translation, error) {
+	prompt := strings.TrimSpace(req.Prompt)
 	now := req.Now
 	if now.IsZero() {
 		now = time.Now().UTC()
@@ -137,12 +224,18 @@ func (o *Offline) Translate(_ context.Context, req *Request) (*Translation, erro
 	if m := reComparison.FindString(u.rest.text); m != "" {
 		// A threshold the translator cannot express: say so rather than
 		// drop it.
-		return clarify(o.explain(plan, u), fmt.Sprintf("I cannot apply %q: comparisons of counts or sizes are not something I translate yet. Ask without it (then \"count them by ...\"), or write that part in KQL.", strings.TrimSpace(m)), c.Plan, c.Focus), nil
+		tr := clarify(o.explain(plan, u), fmt.Sprintf("I cannot apply %q: comparisons of counts or sizes are not something I translate yet. Ask without it (then \"count them by ...\"), or write that part in KQL.", strings.TrimSpace(m)), c.Plan, c.Focus)
+		tr.soft = true
+		return tr, nil
 	}
-	if names := unknownNames(u.unknown); len(names) > 0 {
+	if names := o.notColumns(unknownNames(u.unknown)); len(names) > 0 {
 		// A name nothing matched would be dropped from the query: ask
 		// rather than run something broader than was meant.
-		return clarify(o.explain(plan, u), fmt.Sprintf("I do not know %s: the dataset has no device, account or file of that name that I recognise. Is it a device (\"on host %s\"), a user (\"user %s\"), or text to search for (in quotes)?", strings.Join(quoteAll(names), ", "), names[0], names[0]), c.Plan, c.Focus), nil
+		tr := clarify(o.explain(plan, u), fmt.Sprintf("I do not know %s: the dataset has no device, account or file of that name that I recognise. Is it a device (\"on host %s\"), a user (\"user %s\"), or text to search for (in quotes)?", strings.Join(quoteAll(names), ", "), names[0], names[0]), c.Plan, c.Focus)
+		// Without the dataset's names (a schema alone) a name cannot be
+		// checked: another reading may use it as a value.
+		tr.weak = o.Vocab == nil || len(o.Vocab.Devices)+len(o.Vocab.Accounts) == 0
+		return tr, nil
 	}
 	return o.finish(plan, focus, u)
 }
@@ -173,7 +266,10 @@ func unknownNames(words []string) []string {
 func (o *Offline) finish(plan *Plan, focus *Entity, u *understanding) (*Translation, error) {
 	q, problem := o.build(plan)
 	if problem != "" {
-		return clarify(o.explain(plan, u), problem, plan, focus), nil
+		tr := clarify(o.explain(plan, u), problem, plan, focus)
+		tr.weak = strings.HasPrefix(problem, "The dataset has no") // its table is missing
+		tr.soft = strings.Contains(problem, " to group by")
+		return tr, nil
 	}
 	text := kql.Format(q)
 	// The query must read back and check against the schema: a
@@ -189,7 +285,7 @@ func (o *Offline) finish(plan *Plan, focus *Entity, u *understanding) (*Translat
 		}
 		return nil, fmt.Errorf("internal error: the translated query does not check: %v\n%s", err, text)
 	}
-	return &Translation{Query: q2, KQL: text, Explanation: o.explain(plan, u), Plan: plan, Focus: focus}, nil
+	return &Translation{Query: q2, KQL: text, Explanation: o.explain(plan, u), Plan: plan, Focus: focus, unused: len(u.unknown)}, nil
 }
 
 // resolve merges what the prompt said with the conversation: it returns
@@ -480,7 +576,9 @@ func (o *Offline) nothingUnderstood(u *understanding, c *Context) *Translation {
 		tr.Reset = true
 		return tr
 	}
-	return clarify(understood, q, c.Plan, c.Focus)
+	tr := clarify(understood, q, c.Plan, c.Focus)
+	tr.weak = true
+	return tr
 }
 
 // drillGroup is the plan for the rows behind one row of a grouped result:
@@ -587,4 +685,52 @@ func valueText(v any) string {
 		return x.String()
 	}
 	return fmt.Sprint(v)
+}
+
+// notColumns drops the words that name a column of the schema ("sha256",
+// "ipaddress"): they are not names of things in the dataset.
+func (o *Offline) notColumns(words []string) []string {
+	var out []string
+	for _, w := range words {
+		known := false
+		for _, t := range o.catalog().Tables {
+			if t.Column(w) != nil {
+				known = true
+				break
+			}
+		}
+		if !known {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// conditions counts the where conditions of a query's top-level pipeline
+// (each and-ed part apart).
+func conditions(q *kql.Query) int {
+	n := 0
+	for _, st := range q.Stmts {
+		es, ok := st.(*kql.ExprStmt)
+		if !ok {
+			continue
+		}
+		p, ok := es.X.(*kql.PipeExpr)
+		if !ok {
+			continue
+		}
+		for _, op := range p.Ops {
+			if w, ok := op.(*kql.WhereOp); ok {
+				n += countAnd(w.Pred)
+			}
+		}
+	}
+	return n
+}
+
+func countAnd(x kql.Expr) int {
+	if b, ok := x.(*kql.BinaryExpr); ok && b.Op == "and" {
+		return countAnd(b.X) + countAnd(b.Y)
+	}
+	return 1
 }

@@ -180,7 +180,6 @@ SecurityIncident
 // Prompts that must not run anything: the answer is a question.
 func TestClarify(t *testing.T) {
 	for _, c := range []struct{ prompt, want string }{
-		{"purple elephants dancing", "What should I look for?"},
 		{"what did megan.bowen do", "What do you want to see for megan.bowen"},
 		{"what happened on fs01", "What do you want to see for fs01.corp.contoso.com"},
 		{"tell me more about the first one", "no previous result"},

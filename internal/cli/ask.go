@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -19,6 +20,10 @@ import (
 	"github.com/kqlhunt/kqlhunt/translate"
 )
 
+// refusalError is a prompt kqlhunt will not answer (a request to change
+// data, or not about the data): said in words, exit 1, no query.
+func refusalError(tr *translate.Translation) error { return errors.New(tr.Refusal) }
+
 // clarifyError is a prompt that needs a clarifying answer: exit 3.
 func clarifyError() error { return &reportedError{code: ExitClarify} }
 
@@ -26,6 +31,9 @@ func clarifyError() error { return &reportedError{code: ExitClarify} }
 // and the backend: the offline translator, or a language model when
 // KQLHUNT_LLM_URL is set.
 func (g *globalOptions) translator(ctx context.Context) (*exec.Engine, translate.Backend, error) {
+	if g.schema != "" && g.data == "" {
+		return nil, nil, usagef("--schema describes tables without data: translate and check use it; give --data to run queries")
+	}
 	eng, err := g.openEngine(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -42,6 +50,7 @@ func (g *globalOptions) translator(ctx context.Context) (*exec.Engine, translate
 		return nil, nil, usagef("%v", err)
 	}
 	if llm != nil {
+		llm.Fallback = offline
 		return eng, llm, nil
 	}
 	return eng, offline, nil
@@ -50,8 +59,8 @@ func (g *globalOptions) translator(ctx context.Context) (*exec.Engine, translate
 // translateOrKQL translates a prompt, or takes it as it is when it is
 // already KQL (it starts with a table of the dataset, or with let, print,
 // ... and checks).
-func translateOrKQL(ctx context.Context, backend translate.Backend, eng *exec.Engine, prompt string, now time.Time) (*translate.Translation, error) {
-	if chat.LooksLikeKQL(prompt, eng.Schema()) {
+func translateOrKQL(ctx context.Context, backend translate.Backend, schema *kql.Schema, prompt string, now time.Time) (*translate.Translation, error) {
+	if chat.LooksLikeKQL(prompt, schema) {
 		q, err := kql.Parse(prompt)
 		if err != nil {
 			return nil, &sourceError{file: "<arg>", src: prompt, err: err}
@@ -92,7 +101,7 @@ printed on standard error, or in "clarification" with --format json).`,
 }
 
 func (o *translateOptions) run(cmd *cobra.Command, args []string) error {
-	jsonOut := o.format == "json"
+	jsonOut := o.fmt == render.JSON
 	if cmd.Flags().Changed("format") && !jsonOut {
 		return usagef("translate prints KQL: --format must be json when given")
 	}
@@ -101,16 +110,38 @@ func (o *translateOptions) run(cmd *cobra.Command, args []string) error {
 		return err
 	}
 	ctx := cmd.Context()
-	eng, backend, err := o.translator(ctx)
+	var (
+		schema  *kql.Schema
+		backend translate.Backend
+	)
+	if o.schema != "" && o.data == "" {
+		// Tables without data: translate against the schema alone.
+		if schema, err = o.schemaFile(); err != nil {
+			return err
+		}
+		llm, err := translate.HTTPBackendFromEnv(os.Getenv, schema)
+		if err != nil {
+			return usagef("%v", err)
+		}
+		offline := translate.NewOffline(schema, nil)
+		backend = offline
+		if llm != nil {
+			llm.Fallback = offline
+			backend = llm
+		}
+	} else {
+		eng, b, err := o.translator(ctx)
+		if err != nil {
+			return err
+		}
+		defer eng.Close()
+		schema, backend = eng.Schema(), b
+	}
+	tr, err := translateOrKQL(ctx, backend, schema, prompt, o.now)
 	if err != nil {
 		return err
 	}
-	defer eng.Close()
-	tr, err := translateOrKQL(ctx, backend, eng, prompt, o.now)
-	if err != nil {
-		return err
-	}
-	out, err := o.openOutput("kql")
+	out, err := o.openOutput(render.Table)
 	if err != nil {
 		return err
 	}
@@ -118,20 +149,25 @@ func (o *translateOptions) run(cmd *cobra.Command, args []string) error {
 	if jsonOut {
 		enc := json.NewEncoder(out)
 		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
 		if err := enc.Encode(struct {
 			KQL           string `json:"kql"`
 			Explanation   string `json:"explanation"`
 			Clarification string `json:"clarification"`
-		}{tr.KQL, tr.Explanation, tr.Clarification}); err != nil {
+			Refusal       string `json:"refusal,omitempty"`
+		}{tr.KQL, tr.Explanation, tr.Clarification, tr.Refusal}); err != nil {
 			return err
 		}
-	} else if tr.Clarification == "" {
+	} else if tr.Clarification == "" && tr.Refusal == "" {
 		if _, err := fmt.Fprint(out, kqlWithComment(tr.Explanation, tr.KQL)); err != nil {
 			return err
 		}
 	}
 	if err := out.commit(); err != nil {
 		return err
+	}
+	if tr.Refusal != "" {
+		return refusalError(tr)
 	}
 	if tr.Clarification != "" {
 		if !jsonOut {
@@ -146,7 +182,9 @@ func (o *translateOptions) run(cmd *cobra.Command, args []string) error {
 // the text still runs as KQL.
 func kqlWithComment(explanation, q string) string {
 	var b strings.Builder
-	for _, line := range wrap(explanation, 78) {
+	// The explanation names values of the dataset (device and account
+	// names): their control characters are shown escaped.
+	for _, line := range wrap(render.SanitizeLines(explanation), 78) {
 		b.WriteString("// " + line + "\n")
 	}
 	b.WriteString(strings.TrimRight(q, "\n") + "\n")
@@ -210,7 +248,7 @@ func (o *askOptions) run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	out, err := o.openOutput(o.format)
+	out, err := o.openOutput(o.fmt)
 	if err != nil {
 		return err
 	}
@@ -220,9 +258,12 @@ func (o *askOptions) run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer eng.Close()
-	tr, err := translateOrKQL(ctx, backend, eng, prompt, o.now)
+	tr, err := translateOrKQL(ctx, backend, eng.Schema(), prompt, o.now)
 	if err != nil {
 		return err
+	}
+	if tr.Refusal != "" {
+		return refusalError(tr)
 	}
 	if tr.Clarification != "" {
 		writeClarification(o.env.stderr, tr)
@@ -236,15 +277,15 @@ func (o *askOptions) run(ctx context.Context, args []string) error {
 	// summary together. Other formats keep standard output (or -o) for
 	// the data alone.
 	side := io.Writer(out)
-	if (o.format != "table" && o.format != "markdown") || o.output != "" {
+	if !o.fmt.Human || (o.output != "" && o.output != "-") {
 		side = o.env.stderr
 	}
-	if o.format == "markdown" && side == io.Writer(out) {
+	if o.fmt == render.Markdown && side == io.Writer(out) {
 		fmt.Fprintf(side, "%s\n\n```kql\n%s\n```\n\n", tr.Explanation, strings.TrimRight(tr.KQL, "\n"))
 	} else {
 		fmt.Fprintln(side, kqlWithComment(tr.Explanation, tr.KQL))
 	}
-	if err := render.Write(out, res, o.format, render.Options{TTY: out.tty}); err != nil {
+	if err := render.WriteFormat(out, res, o.fmt, o.renderOptions(out)); err != nil {
 		return err
 	}
 	if side == io.Writer(out) {
@@ -290,8 +331,8 @@ the last turn asked a clarifying question, else 0.`,
 }
 
 func (o *chatOptions) run(ctx context.Context) error {
-	if o.format == "xlsx" {
-		return usagef("chat prints to the terminal: --format xlsx is not available (use ask -o FILE)")
+	if o.fmt.Binary {
+		return usagef("chat prints to the terminal: --format %s is not available (use ask -o FILE)", o.fmt.Name)
 	}
 	var in io.Reader = o.env.stdin
 	interactive := o.script == "" && o.env.isTerminal(o.env.stdin)
@@ -303,7 +344,7 @@ func (o *chatOptions) run(ctx context.Context) error {
 		defer f.Close()
 		in = f
 	}
-	out, err := o.openOutput(o.format)
+	out, err := o.openOutput(o.fmt)
 	if err != nil {
 		return err
 	}
@@ -466,11 +507,15 @@ func (o *chatOptions) chatExit(out *output, failed, pending bool) error {
 // showTurn prints one answer: the query, its result and summary, its
 // error, or the clarifying question.
 func (o *chatOptions) showTurn(w *output, t *chat.Turn) error {
+	if t.Refusal != "" {
+		fmt.Fprintf(w, "! %s\n\n", t.Refusal)
+		return nil
+	}
 	if t.Clarification != "" {
 		if t.Explanation != "" {
-			fmt.Fprintln(w, t.Explanation)
+			fmt.Fprintln(w, render.SanitizeLines(t.Explanation))
 		}
-		fmt.Fprintf(w, "? %s\n\n", t.Clarification)
+		fmt.Fprintf(w, "? %s\n\n", render.SanitizeLines(t.Clarification))
 		return nil
 	}
 	if !t.IsKQL {
@@ -482,16 +527,15 @@ func (o *chatOptions) showTurn(w *output, t *chat.Turn) error {
 			name = "<input>"
 		}
 		if !writeDiagnostics(w, name, t.KQL, t.Err) {
-			fmt.Fprintf(w, "error: %v\n", t.Err)
+			fmt.Fprintf(w, "error: %s\n", render.SanitizeLines(t.Err.Error()))
 		}
 		fmt.Fprintln(w)
 		return nil
 	}
-	format := o.format
-	if err := render.Write(w, t.Result, format, render.Options{TTY: w.tty}); err != nil {
+	if err := render.WriteFormat(w, t.Result, o.fmt, o.renderOptions(w)); err != nil {
 		return err
 	}
-	if format == "table" || format == "markdown" {
+	if o.fmt.Human {
 		fmt.Fprintln(w)
 		fmt.Fprintln(w, render.Summary(t.Result))
 	}

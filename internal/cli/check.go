@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kqlhunt/kqlhunt/kql"
+	"github.com/kqlhunt/kqlhunt/render"
 )
 
 type checkOptions struct {
@@ -36,7 +37,7 @@ array of objects {file, line, col, end_line, end_col, message, hint}
 type checkInput struct{ name, src string }
 
 func (o *checkOptions) run(cmd *cobra.Command, files []string) error {
-	jsonOut := o.format == "json"
+	jsonOut := o.fmt == render.JSON
 	if cmd.Flags().Changed("format") && !jsonOut {
 		return usagef("check prints diagnostics: --format must be json when given")
 	}
@@ -88,13 +89,14 @@ func (o *checkOptions) run(cmd *cobra.Command, files []string) error {
 		if all == nil {
 			all = []diagnostic{}
 		}
-		out, err := o.openOutput("json")
+		out, err := o.openOutput(render.JSON)
 		if err != nil {
 			return err
 		}
 		defer out.abort()
 		enc := json.NewEncoder(out)
 		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
 		if err := enc.Encode(all); err != nil {
 			return err
 		}

@@ -12,6 +12,9 @@ import (
 
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/kqlhunt/kqlhunt/render"
 )
 
 // Exit codes, as in the design's command-line contract.
@@ -41,16 +44,34 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		stderr:     stderr,
 		now:        time.Now,
 		isTerminal: isTerminal,
+		termSize:   termSize,
+		getenv:     os.Getenv,
 	})
 }
 
-// env is what every command gets injected: the streams and the clock.
-// Tests build one over buffers and a fixed clock.
+// env is what every command gets injected: the streams, the clock, the
+// terminal and the environment. Tests build one over buffers and a fixed
+// clock.
 type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	now            func() time.Time
 	isTerminal     func(w any) bool
+	termSize       func(w any) (cols, rows int) // 0, 0 when unknown
+	getenv         func(string) string
+}
+
+// termSize returns the size of the terminal w is, or 0, 0.
+func termSize(w any) (cols, rows int) {
+	f, ok := w.(*os.File)
+	if !ok {
+		return 0, 0
+	}
+	cols, rows, err := term.GetSize(int(f.Fd()))
+	if err != nil {
+		return 0, 0
+	}
+	return cols, rows
 }
 
 // isTerminal reports whether w is a terminal.
@@ -63,6 +84,24 @@ func isTerminal(w any) bool {
 }
 
 func run(ctx context.Context, args []string, e *env) int {
+	if e.termSize == nil {
+		e.termSize = func(any) (int, int) { return 0, 0 }
+	}
+	if e.getenv == nil {
+		e.getenv = func(string) string { return "" }
+	}
+	// Everything on standard error passes through SafeWriter: errors echo
+	// names and values from the data, which must not drive the terminal;
+	// then, on a terminal, errors and hints are coloured.
+	tty := e.isTerminal(e.stderr)
+	safe := &render.SafeWriter{W: e.stderr}
+	if tty && useColor(e.getenv) {
+		safe.W = &colorWriter{w: e.stderr, atStart: true}
+	}
+	defer safe.Flush()
+	e.isTerminal = keepTerminal(e.isTerminal, e.stderr, safe)
+	e.termSize = keepTermSize(e.termSize, e.stderr, safe)
+	e.stderr = safe
 	root := newRoot(e)
 	root.SetArgs(args)
 	root.SetIn(e.stdin)

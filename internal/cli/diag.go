@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/mattn/go-runewidth"
 
 	"github.com/kqlhunt/kqlhunt/kql"
+	"github.com/kqlhunt/kqlhunt/render"
 )
 
 // maxDiagnostics is how many errors of one text are shown in full; the
@@ -98,10 +100,10 @@ func writeDiagnosticsPrefix(w io.Writer, prefix, src string, err error) bool {
 			fmt.Fprintf(w, "%s and %d more errors\n", prefix, len(ds)-i)
 			break
 		}
-		fmt.Fprintf(w, "%s%d:%d: %s\n", prefix, d.Line, d.Col, d.Message)
+		fmt.Fprintf(w, "%s%d:%d: %s\n", prefix, d.Line, d.Col, render.Sanitize(d.Message))
 		writeCaret(w, src, d.span)
 		if d.Hint != "" {
-			fmt.Fprintf(w, "hint: %s\n", d.Hint)
+			fmt.Fprintf(w, "hint: %s\n", render.Sanitize(d.Hint))
 		}
 	}
 	return true
@@ -150,21 +152,24 @@ func writeCaret(w io.Writer, src string, sp kql.Span) {
 		line = trimmed[lineStart:]
 		sp = kql.Span{Start: len(trimmed), End: len(trimmed)}
 	}
-	fmt.Fprintf(w, "    %s\n", line)
+	fmt.Fprintf(w, "    %s\n", render.SanitizeLines(line))
 
 	var b strings.Builder
 	b.WriteString("    ")
-	for _, r := range src[lineStart:min(sp.Start, lineStart+len(line))] {
+	before := src[lineStart:min(sp.Start, lineStart+len(line))]
+	for k := 0; k < len(before); {
+		r, size := utf8.DecodeRuneInString(before[k:])
 		if r == '\t' {
 			b.WriteByte('\t')
 		} else {
-			b.WriteString(strings.Repeat(" ", runewidth.RuneWidth(r)))
+			b.WriteString(strings.Repeat(" ", runewidth.StringWidth(render.SanitizeLines(before[k:k+size]))))
 		}
+		k += size
 	}
 	b.WriteByte('^')
 	end := min(sp.End, lineStart+len(line))
 	if end > sp.Start {
-		width := runewidth.StringWidth(src[sp.Start:end])
+		width := runewidth.StringWidth(render.SanitizeLines(src[sp.Start:end]))
 		if width > 1 {
 			b.WriteString(strings.Repeat("~", width-1))
 		}

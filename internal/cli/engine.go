@@ -2,7 +2,9 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"os"
 
 	"github.com/kqlhunt/kqlhunt/exec"
 	"github.com/kqlhunt/kqlhunt/fixtures"
@@ -17,12 +19,21 @@ func (g *globalOptions) openEngine(ctx context.Context) (*exec.Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("starting the engine: %w", err)
 	}
-	// The sample's tables are created when a query first reads them.
-	s, load, err := fixtures.LoadLazy(ctx, eng.DB(), g.data, g.now)
+	// The sample's tables are created when a query first reads them; a
+	// user's dataset is read after the engine is locked down.
+	s, load, err := fixtures.LoadLazy(ctx, eng.DB(), g.data, fixtures.LoadOptions{
+		Now:            g.now,
+		FollowSymlinks: g.followSymlinks,
+		Lockdown:       eng.LockdownAllowing,
+	})
 	if err != nil {
 		eng.Close()
 		if g.data == "" {
 			return nil, fmt.Errorf("loading the sample dataset: %w", err)
+		}
+		var de *fixtures.DataError
+		if errors.As(err, &de) && de.File == g.data {
+			return nil, err // it names the dataset already
 		}
 		return nil, fmt.Errorf("loading %s: %w", g.data, err)
 	}
@@ -44,6 +55,12 @@ func (g *globalOptions) openEngine(ctx context.Context) (*exec.Engine, error) {
 // engine.
 func (g *globalOptions) checkSchema(ctx context.Context) (*kql.Schema, error) {
 	s := kql.AdvancedHunting()
+	if g.schema != "" {
+		var err error
+		if s, err = g.schemaFile(); err != nil {
+			return nil, err
+		}
+	}
 	if g.data == "" {
 		return s, nil
 	}
@@ -54,6 +71,19 @@ func (g *globalOptions) checkSchema(ctx context.Context) (*kql.Schema, error) {
 	defer eng.Close()
 	for name, t := range eng.Schema().Tables {
 		s.Tables[name] = t
+	}
+	return s, nil
+}
+
+// schemaFile reads the --schema file.
+func (g *globalOptions) schemaFile() (*kql.Schema, error) {
+	b, err := os.ReadFile(g.schema)
+	if err != nil {
+		return nil, fmt.Errorf("reading --schema: %w", err)
+	}
+	s, err := kql.ParseSchemaFile(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", displayName(g.schema), err)
 	}
 	return s, nil
 }

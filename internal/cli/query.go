@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kqlhunt/kqlhunt/exec"
+	"github.com/kqlhunt/kqlhunt/kql"
 	"github.com/kqlhunt/kqlhunt/render"
 )
 
@@ -43,10 +44,10 @@ func (o *queryOptions) run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if strings.TrimSpace(src) == "" {
-		return usagef("no query: give it as an argument, with -f FILE, or on standard input")
+	if err := emptyQuery(name, src); err != nil {
+		return err
 	}
-	out, err := o.openOutput(o.format)
+	out, err := o.openOutput(o.fmt)
 	if err != nil {
 		return err
 	}
@@ -60,7 +61,7 @@ func (o *queryOptions) run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := render.Write(out, res, o.format, render.Options{TTY: out.tty}); err != nil {
+	if err := render.WriteFormat(out, res, o.fmt, o.renderOptions(out)); err != nil {
 		return err
 	}
 	return out.commit()
@@ -77,11 +78,53 @@ func (g *globalOptions) query(ctx context.Context, eng *exec.Engine, name, src s
 			return nil, ctx.Err()
 		}
 		if len(kqlErrors(err)) > 0 {
-			return nil, &sourceError{file: name, src: src, err: err}
+			return nil, &sourceError{file: name, src: src, err: withCheckHints(err, src, eng.Schema())}
 		}
 		return nil, err
 	}
 	return res, nil
+}
+
+// withCheckHints gives the compiler's errors in err that have no hint the
+// hint the checker has for the same place: the checker knows the names
+// in scope, so an unknown table gets "did you mean" in query as in check.
+func withCheckHints(err error, src string, schema *kql.Schema) (out error) {
+	errs := kqlErrors(err)
+	missing := false
+	for _, e := range errs {
+		missing = missing || e.Hint == ""
+	}
+	if !missing || schema == nil {
+		return err
+	}
+	defer func() {
+		if recover() != nil {
+			out = err
+		}
+	}()
+	q, perr := kql.Parse(src)
+	if perr != nil {
+		return err
+	}
+	_, cerr := kql.Check(q, schema)
+	hints := map[kql.Span]string{}
+	for _, ce := range kqlErrors(cerr) {
+		if ce.Hint != "" {
+			hints[ce.Span] = ce.Hint
+		}
+	}
+	if len(hints) == 0 {
+		return err
+	}
+	list := make(kql.ErrorList, len(errs))
+	for i, e := range errs {
+		c := *e
+		if c.Hint == "" {
+			c.Hint = hints[c.Span]
+		}
+		list[i] = &c
+	}
+	return list
 }
 
 type sqlOptions struct {
@@ -107,7 +150,7 @@ With --format json: {"sql": "...", "columns": [{"name","type"}], "ordered": bool
 }
 
 func (o *sqlOptions) run(cmd *cobra.Command, args []string) error {
-	jsonOut := o.format == "json"
+	jsonOut := o.fmt == render.JSON
 	if cmd.Flags().Changed("format") && !jsonOut {
 		return usagef("sql prints SQL text: --format must be json when given")
 	}
@@ -115,8 +158,8 @@ func (o *sqlOptions) run(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return err
 	}
-	if strings.TrimSpace(src) == "" {
-		return usagef("no query: give it as an argument, with -f FILE, or on standard input")
+	if err := emptyQuery(name, src); err != nil {
+		return err
 	}
 	schema, err := o.checkSchema(cmd.Context())
 	if err != nil {
@@ -133,7 +176,7 @@ func (o *sqlOptions) run(cmd *cobra.Command, args []string) error {
 		}
 		return err
 	}
-	out, err := o.openOutput("sql")
+	out, err := o.openOutput(render.Table)
 	if err != nil {
 		return err
 	}
@@ -145,6 +188,7 @@ func (o *sqlOptions) run(cmd *cobra.Command, args []string) error {
 		}
 		enc := json.NewEncoder(out)
 		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
 		err = enc.Encode(struct {
 			SQL     string              `json:"sql"`
 			Columns []map[string]string `json:"columns"`
@@ -157,4 +201,17 @@ func (o *sqlOptions) run(cmd *cobra.Command, args []string) error {
 		return err
 	}
 	return out.commit()
+}
+
+// emptyQuery is the error for a query of no text: a file named with -f that
+// holds none is a query error (exit 1, naming the file); an empty argument
+// or standard input is a usage error (no query was given).
+func emptyQuery(name, src string) error {
+	if strings.TrimSpace(src) != "" {
+		return nil
+	}
+	if name != "<arg>" && name != "<stdin>" {
+		return fmt.Errorf("%s: the file holds no query", name)
+	}
+	return usagef("no query: give it as an argument, with -f FILE, or on standard input")
 }

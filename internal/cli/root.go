@@ -7,13 +7,14 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/kqlhunt/kqlhunt/kql"
 	"github.com/kqlhunt/kqlhunt/render"
 )
 
@@ -22,11 +23,19 @@ type globalOptions struct {
 	env *env
 
 	data      string
+	schema    string
 	nowText   string
-	format    string
+	format    string // --format as given; commands read fmt
 	output    string
 	timeout   time.Duration
 	maxMemory string
+	wide      bool // --wide: tables as wide as they are
+	all       bool // --all: every row on a terminal too
+	expanded  bool // -x: one field per line
+
+	fmt render.Format // --format, or the one -o's extension names
+
+	followSymlinks bool
 
 	now time.Time // --now, or the clock's time when the command started
 }
@@ -47,21 +56,27 @@ Exit status: 0 success, 1 a query or data error, 2 a usage error,
 3 a prompt that needs a clarifying answer, 130 interrupted.`,
 		SilenceErrors:     true,
 		SilenceUsage:      true,
+		Version:           "-", // --version prints versionText
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error { return g.validate() },
 		// A bare "kqlhunt" prints help; unknown words are usage errors.
 		Args: unknownCommand,
 		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
-	root.CompletionOptions.DisableDefaultCmd = true
+	root.SetVersionTemplate("{{kqlhuntVersion}}\n")
 	root.SetFlagErrorFunc(flagError)
 
 	pf := root.PersistentFlags()
 	pf.StringVar(&g.data, "data", "", "dataset at `PATH`: a directory of TABLE.csv/.json/.jsonl/.parquet files or a .duckdb file (default: the embedded sample dataset)")
+	pf.StringVar(&g.schema, "schema", "", "the tables `FILE` describes (kqlhunt's schema.json, the NL2KQL schema format, or Kusto's .show database schema as json) for translate, check and fmt when there is no data, e.g. a Sentinel workspace")
 	pf.StringVar(&g.nowText, "now", "", "pin now() and ago() to `TIME` (RFC 3339, e.g. 2024-05-01T12:00:00Z)")
-	pf.StringVar(&g.format, "format", "table", "output `FORMAT`: "+strings.Join(render.Formats, "|"))
-	pf.StringVarP(&g.output, "output", "o", "", "write the output to `FILE` (atomically) instead of standard output")
+	pf.StringVar(&g.format, "format", "", "output `FORMAT`: "+strings.Join(render.FormatNames(), "|")+" (default: the one -o's extension names, else table)")
+	pf.StringVarP(&g.output, "output", "o", "", "write the output to `FILE` (atomically) instead of standard output; - is standard output")
 	pf.DurationVar(&g.timeout, "timeout", 0, "stop a query that runs longer than `DURATION` (e.g. 30s; 0 means no limit)")
+	pf.BoolVar(&g.followSymlinks, "follow-symlinks", false, "load --data files that are symbolic links to files outside the data directory (refused otherwise)")
 	pf.StringVar(&g.maxMemory, "max-memory", "", "DuckDB memory limit, a `SIZE` such as 2GB or 512MiB")
+	pf.BoolVar(&g.wide, "wide", false, "on a terminal, show tables at their full width (no truncated cells or left-out columns)")
+	pf.BoolVar(&g.all, "all", false, "on a terminal, show every row of a table (not only a screenful)")
+	pf.BoolVarP(&g.expanded, "expanded", "x", false, "show a table one field per line, a record at a time")
 
 	root.AddCommand(
 		newFmtCmd(g),
@@ -76,6 +91,7 @@ Exit status: 0 success, 1 a query or data error, 2 a usage error,
 		newAskCmd(g),
 		newChatCmd(g),
 	)
+	registerCompletions(root, g)
 	return root
 }
 
@@ -86,8 +102,28 @@ func unknownCommand(cmd *cobra.Command, args []string) error {
 		return nil
 	}
 	u := &usageError{err: fmt.Errorf("unknown command %q for %q", args[0], cmd.CommandPath())}
-	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
-		u.hint = fmt.Sprintf("did you mean %q?", s[0])
+	var names []string
+	for _, c := range cmd.Commands() {
+		if c.IsAvailableCommand() || c.Name() == "help" {
+			names = append(names, c.Name())
+			names = append(names, c.Aliases...)
+		}
+	}
+	// A command the word begins (gen for generate), else the closest.
+	s := ""
+	if len(args[0]) >= 2 {
+		for _, n := range names {
+			if strings.HasPrefix(strings.ToLower(n), strings.ToLower(args[0])) {
+				s = n
+				break
+			}
+		}
+	}
+	if s == "" {
+		s = closest(args[0], names)
+	}
+	if s != "" {
+		u.hint = fmt.Sprintf("did you mean %q?", s)
 	}
 	return u
 }
@@ -100,25 +136,64 @@ func flagError(cmd *cobra.Command, err error) error {
 	if !ok {
 		return u
 	}
-	best, bestD := "", 3
-	cmd.Flags().VisitAll(func(f *pflag.Flag) {
-		if d := editDistance(name, f.Name); d < bestD {
-			best, bestD = f.Name, d
-		}
-	})
-	if best != "" {
+	var names []string
+	cmd.Flags().VisitAll(func(f *pflag.Flag) { names = append(names, f.Name) })
+	if best := closest(name, names); best != "" {
 		u.hint = fmt.Sprintf("did you mean --%s?", best)
 	}
 	return u
 }
 
-var sizeRE = regexp.MustCompile(`^\d+(\.\d+)?\s*([KMGT]i?B|B)?$`)
+// closest returns the candidate nearest to name by kql.EditDistance
+// (compared without case) when it is at most 2 edits away, or a third of
+// the name's length for long names; ties go to the first candidate.
+func closest(name string, candidates []string) string {
+	lname := strings.ToLower(name)
+	limit := max(2, len(name)/3)
+	best, bestD := "", limit+1
+	for _, c := range candidates {
+		if d := kql.EditDistance(lname, strings.ToLower(c)); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+// sizeRE is a --max-memory size as DuckDB reads it: a number and a unit
+// (DuckDB refuses a bare number).
+var sizeRE = regexp.MustCompile(`^(\d+(?:\.\d+)?)\s*([KMGT]I?B|B)$`)
+
+// parseSize returns the bytes of a --max-memory size, ok when it is one
+// DuckDB accepts: more than 0 and at most 1 PiB.
+func parseSize(s string) (float64, bool) {
+	m := sizeRE.FindStringSubmatch(strings.ToUpper(strings.TrimSpace(s)))
+	if m == nil {
+		return 0, false
+	}
+	n, err := strconv.ParseFloat(m[1], 64)
+	if err != nil {
+		return 0, false
+	}
+	unit := map[string]float64{"B": 1, "KB": 1e3, "MB": 1e6, "GB": 1e9, "TB": 1e12,
+		"KIB": 1 << 10, "MIB": 1 << 20, "GIB": 1 << 30, "TIB": 1 << 40}[m[2]]
+	b := n * unit
+	return b, b >= 1 && b <= 1<<50
+}
 
 // validate checks the global flags once, before any command runs.
 func (g *globalOptions) validate() error {
-	if !slices.Contains(render.Formats, g.format) {
-		return usagef("invalid --format %q (want one of %s)", g.format, strings.Join(render.Formats, ", "))
+	f, ok := render.LookupFormat(g.format)
+	switch {
+	case g.format == "":
+		// -o hunt.xlsx writes a workbook, -o hunt.csv CSV; else a table.
+		f, ok = render.FormatForPath(g.output)
+		if !ok || g.output == "-" {
+			f = render.Table
+		}
+	case !ok:
+		return usagef("invalid --format %q (want one of %s)", g.format, strings.Join(render.FormatNames(), ", "))
 	}
+	g.fmt = f
 	if g.nowText != "" {
 		t, err := time.Parse(time.RFC3339Nano, g.nowText)
 		if err != nil {
@@ -133,8 +208,8 @@ func (g *globalOptions) validate() error {
 	if g.timeout < 0 {
 		return usagef("invalid --timeout %s: must not be negative", g.timeout)
 	}
-	if g.maxMemory != "" && !sizeRE.MatchString(strings.ToUpper(g.maxMemory)) {
-		return usagef("invalid --max-memory %q: want a size such as 2GB or 512MiB", g.maxMemory)
+	if _, ok := parseSize(g.maxMemory); g.maxMemory != "" && !ok {
+		return usagef("invalid --max-memory %q: want a size from 1B to 1024TiB with its unit, such as 2GB or 512MiB", g.maxMemory)
 	}
 	return nil
 }
@@ -158,10 +233,11 @@ type output struct {
 }
 
 // openOutput opens the destination of the result in the given format:
-// -o FILE (atomically) or standard output. xlsx is binary and goes to a
-// terminal only by mistake, so it needs -o or a redirected stdout.
-func (g *globalOptions) openOutput(format string) (*output, error) {
-	if g.output != "" {
+// -o FILE (atomically) or standard output (also for -o -). A binary
+// format goes to a terminal only by mistake, so it needs -o or a
+// redirected stdout.
+func (g *globalOptions) openOutput(format render.Format) (*output, error) {
+	if g.output != "" && g.output != "-" {
 		f, err := newAtomicFile(g.output, 0o644)
 		if err != nil {
 			return nil, err
@@ -169,10 +245,28 @@ func (g *globalOptions) openOutput(format string) (*output, error) {
 		return &output{Writer: f, commit: f.Commit, abort: f.Abort}, nil
 	}
 	tty := g.env.isTerminal(g.env.stdout)
-	if format == "xlsx" && tty {
-		return nil, usagef("--format xlsx writes a binary workbook: use -o FILE or redirect standard output")
+	if format.Binary && tty {
+		return nil, usagef("--format %s writes a binary workbook: use -o FILE or redirect standard output", format.Name)
 	}
 	return &output{Writer: g.env.stdout, tty: tty, commit: func() error { return nil }, abort: func() {}}, nil
+}
+
+// renderOptions are how a result is shown on out: fitted to the terminal
+// (width, a screenful of rows) when out is one, unless --wide or --all;
+// complete and the same everywhere otherwise.
+func (g *globalOptions) renderOptions(out *output) render.Options {
+	o := render.Options{TTY: out.tty, Expanded: g.expanded}
+	if !out.tty {
+		return o
+	}
+	cols, rows := g.env.termSize(g.env.stdout)
+	if !g.wide {
+		o.Width = cols
+	}
+	if !g.all {
+		o.Height = rows
+	}
+	return o
 }
 
 // readSource reads a query given as text, as -f FILE, or on standard input,
@@ -200,17 +294,6 @@ func (g *globalOptions) readSource(args []string, file string) (name, src string
 		return "", "", fmt.Errorf("reading standard input: %w", err)
 	}
 	return "<stdin>", string(b), nil
-}
-
-// extension is the file name extension for a result in format.
-func extension(format string) string {
-	switch format {
-	case "table":
-		return ".txt"
-	case "markdown":
-		return ".md"
-	}
-	return "." + format
 }
 
 // displayName is how diagnostics name a file: as given on the command line.

@@ -55,8 +55,8 @@ func (o *runOptions) run(ctx context.Context, files []string) error {
 	if o.outDir != "" && o.output != "" {
 		return usagef("give either --out-dir or -o, not both")
 	}
-	if o.outDir == "" && o.format == "xlsx" && len(files) > 1 {
-		return usagef("--format xlsx holds one result per workbook: use --out-dir DIR for several files")
+	if o.outDir == "" && o.fmt.Binary && len(files) > 1 {
+		return usagef("--format %s holds one result per workbook: use --out-dir DIR for several files", o.fmt.Name)
 	}
 	if o.outDir != "" {
 		seen := map[string]string{}
@@ -74,7 +74,7 @@ func (o *runOptions) run(ctx context.Context, files []string) error {
 	var out *output
 	if o.outDir == "" {
 		var err error
-		if out, err = o.openOutput(o.format); err != nil {
+		if out, err = o.openOutput(o.fmt); err != nil {
 			return err
 		}
 		defer out.abort()
@@ -142,7 +142,7 @@ func (o *runOptions) runFile(ctx context.Context, eng *exec.Engine, file string,
 	if o.outDir != "" {
 		path := filepath.Join(o.outDir, o.outName(file))
 		var buf bytes.Buffer
-		if err := render.Write(&buf, res, o.format, render.Options{}); err != nil {
+		if err := render.WriteFormat(&buf, res, o.fmt, render.Options{}); err != nil {
 			return fail(err)
 		}
 		if err := writeFileAtomic(path, buf.Bytes(), 0o644); err != nil {
@@ -159,26 +159,26 @@ func (o *runOptions) runFile(ctx context.Context, eng *exec.Engine, file string,
 // outName is the name of a query file's result in --out-dir: the file's
 // base name with the format's extension.
 func (o *runOptions) outName(file string) string {
-	return strings.TrimSuffix(filepath.Base(file), filepath.Ext(file)) + extension(o.format)
+	return strings.TrimSuffix(filepath.Base(file), filepath.Ext(file)) + o.fmt.Ext
 }
 
 // writeResult writes one of several results to the shared output. People
 // read tables and Markdown, so those get the file's name as a title;
 // machine formats are written as they are, one document after another.
 func (o *runOptions) writeResult(w *output, file string, res *exec.Result, i int) error {
-	switch o.format {
-	case "table":
+	switch o.fmt {
+	case render.Table:
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
-		fmt.Fprintf(w, "==> %s <==\n", file)
-	case "markdown":
+		fmt.Fprintf(w, "==> %s <==\n", render.Sanitize(file))
+	case render.Markdown:
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
-		fmt.Fprintf(w, "### %s\n\n", file)
+		fmt.Fprintf(w, "### %s\n\n", render.Sanitize(file))
 	}
-	return render.Write(w, res, o.format, render.Options{TTY: w.tty})
+	return render.WriteFormat(w, res, o.fmt, o.renderOptions(w))
 }
 
 // summaryError is the one-line form of an error for the summary table:
@@ -222,7 +222,7 @@ func writeRunSummary(w io.Writer, sums []runSummary, tty bool) {
 		}
 		res.Rows = append(res.Rows, []any{s.file, rows, dur, s.err})
 	}
-	if err := render.Write(w, res, "table", render.Options{TTY: tty}); err != nil {
+	if err := render.WriteFormat(w, res, render.Table, render.Options{TTY: tty}); err != nil {
 		fmt.Fprintf(w, "kqlhunt: %v\n", err)
 	}
 	fmt.Fprintf(w, "%d of %d queries succeeded\n", ok, len(sums))

@@ -32,7 +32,7 @@ The output follows --format.`,
 }
 
 func (o *schemaOptions) run(ctx context.Context, args []string) error {
-	out, err := o.openOutput(o.format)
+	out, err := o.openOutput(o.fmt)
 	if err != nil {
 		return err
 	}
@@ -73,7 +73,7 @@ func (o *schemaOptions) run(ctx context.Context, args []string) error {
 			res.Rows = append(res.Rows, []any{name, int64(len(t.Columns)), n})
 		}
 	}
-	if err := render.Write(out, res, o.format, render.Options{TTY: out.tty}); err != nil {
+	if err := render.WriteFormat(out, res, o.fmt, o.renderOptions(out)); err != nil {
 		return err
 	}
 	return out.commit()
@@ -95,38 +95,10 @@ func (o *schemaOptions) countRows(ctx context.Context, eng *exec.Engine, table s
 // unknownTable is the error for a table the dataset does not have, with
 // the closest name as a hint.
 func unknownTable(name string, s *kql.Schema) error {
-	best, bestD := "", 4
 	names := s.TableNames()
-	for _, n := range names {
-		if d := editDistance(strings.ToLower(name), strings.ToLower(n)); d < bestD {
-			best, bestD = n, d
-		}
-	}
-	if best != "" {
+	sort.Strings(names)
+	if best := closest(name, names); best != "" {
 		return fmt.Errorf("unknown table %q in the active dataset\nhint: did you mean %q?", name, best)
 	}
-	sort.Strings(names)
 	return fmt.Errorf("unknown table %q in the active dataset (it has %d tables; run 'kqlhunt schema' to list them)", name, len(names))
-}
-
-// editDistance is the Levenshtein distance between a and b, in runes.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }

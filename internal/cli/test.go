@@ -7,6 +7,7 @@ import (
 
 	"github.com/kqlhunt/kqlhunt/exec"
 	"github.com/kqlhunt/kqlhunt/internal/hunttest"
+	"github.com/kqlhunt/kqlhunt/render"
 )
 
 type testOptions struct {
@@ -61,11 +62,15 @@ func (o *testOptions) run(cmd *cobra.Command, args []string) error {
 		}
 		return res, nil
 	}
+	// The report is for people and its diffs echo the data: control
+	// characters are shown escaped.
+	out := &render.SafeWriter{W: o.env.stdout}
 	rep, err := hunttest.Run(ctx, dir, query, hunttest.Options{
 		Update: o.update,
 		JUnit:  o.junit,
-		Out:    o.env.stdout,
+		Out:    out,
 	})
+	out.Flush()
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -267,6 +268,21 @@ func decode(data []byte, format string) (table, error) {
 		return t, errors.New("empty file: want a header row")
 	}
 	t.header, t.rows = recs[0], recs[1:]
+	// Reals in their canonical text: files written before reals kept a
+	// fraction digit (2 for 2.0) or used Go's exponent form (1e+16 for
+	// 1E+16) still match.
+	for i, h := range t.header {
+		if !strings.HasSuffix(h, ":real") {
+			continue
+		}
+		for _, row := range t.rows {
+			if i < len(row) && row[i] != "" {
+				if f, err := strconv.ParseFloat(row[i], 64); err == nil {
+					row[i] = render.FormatReal(f)
+				}
+			}
+		}
+	}
 	return t, nil
 }
 

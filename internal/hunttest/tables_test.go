@@ -19,7 +19,7 @@ func lazySampleEngine(t *testing.T) *exec.Engine {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { e.Close() })
-	s, load, err := fixtures.LoadLazy(ctx, e.DB(), "", huntsNow)
+	s, load, err := fixtures.LoadLazy(ctx, e.DB(), "", fixtures.LoadOptions{Now: huntsNow})
 	if err != nil {
 		t.Fatal(err)
 	}
