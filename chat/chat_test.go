@@ -42,7 +42,7 @@ func openSample(t *testing.T) *exec.Engine {
 
 func newSession(t *testing.T, eng *exec.Engine) *Session {
 	t.Helper()
-	v, err := LoadVocabulary(context.Background(), eng)
+	v, err := LoadVocabulary(context.Background(), eng, false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,12 @@ package chat
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -17,7 +22,12 @@ const maxVocab = 5000
 // LoadVocabulary reads the device, account and file names of the engine's
 // dataset, for the translator to ground a prompt's names in. Tables the
 // dataset lacks are skipped.
-func LoadVocabulary(ctx context.Context, eng *exec.Engine) (*translate.Vocabulary, error) {
+//
+// With every set (a user's dataset), names and the values of low-
+// cardinality columns are read from every table; otherwise (the sample,
+// whose tables the lexicon knows) from the tables the subjects use, so
+// that the sample's many empty tables are never loaded for it.
+func LoadVocabulary(ctx context.Context, eng *exec.Engine, every bool) (*translate.Vocabulary, error) {
 	s := eng.Schema()
 	has := func(table string, cols ...string) bool {
 		t, ok := s.Table(table)
@@ -43,14 +53,48 @@ func LoadVocabulary(ctx context.Context, eng *exec.Engine) (*translate.Vocabular
 		}
 		return fmt.Sprintf("union %s | where isnotempty(%s) | distinct %s | take %d", strings.Join(ts, ", "), col, col, maxVocab)
 	}
+	// Names of things, from the columns that hold them in Defender and
+	// Sentinel tables alike.
+	grounded := translate.GroundedColumns()
+	tableNames := s.TableNames()
+	if !every {
+		tableNames = nil
+		for t := range grounded {
+			tableNames = append(tableNames, t)
+		}
+		for _, t := range []string{"DeviceInfo", "DeviceProcessEvents", "DeviceNetworkEvents", "DeviceLogonEvents", "AlertEvidence", "IdentityInfo", "IdentityQueryEvents", "AADSignInEventsBeta"} {
+			if !slices.Contains(tableNames, t) {
+				tableNames = append(tableNames, t)
+			}
+		}
+		slices.Sort(tableNames)
+	}
+	unionAny := func(cols ...string) string {
+		var parts []string
+		for _, name := range tableNames {
+			if _, ok := s.Table(name); !ok {
+				continue
+			}
+			t, _ := s.Table(name)
+			for _, col := range cols {
+				if c, ok := t.Column(col); ok && c.Type == kql.TString {
+					parts = append(parts, fmt.Sprintf("(%s | where isnotempty(%s) | distinct V = %s)", quoteName(name), quoteName(col), quoteName(col)))
+				}
+			}
+		}
+		if len(parts) == 0 {
+			return ""
+		}
+		return fmt.Sprintf("union %s | distinct V | take %d", strings.Join(parts, ", "), maxVocab)
+	}
 	v := &translate.Vocabulary{}
 	for _, q := range []struct {
 		src string
 		dst *[]string
 	}{
-		{union("DeviceName", "DeviceInfo", "DeviceProcessEvents", "DeviceNetworkEvents", "DeviceLogonEvents", "AlertEvidence"), &v.Devices},
-		{union("AccountName", "IdentityInfo", "DeviceLogonEvents", "DeviceProcessEvents", "AlertEvidence", "IdentityQueryEvents"), &v.Accounts},
-		{union("AccountUpn", "IdentityInfo", "AADSignInEventsBeta", "AlertEvidence"), &v.UPNs},
+		{unionAny("DeviceName", "Computer", "HostName"), &v.Devices},
+		{unionAny("AccountName", "TargetUserName", "SubjectUserName"), &v.Accounts},
+		{unionAny("AccountUpn", "UserPrincipalName"), &v.UPNs},
 		{union("FileName", "DeviceProcessEvents", "DeviceFileEvents"), &v.Files},
 	} {
 		if q.src == "" {
@@ -65,29 +109,37 @@ func LoadVocabulary(ctx context.Context, eng *exec.Engine) (*translate.Vocabular
 				*q.dst = append(*q.dst, s)
 			}
 		}
+		slices.Sort(*q.dst) // distinct has no order; the vocabulary does
 	}
-	// The categorical columns' values, where there are few of them.
+	// The categorical columns' values, where there are few of them: in
+	// the grounded columns of the subjects, and in every string column of
+	// every table (read from its first rows, so that a large table costs
+	// little).
 	v.Values = map[string]map[string][]string{}
-	grounded := translate.GroundedColumns()
-	tables := make([]string, 0, len(grounded))
-	for t := range grounded {
-		tables = append(tables, t)
-	}
-	slices.Sort(tables)
-	for _, table := range tables {
+	for _, table := range tableNames {
 		t, ok := s.Table(table)
 		if !ok {
 			continue
 		}
-		for _, col := range grounded[table] {
-			if c, ok := t.Column(col); !ok || c.Type != kql.TString {
-				continue
+		var cols []string
+		for _, c := range append(slices.Clone(t.Columns), t.SentinelColumns...) {
+			if c.Type == kql.TString && !strings.HasPrefix(c.Name, "_") && (every || slices.Contains(grounded[table], c.Name)) {
+				cols = append(cols, c.Name)
 			}
-			res, err := eng.Query(ctx, fmt.Sprintf("%s | where isnotempty(%s) | summarize by %s | take %d", table, col, col, maxValues+1))
+		}
+		if len(cols) == 0 {
+			continue
+		}
+		for _, c := range cols {
+			// DuckDB's distinct is fast; make_set over thousands of rows
+			// is not (see issue 15), so one small query per column.
+			res, err := eng.Query(ctx, fmt.Sprintf("%s | take %d | where isnotempty(%s) | summarize by %s | take %d", quoteName(table), sampleRows, quoteName(c), quoteName(c), maxValues+1))
 			if err != nil {
-				return nil, fmt.Errorf("reading the dataset's values: %w", err)
+				// A table the dataset cannot read (its schema lists a
+				// column its files lack): no values from it.
+				break
 			}
-			if len(res.Rows) > maxValues {
+			if len(res.Rows) == 0 || len(res.Rows) > maxValues {
 				continue
 			}
 			vals := make([]string, 0, len(res.Rows))
@@ -100,11 +152,55 @@ func LoadVocabulary(ctx context.Context, eng *exec.Engine) (*translate.Vocabular
 			if v.Values[table] == nil {
 				v.Values[table] = map[string][]string{}
 			}
-			v.Values[table][col] = vals
+			v.Values[table][c] = vals
 		}
 	}
 	return v, nil
 }
+
+// sampleRows is how many rows of each table are read for its values.
+const sampleRows = 5000
+
+// quoteName quotes a table or column name for KQL.
+func quoteName(n string) string {
+	return "['" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(n) + "']"
+}
+
+// LoadVocabularyCached is LoadVocabulary kept in dir under key (the
+// identity of the dataset: its files' names, sizes and times), so that a
+// second run over the same data reads nothing. A damaged or missing cache
+// is rebuilt; a cache that cannot be written is not an error.
+func LoadVocabularyCached(ctx context.Context, eng *exec.Engine, every bool, dir, key string) (*translate.Vocabulary, error) {
+	if dir == "" || key == "" {
+		return LoadVocabulary(ctx, eng, every)
+	}
+	sum := sha256.Sum256([]byte(vocabVersion + "\x00" + key))
+	path := filepath.Join(dir, "vocab-"+hex.EncodeToString(sum[:12])+".json")
+	if data, err := os.ReadFile(path); err == nil {
+		var v translate.Vocabulary
+		if json.Unmarshal(data, &v) == nil {
+			return &v, nil
+		}
+	}
+	v, err := LoadVocabulary(ctx, eng, every)
+	if err != nil {
+		return nil, err
+	}
+	if data, err := json.Marshal(v); err == nil && os.MkdirAll(dir, 0o700) == nil {
+		if f, err := os.CreateTemp(dir, ".vocab-*"); err == nil {
+			_, werr := f.Write(data)
+			cerr := f.Close()
+			if werr != nil || cerr != nil || os.Chmod(f.Name(), 0o600) != nil || os.Rename(f.Name(), path) != nil {
+				os.Remove(f.Name())
+			}
+		}
+	}
+	return v, nil
+}
+
+// vocabVersion changes when what LoadVocabulary reads changes, so that old
+// caches are not used.
+const vocabVersion = "3"
 
 // maxValues is the most distinct values a column may have for its values
 // to be matched against prompts.

@@ -170,6 +170,9 @@ func Compile(q *kql.Query, opts CompileOptions) (prog *Program, err error) {
 		c.now = time.Now()
 	}
 	c.now = c.now.UTC().Truncate(100 * time.Nanosecond)
+	if errs := kql.DeclaredNameErrors(q); len(errs) > 0 {
+		return nil, errs[:1]
+	}
 	p, err := c.query(q)
 	if err != nil {
 		if e, ok := err.(*kql.Error); ok {

@@ -170,15 +170,6 @@ func (c *compiler) parse(r *rel, op *kql.ParseOp, sc *scope) (*rel, error) {
 		if i > 0 && p.Column != nil && op.Pattern[i-1].Column != nil {
 			return nil, errAt(p, "parse: columns %q and %q need a delimiter between them", op.Pattern[i-1].Column.Name.Name, p.Column.Name.Name)
 		}
-		if p.Column != nil {
-			if err := checkName(p.Column.Name); err != nil {
-				return nil, err
-			}
-			// `from` and `to` are keywords in a parse pattern
-			if n := p.Column.Name; (n.Name == "from" || n.Name == "to") && n.Sp.End-n.Sp.Start == len(n.Name) {
-				return nil, hintAt(n, "write ['"+n.Name+"'] to use it as a column name", "%q is a keyword", n.Name)
-			}
-		}
 		switch {
 		case p.Star:
 			re.WriteString("(?:.*?)")

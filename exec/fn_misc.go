@@ -151,6 +151,9 @@ func restartGroup(c *compiler, ev *env, call *kql.CallExpr, e kql.Expr) (string,
 
 func registerWindowFuncs(regRaw func(string, fnImpl)) {
 	need := func(ev *env, call *kql.CallExpr) error {
+		if ev.stepVars != nil {
+			return errAt(call, "%s", kql.WindowInScanMessage(call.Func.Name))
+		}
 		if !ev.ser || ev.agg != nil || ev.qual != "" {
 			return hintAt(call, "add | serialize (or a sort) before this operator", "%s() needs a serialized row set", call.Func.Name)
 		}

@@ -178,8 +178,17 @@ func registerMoreFuncs(reg func(string, int, int, fnImpl)) {
 			}
 			return val{sql: "(CASE WHEN " + step + " = 0 THEN NULL ELSE to_json(list_transform(range(0, CAST(least(greatest((" + a[1].sql + " - " + a[0].sql + ") // " + step + " + 1, 0), 1048576) AS BIGINT)), i -> " + tsText(a[0].sql+" + i * "+step) + ")) END)", t: kql.TDynamic}, nil
 		}
+		if a[0].t == kql.TDatetime && a[1].t == kql.TDatetime {
+			// datetimes step by a timespan, 1h when omitted [D:range-function]
+			if len(a) == 2 {
+				step = "36000000000"
+			} else if a[2].t != kql.TTimespan {
+				return val{}, errAt(call.Args[2], "range() over datetimes needs a timespan step, found %s", typeName(a[2].t))
+			}
+			return val{sql: "(CASE WHEN " + step + " = 0 THEN NULL ELSE to_json(list_transform(range(0, CAST(least(greatest((" + a[1].sql + " - " + a[0].sql + ") // " + step + " + 1, 0), 1048576) AS BIGINT)), i -> " + dtText(a[0].sql+" + i * "+step) + ")) END)", t: kql.TDynamic}, nil
+		}
 		if !isIntegral(a[0].t) || !isIntegral(a[1].t) || (len(a) == 3 && !isIntegral(a[2].t)) {
-			return val{}, errAt(call, "range() is supported for integers and timespans only")
+			return val{}, errAt(call, "range() is supported for integers, datetimes and timespans only")
 		}
 		return val{sql: "(CASE WHEN " + step + " = 0 THEN NULL ELSE to_json(list_transform(range(0, CAST(least(greatest((" + a[1].sql + " - " + a[0].sql + ") // " + step + " + 1, 0), 1048576) AS BIGINT)), i -> " + a[0].sql + " + i * " + step + ")) END)", t: kql.TDynamic}, nil
 	})

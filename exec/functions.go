@@ -382,6 +382,21 @@ func init() {
 	reg("asin", 1, 1, realFn("asin(%s)"))
 	reg("acos", 1, 1, realFn("acos(%s)"))
 	reg("atan", 1, 1, realFn("atan(%s)"))
+	// new_guid() and rand() are volatile: a new value for each row
+	reg("new_guid", 0, 0, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
+		return val{sql: "lower(CAST(gen_random_uuid() AS VARCHAR))", t: kql.TGuid}, nil
+	})
+	// rand() is a real in [0, 1); rand(N) one of the integers 0 .. N-1,
+	// typed real as Kusto.Language types it
+	reg("rand", 0, 1, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
+		if len(a) == 0 {
+			return val{sql: "random()", t: kql.TReal}, nil
+		}
+		if !isIntegral(a[0].t) {
+			return val{}, errAt(call.Args[0], "rand() takes an integer, found %s", typeName(a[0].t))
+		}
+		return val{sql: "(CASE WHEN " + a[0].sql + " > 0 THEN floor(random() * " + a[0].sql + ") END)", t: kql.TReal}, nil
+	})
 	reg("pi", 0, 0, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
 		return val{sql: "pi()", t: kql.TReal}, nil
 	})
@@ -701,13 +716,16 @@ func (c *compiler) call(e *kql.CallExpr, ev *env) (val, error) {
 	}
 	d, ok := scalarFuncs[name]
 	if !ok || d.impl == nil {
+		if err := kql.UnsupportedFunction(e); err != nil {
+			return val{}, err
+		}
 		return val{}, errAt(e.Func, "unknown function %q", name)
 	}
 	if d.raw {
 		return d.impl(c, ev, e, nil)
 	}
 	if len(e.Args) < d.min || (d.max >= 0 && len(e.Args) > d.max) {
-		return val{}, errAt(e, "%s() takes %s arguments, found %d", name, arity(d.min, d.max), len(e.Args))
+		return val{}, errAt(e, "%s", kql.ArityMessage(name, d.min, d.max, len(e.Args)))
 	}
 	args := make([]val, len(e.Args))
 	for i, a := range e.Args {
@@ -727,16 +745,6 @@ func (c *compiler) call(e *kql.CallExpr, ev *env) (val, error) {
 		args[i] = v
 	}
 	return d.impl(c, ev, e, args)
-}
-
-func arity(min, max int) string {
-	switch {
-	case min == max:
-		return strconv.Itoa(min)
-	case max < 0:
-		return "at least " + strconv.Itoa(min)
-	}
-	return strconv.Itoa(min) + " to " + strconv.Itoa(max)
 }
 
 // callScalarFn inlines a user function whose body is a scalar expression.

@@ -48,9 +48,6 @@ func (c *compiler) parseKV(r *rel, op *kql.ParseKVOp, sc *scope) (*rel, error) {
 	}
 	outs := relOuts(r)
 	for _, d := range op.Cols {
-		if err := checkName(d.Name); err != nil {
-			return nil, err
-		}
 		t, ok := kql.CanonicalType(d.Type)
 		if !ok {
 			return nil, errAt(d, "unknown type %q", d.Type)

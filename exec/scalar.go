@@ -145,6 +145,11 @@ func (c *compiler) scalar(e kql.Expr, ev *env) (val, error) {
 		return literal(e), nil
 	case *kql.Ident:
 		return c.ident(e, ev)
+	case *kql.NamedArg:
+		// a named argument where no parameter takes that name is its value:
+		// Kusto.Language binds make_list_if(x, IsBig = x > 2) as
+		// make_list_if(x, x > 2), named list_x (as kql.Check does)
+		return c.scalar(e.Value, ev)
 	case *kql.ParenExpr:
 		if c.isTabular(e.X, ev.sc) {
 			return c.scalarSubquery(e.X, ev)
@@ -538,8 +543,24 @@ func (c *compiler) unify(x, y val) (val, val, bool) {
 		return c.convert(x, y.t), y, true
 	case y.null:
 		return x, c.convert(y, x.t), true
+	case x.t == kql.TString && scalarConvertible(y.t):
+		return c.convert(x, y.t), y, true
+	case y.t == kql.TString && scalarConvertible(x.t):
+		return x, c.convert(y, x.t), true
 	}
 	return x, y, false
+}
+
+// scalarConvertible: a string compared with a value of type t is
+// converted to t, as to<t>() would (null when it does not convert):
+// Kusto.Language binds bool == "0", long == "1", datetime > "2024-01-01",
+// and published hunts filter IsAdminOperation == "true" on a bool column.
+func scalarConvertible(t kql.Type) bool {
+	switch t {
+	case kql.TBool, kql.TInt, kql.TLong, kql.TReal, kql.TDecimal, kql.TDatetime, kql.TTimespan:
+		return true
+	}
+	return false
 }
 
 func (c *compiler) compare(e *kql.BinaryExpr, x, y val) (val, error) {

@@ -32,9 +32,6 @@ func (c *compiler) scan(r *rel, op *kql.ScanOp, sc *scope) (*rel, error) {
 	vals := map[string]val{}
 	bare := map[string]val{}
 	for i, p := range op.Declare {
-		if err := checkName(p.Name); err != nil {
-			return nil, err
-		}
 		t, ok := kql.CanonicalType(p.Type)
 		if !ok {
 			return nil, errAt(p, "scan: unknown type %q", p.Type)

@@ -209,7 +209,11 @@ func init() {
 	stat("variance", "variance_", "var_samp", false)
 	stat("varianceif", "varianceif_", "var_samp", true)
 	stat("variancep", "variancep_", "var_pop", false)
-	reg("any take_any", "any_", 1, 1, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
+	reg("any take_any", "any_", 1, -1, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
+		if len(a) != 1 || a[0].sql == "*" {
+			// summarize expands any(a, b) and any(*) itself
+			return val{}, errAt(call, "%s() with several arguments or * is only allowed directly in summarize", call.Func.Name)
+		}
 		return val{sql: "any_value(" + a[0].sql + ")", t: a[0].t}, nil
 	})
 	reg("take_anyif anyif", "anyif_", 2, 2, func(c *compiler, ev *env, call *kql.CallExpr, a []val) (val, error) {
@@ -268,7 +272,7 @@ func (c *compiler) aggregate(e *kql.CallExpr, ad aggDef, ev *env) (val, error) {
 		return val{}, errAt(e, "%s() must be used directly as a summarize aggregation", e.Func.Name)
 	}
 	if len(e.Args) < ad.min || (ad.max >= 0 && len(e.Args) > ad.max) {
-		return val{}, errAt(e, "%s() takes %s arguments, found %d", e.Func.Name, arity(ad.min, ad.max), len(e.Args))
+		return val{}, errAt(e, "%s", kql.ArityMessage(e.Func.Name, ad.min, ad.max, len(e.Args)))
 	}
 	inner := *ev
 	inner.agg = nil
@@ -285,6 +289,24 @@ func (c *compiler) aggregate(e *kql.CallExpr, ad aggDef, ev *env) (val, error) {
 		args = append(args, v)
 	}
 	return ad.impl(c, ev, e, args)
+}
+
+func hasStar(args []kql.Expr) bool {
+	for _, a := range args {
+		if _, ok := a.(*kql.Star); ok {
+			return true
+		}
+	}
+	return false
+}
+
+func keyTaken(keys []aggOut, name string) bool {
+	for _, k := range keys {
+		if k.name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // isAggCall reports whether e is a call of an aggregation function.
@@ -366,6 +388,12 @@ func (c *compiler) summarize(r *rel, op *kql.SummarizeOp, sc *scope) (*rel, erro
 			v.sql = "CAST(" + v.sql + " AS VARCHAR)"
 			v.t = "dynamic-text"
 		}
+		// an automatic name already taken by an earlier key gets 1, 2, ...
+		// (by k, bin(k, 1h) is k, k1); a repeated given name is refused
+		// by kql.DeclaredNameErrors before compiling
+		for base, n := name, 1; keyTaken(keys, name); n++ {
+			name = base + strconv.Itoa(n)
+		}
 		keys = append(keys, aggOut{name: name, sql: v.sql, t: v.t, named: true})
 	}
 	var aggs []aggOut
@@ -374,11 +402,6 @@ func (c *compiler) summarize(r *rel, op *kql.SummarizeOp, sc *scope) (*rel, erro
 		fields []aggOut // name, sql, type of each picked column
 	}
 	var picks []argPick
-	for _, ce := range append(append([]*kql.ColumnExpr(nil), op.Aggs...), op.By...) {
-		if err := checkNames(ce.Names); err != nil {
-			return nil, err
-		}
-	}
 	for _, ce := range op.Aggs {
 		call, isCall := ce.X.(*kql.CallExpr)
 		if isCall && argPickFuncs[call.Func.Name] && c.sc(sc, call.Func.Name) {
@@ -430,20 +453,42 @@ func (c *compiler) summarize(r *rel, op *kql.SummarizeOp, sc *scope) (*rel, erro
 			}
 			continue
 		}
-		if isCall && call.Func.Name == "take_any" && len(call.Args) > 1 && c.sc(sc, "take_any") {
-			for i, a := range call.Args {
+		if isCall && (call.Func.Name == "take_any" || call.Func.Name == "any") && (len(call.Args) > 1 || hasStar(call.Args)) && c.sc(sc, call.Func.Name) {
+			// take_any(a, b) keeps the names a, b; any(a, b) names them
+			// any_a, any_b; * stands for every column but the group keys
+			// (take_any(*) by k gives k, v; any(*) gives any_k, any_v)
+			prefix := ""
+			if call.Func.Name == "any" {
+				prefix = "any_"
+			}
+			var args []kql.Expr
+			for _, a := range call.Args {
+				if st, ok := a.(*kql.Star); ok {
+					for _, col := range r.cols {
+						if !keyTaken(keys, col.Name) {
+							args = append(args, &kql.Ident{Sp: st.Sp, Name: col.Name})
+						}
+					}
+					continue
+				}
+				args = append(args, a)
+			}
+			for i, a := range args {
 				x, err := c.scalar(a, keyEnv)
 				if err != nil {
 					return nil, err
 				}
 				name := autoName(a)
+				if name != "" {
+					name = prefix + name
+				}
 				if i < len(ce.Names) {
 					name = ce.Names[i].Name
 				}
 				if name == "" {
 					name = nm.next()
 				}
-				aggs = append(aggs, aggOut{name: name, sql: "any_value(" + x.sql + ")", t: x.t})
+				aggs = append(aggs, aggOut{name: name, sql: "any_value(" + x.sql + ")", t: x.t, named: i < len(ce.Names)})
 			}
 			continue
 		}

@@ -64,12 +64,19 @@ func (c *compiler) tabular(e kql.Expr, sc *scope) (*rel, error) {
 			return m, nil
 		case "table", "view":
 			if e.Func.Name == "table" && len(e.Args) >= 1 {
-				if lit, ok := e.Args[0].(*kql.Literal); ok && lit.Kind == kql.LitString {
+				// table("T"), or table(t) with t a let-bound string constant
+				lit, ok := e.Args[0].(*kql.Literal)
+				if id, isID := e.Args[0].(*kql.Ident); isID {
+					if b := sc.lookup(id.Name); b != nil && b.scalar != nil && b.scalar.lit != nil {
+						lit, ok = b.scalar.lit, true
+					}
+				}
+				if ok && lit.Kind == kql.LitString {
 					if b := sc.lookup(lit.Str); b != nil && b.rel != nil {
 						r := *b.rel
 						return &r, nil
 					}
-					return c.table(e, lit.Str)
+					return c.table(e.Args[0], lit.Str)
 				}
 			}
 		}
@@ -611,31 +618,8 @@ func (c *compiler) project(r *rel, cols []*kql.ColumnExpr, sc *scope, keepAll bo
 	return c.selectOuts(c.withPre(r, ev.pre), outs), nil
 }
 
-// reservedNames cannot be assigned to without brackets (Kusto rejects
-// `extend first = ...`; ['first'] is fine).
-var reservedNames = map[string]bool{"first": true, "last": true, "asc": true, "desc": true, "has": true, "where": true, "by": true, "true": true, "false": true, "missing": true}
-
-func checkName(id *kql.Ident) error {
-	if id != nil && reservedNames[id.Name] && id.Sp.End-id.Sp.Start == len(id.Name) {
-		return hintAt(id, "write ['"+id.Name+"'] to use it as a column name", "%q is a keyword", id.Name)
-	}
-	return nil
-}
-
-func checkNames(ids []*kql.Ident) error {
-	for _, id := range ids {
-		if err := checkName(id); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 func (c *compiler) colNames(ce *kql.ColumnExpr, v val, nm *namer) ([]string, error) {
 	if len(ce.Names) > 0 {
-		if err := checkNames(ce.Names); err != nil {
-			return nil, err
-		}
 		var ns []string
 		for _, n := range ce.Names {
 			ns = append(ns, n.Name)
@@ -677,7 +661,7 @@ func (c *compiler) extend(r *rel, cols []*kql.ColumnExpr, sc *scope) (*rel, erro
 	outs := relOuts(cur)
 	pre := &preStages{}
 	for _, ce := range cols {
-		if len(batch) > 0 && mentions(ce.X, batch) {
+		if len(batch) > 0 && kql.Mentions(ce.X, batch) {
 			// Kusto resolves every expression of one extend against its
 			// input: a column made earlier in the same extend is unknown
 			return nil, hintAt(ce.X, "use a second extend", "a column defined in this extend cannot be used in the same extend")
@@ -750,9 +734,6 @@ func setOut(outs []outCol, o outCol) []outCol {
 // columns); without names each keeps the name the function gave it.
 func multiOuts(ce *kql.ColumnExpr, v val) ([]outCol, error) {
 	if len(ce.Names) > 0 {
-		if err := checkNames(ce.Names); err != nil {
-			return nil, err
-		}
 		if len(ce.Names) > len(v.multi) {
 			return nil, errAt(ce, "%d names for %d results", len(ce.Names), len(v.multi))
 		}
@@ -771,51 +752,6 @@ func relOuts(r *rel) []outCol {
 		outs = append(outs, outCol{col.Name, quoteIdent(col.Name), col.Type})
 	}
 	return outs
-}
-
-// mentions reports whether e may refer to one of names. Unknown node
-// kinds answer true (the caller then splits stages, which is always safe).
-func mentions(e kql.Expr, names map[string]bool) bool {
-	switch e := e.(type) {
-	case nil:
-		return false
-	case *kql.Ident:
-		return names[e.Name]
-	case *kql.Literal, *kql.TypeExpr, *kql.Star, *kql.Wildcard:
-		return false
-	case *kql.BinaryExpr:
-		return mentions(e.X, names) || mentions(e.Y, names)
-	case *kql.UnaryExpr:
-		return mentions(e.X, names)
-	case *kql.ParenExpr:
-		return mentions(e.X, names)
-	case *kql.MemberExpr:
-		return mentions(e.X, names)
-	case *kql.IndexExpr:
-		return mentions(e.X, names) || mentions(e.Index, names)
-	case *kql.BetweenExpr:
-		return mentions(e.X, names) || mentions(e.Lo, names) || mentions(e.Hi, names)
-	case *kql.InExpr:
-		if mentions(e.X, names) {
-			return true
-		}
-		for _, a := range e.List {
-			if mentions(a, names) {
-				return true
-			}
-		}
-		return false
-	case *kql.NamedArg:
-		return mentions(e.Value, names)
-	case *kql.CallExpr:
-		for _, a := range e.Args {
-			if mentions(a, names) {
-				return true
-			}
-		}
-		return false
-	}
-	return true
 }
 
 func wildMatch(pattern, name string) bool {
@@ -1285,9 +1221,6 @@ func (c *compiler) print(op *kql.PrintOp, sc *scope) (*rel, error) {
 			continue
 		}
 		name := fmt.Sprintf("print_%d", i)
-		if err := checkNames(ce.Names); err != nil {
-			return nil, err
-		}
 		if len(ce.Names) > 0 {
 			name = ce.Names[0].Name
 		}

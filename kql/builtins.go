@@ -1,6 +1,8 @@
 package kql
 
 import (
+	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -41,15 +43,56 @@ func (b *builtin) Result(args []Type) Type {
 }
 
 // arityText describes the accepted number of arguments for messages.
-func (b *builtin) arityText() string {
+func arityText(min, max int) string {
 	switch {
-	case b.Max == b.Min:
-		return plural(b.Min, "argument")
-	case b.Max < 0:
-		return "at least " + plural(b.Min, "argument")
+	case max == min:
+		return plural(min, "argument")
+	case max < 0:
+		return "at least " + plural(min, "argument")
 	default:
-		return strconv.Itoa(b.Min) + " to " + plural(b.Max, "argument")
+		return strconv.Itoa(min) + " to " + plural(max, "argument")
 	}
+}
+
+// FunctionInfo describes one function of the catalogue.
+type FunctionInfo struct {
+	Name     string
+	Min, Max int // arity; Max < 0: no upper bound
+	Agg      bool
+	Window   bool
+}
+
+// Functions lists the catalogue of built-in functions, sorted by name.
+func Functions() []FunctionInfo {
+	names := builtinNames()
+	sort.Strings(names)
+	out := make([]FunctionInfo, 0, len(names))
+	for _, n := range names {
+		b, _ := lookupBuiltin(n)
+		out = append(out, FunctionInfo{Name: b.Name, Min: b.Min, Max: b.Max, Agg: b.Agg, Window: b.Window})
+	}
+	return out
+}
+
+// UnsupportedFunctions lists the functions kqlhunt refuses on purpose
+// (see UnsupportedFunction).
+func UnsupportedFunctions() []string {
+	var out []string
+	for n := range unsupportedFuncs {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// ArityMessage is the message for a call of function name with got
+// arguments where it takes min to max (max < 0: no upper bound); check
+// and query both report it.
+func ArityMessage(name string, min, max, got int) string {
+	if max == 0 && min == 0 {
+		return fmt.Sprintf("function %q takes no arguments, got %d", name, got)
+	}
+	return fmt.Sprintf("function %q expects %s, got %d", name, arityText(min, max), got)
 }
 
 func plural(n int, word string) string {
@@ -95,7 +138,7 @@ const scalarCatalog = `
 abs 1 1 a0
 acos 1 1 r
 ago 1 1 d
-array_concat 1 -1 y
+array_concat 1 64 y
 array_iff 3 3 y
 array_iif 3 3 y
 array_index_of 2 5 l
@@ -106,8 +149,8 @@ array_rotate_right 2 2 y
 array_shift_left 2 3 y
 array_shift_right 2 3 y
 array_slice 3 3 y
-array_sort_asc 1 -1 y
-array_sort_desc 1 -1 y
+array_sort_asc 1 64 y
+array_sort_desc 1 64 y
 array_split 2 2 y
 array_sum 1 1 r
 asin 1 1 r
@@ -116,9 +159,9 @@ atan 1 1 r
 atan2 2 2 r
 bag_has_key 2 2 b
 bag_keys 1 1 y
-bag_merge 1 -1 y
-bag_pack 0 -1 y
-bag_pack_columns 1 -1 y
+bag_merge 1 64 y
+bag_pack 0 128 y
+bag_pack_columns 1 128 y
 bag_remove_keys 2 2 y
 bag_set_key 3 3 y
 base64_decode_toarray 1 1 y
@@ -144,7 +187,7 @@ bool 1 1 b
 boolean 1 1 b
 case 3 -1 case
 ceiling 1 1 r
-coalesce 1 -1 common
+coalesce 1 64 common
 column_ifexists 2 2 a1
 convert_angle 3 3 r
 convert_energy 3 3 r
@@ -216,8 +259,8 @@ gettype 1 1 s
 getyear 1 1 i
 guid 1 1 g
 has_any_index 2 2 l
-has_any_ipv4 2 -1 b
-has_any_ipv4_prefix 2 -1 b
+has_any_ipv4 2 64 b
+has_any_ipv4_prefix 2 64 b
 has_ipv4 2 2 b
 has_ipv4_prefix 2 2 b
 hash 1 2 l
@@ -235,7 +278,7 @@ indexof_regex 2 5 l
 ingestion_time 0 0 d
 int 1 1 i
 ipv4_compare 2 3 i
-ipv4_is_in_any_range 2 -1 b
+ipv4_is_in_any_range 2 64 b
 ipv4_is_in_range 2 2 b
 ipv4_is_match 2 3 b
 ipv4_is_private 1 1 b
@@ -261,20 +304,20 @@ log2 1 1 r
 loggamma 1 1 r
 long 1 1 l
 make_datetime 1 7 d
-make_string 1 -1 s
+make_string 1 64 s
 make_timespan 1 5 t
-max_of 1 -1 common
-min_of 1 -1 common
+max_of 1 64 common
+min_of 1 64 common
 monthofyear 1 1 i
 new_guid 0 0 g
 not 1 1 b
 notempty 1 1 b
 notnull 1 1 b
 now 0 1 d
-pack 0 -1 y
+pack 0 128 y
 pack_all 0 1 y
 pack_array 0 -1 y
-pack_dictionary 0 -1 y
+pack_dictionary 0 128 y
 parse_command_line 2 2 y
 parse_csv 1 1 y
 parse_ipv4 1 1 l
@@ -311,17 +354,24 @@ reverse 1 1 s
 round 1 2 a0
 series_abs 1 1 y
 series_add 2 2 y
+series_acos 1 1 y
+series_asin 1 1 y
+series_atan 1 1 y
+series_ceiling 1 1 y
 series_cos 1 1 y
-series_decompose 1 -1 y
-series_decompose_anomalies 1 -1 y
-series_decompose_forecast 2 -1 y
+series_floor 1 1 y
+series_sin 1 1 y
+series_tan 1 1 y
+series_decompose 1 5 y
+series_decompose_anomalies 1 7 y
+series_decompose_forecast 2 5 y
 series_divide 2 2 y
 series_dot_product 2 2 r
 series_equals 2 2 y
 series_exp 1 1 y
 series_fft 1 2 y
 series_fill_backward 1 2 y
-series_fill_const 1 3 y
+series_fill_const 2 3 y
 series_fill_forward 1 2 y
 series_fill_linear 1 4 y
 series_fir 2 4 y
@@ -339,7 +389,7 @@ series_log 1 1 y
 series_magnitude 1 1 r
 series_multiply 2 2 y
 series_not_equals 2 2 y
-series_outliers 1 -1 y
+series_outliers 1 5 y
 series_pearson_correlation 2 2 r
 series_periods_detect 4 4 y
 series_periods_validate 2 -1 y
@@ -349,10 +399,10 @@ series_stats 1 2 r
 series_stats_dynamic 1 2 y
 series_subtract 2 2 y
 series_sum 1 1 r
-set_difference 2 -1 y
+set_difference 2 64 y
 set_has_element 2 2 b
-set_intersect 2 -1 y
-set_union 2 -1 y
+set_intersect 2 64 y
+set_union 2 64 y
 sign 1 1 r
 sin 1 1 r
 split 2 3 y
@@ -361,9 +411,9 @@ startofday 1 2 d
 startofmonth 1 2 d
 startofweek 1 2 d
 startofyear 1 2 d
-strcat 1 -1 s
+strcat 1 64 s
 strcat_array 2 2 s
-strcat_delim 2 -1 s
+strcat_delim 3 64 s
 strcmp 2 2 i
 string 1 1 s
 string_size 1 1 l
@@ -399,7 +449,7 @@ trim 2 2 s
 trim_end 2 2 s
 trim_start 2 2 s
 unicode_codepoints_from_string 1 1 y
-unicode_codepoints_to_string 1 1 s
+unicode_codepoints_to_string 1 64 s
 unixtime_microseconds_todatetime 1 1 d
 unixtime_milliseconds_todatetime 1 1 d
 unixtime_nanoseconds_todatetime 1 1 d
@@ -410,7 +460,7 @@ url_encode_component 1 1 s
 week_of_year 1 1 i
 weekofyear 1 1 i
 welch_test 6 7 y
-zip 1 -1 y
+zip 2 16 y
 zlib_compress_to_base64_string 1 1 s
 zlib_decompress_from_base64_string 1 1 s
 `
@@ -452,6 +502,7 @@ make_bag 1 2 y bag
 make_bag_if 2 3 y bag
 make_list 1 2 y list
 make_list_if 2 3 y list
+makelist_if 2 3 y list
 make_list_with_nulls 1 2 y list
 make_set 1 2 y set
 make_set_if 2 3 y set
@@ -463,10 +514,10 @@ min 1 1 a0 min
 minif 2 2 a0 minif
 percentile 2 2 a0 percentile:pct
 percentiles 2 -1 a0 percentile:pct
-percentiles_array 2 -1 y percentiles
+percentiles_array 2 64 y percentiles
 percentilew 3 3 a0 percentile:pctw
 percentilesw 3 -1 a0 percentile:pctw
-percentilesw_array 3 -1 y percentiles
+percentilesw_array 3 64 y percentiles
 stdev 1 1 r stdev
 stdevif 2 2 r stdevif
 stdevp 1 1 r stdevp

@@ -45,6 +45,9 @@ func Check(q *Query, s *Schema) (info *Info, err error) {
 	}()
 	if q != nil {
 		c.dynUses = DynamicUses(q)
+		for _, e := range DeclaredNameErrors(q) {
+			c.errorf(e.Span, e.Hint, "%s", e.Msg)
+		}
 		c.stmts(q.Stmts)
 	}
 	sort.SliceStable(c.errs, func(i, j int) bool { return c.errs[i].Span.Start < c.errs[j].Span.Start })
@@ -140,8 +143,9 @@ const (
 
 type binding struct {
 	kind bindKind
-	typ  Type // bindScalar
-	rel  *rel // bindTable
+	typ  Type    // bindScalar
+	str  *string // bindScalar: the value of a string literal
+	rel  *rel    // bindTable
 	fn   *FuncExpr
 	env  *scope // the scope a function was defined in
 	// fnResult is the result of the function's body checked with its
@@ -288,7 +292,11 @@ func (c *checker) let(st *LetStmt) {
 	if tab {
 		c.scope.bind(st.Name.Name, &binding{kind: bindTable, rel: r})
 	} else {
-		c.scope.bind(st.Name.Name, &binding{kind: bindScalar, typ: t})
+		b := &binding{kind: bindScalar, typ: t}
+		if lit, ok := st.Value.(*Literal); ok && lit.Kind == LitString {
+			b.str = &lit.Str // table(name) reads it
+		}
+		c.scope.bind(st.Name.Name, b)
 	}
 }
 

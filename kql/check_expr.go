@@ -217,6 +217,9 @@ func (c *checker) call(call *CallExpr, row *rel) Type {
 		return TUnknown
 	}
 	b, ok := lookupBuiltin(name)
+	if e := UnsupportedFunction(call); e != nil && c.scope.lookup(name) == nil {
+		c.errorf(e.Span, e.Hint, "%s", e.Msg)
+	}
 	if !ok {
 		for _, a := range call.Args {
 			c.scalar(a, row)
@@ -233,7 +236,7 @@ func (c *checker) call(call *CallExpr, row *rel) Type {
 	}
 	n := len(call.Args)
 	if n < b.Min || (b.Max >= 0 && n > b.Max) {
-		c.errorf(call.Sp, "", "function %q expects %s, got %d", name, b.arityText(), n)
+		c.errorf(call.Sp, "", "%s", ArityMessage(name, b.Min, b.Max, n))
 	}
 	args := make([]Type, n)
 	saved := c.aggCtx
@@ -246,6 +249,11 @@ func (c *checker) call(call *CallExpr, row *rel) Type {
 	c.aggCtx = saved
 	switch name {
 	case "prev", "next":
+		if n >= 2 {
+			if lit, ok := call.Args[1].(*Literal); ok && (lit.Kind == LitLong || lit.Kind == LitInt) && lit.Int < 1 {
+				c.errorf(call.Args[1].Span(), "", "%s(): the offset must be at least 1", name)
+			}
+		}
 		// The default must be a constant: no column (kusto-oracle rejects
 		// prev(t, 1, t); now(1d) is fine).
 		if n == 3 && refersToColumn(call.Args[2], row) {
@@ -264,6 +272,21 @@ func (c *checker) call(call *CallExpr, row *rel) Type {
 			if lit, ok := call.Args[0].(*Literal); ok && lit.Kind == LitString && lit.Str == "week" {
 				return TReal
 			}
+		}
+	case "range":
+		// datetimes step by a timespan (as exec's range() writer requires)
+		if n == 3 && args[0] == TDatetime && args[1] == TDatetime && args[2] != TTimespan && args[2] != TUnknown {
+			c.errorf(call.Args[2].Span(), "", "range() over datetimes needs a timespan step, found %s", args[2])
+		}
+	case "rand":
+		if n == 1 && args[0] != TInt && args[0] != TLong && args[0] != TUnknown {
+			c.errorf(call.Args[0].Span(), "", "rand() takes an integer, found %s", args[0])
+		}
+	case "repeat":
+		// the value is a scalar: Kusto refuses repeat(dynamic, n)
+		// (r3-dynamic-json-0022)
+		if n == 2 && args[0] == TDynamic {
+			c.errorf(call.Args[0].Span(), "", "%s", RepeatDynamicMessage)
 		}
 	case "column_ifexists":
 		if n == 2 {

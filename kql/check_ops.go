@@ -165,9 +165,20 @@ func (c *checker) aggColumns(e Expr, in, out *rel, summarize bool) []Column {
 		}
 		return cols
 	default:
-		if len(args) > 1 && (b.Name == "any") {
+		if b.Name == "any" && (len(args) > 1 || hasStarArg(args)) {
+			// any(a, b) is any_a, any_b; any(*) is any_<col> for each
+			// column that is not a group key
 			var cols []Column
 			for _, a := range args {
+				if _, ok := a.(*Star); ok {
+					out.open = out.open || in.open
+					for _, col := range in.cols {
+						if !out.has(col.Name) {
+							cols = append(cols, Column{b.prefix + "_" + col.Name, col.Type})
+						}
+					}
+					continue
+				}
 				cols = append(cols, Column{b.prefix + "_" + aggArgName(a), c.info.Types[a]})
 			}
 			return cols
@@ -651,4 +662,13 @@ func (c *checker) containsAgg(e Expr) bool {
 // same type, two numbers, or one side unknown.
 func joinTypesMatch(a, b Type) bool {
 	return a == b || a == TUnknown || b == TUnknown || (isNumeric(a) && isNumeric(b))
+}
+
+func hasStarArg(args []Expr) bool {
+	for _, a := range args {
+		if _, ok := a.(*Star); ok {
+			return true
+		}
+	}
+	return false
 }

@@ -195,17 +195,27 @@ func (c *checker) tabCall(call *CallExpr) *rel {
 		}
 		return c.tab(call.Args[0], nil)
 	case "table", "view", "materialized_view", "external_table":
-		if len(call.Args) > 0 {
+		if len(call.Args) > 0 && name == "table" {
+			// table("T"), or table(t) with t a let-bound string constant
+			var tname *string
 			if lit, ok := call.Args[0].(*Literal); ok && lit.Kind == LitString {
 				c.setType(lit, TString)
-				if name == "table" {
-					if t, ok := c.schema.Table(lit.Str); ok {
-						return c.schemaRel(t)
-					}
-					if b := c.scope.lookup(lit.Str); b != nil && b.kind == bindTable {
-						return b.rel.clone()
-					}
+				tname = &lit.Str
+			} else if id, ok := call.Args[0].(*Ident); ok {
+				if b := c.scope.lookup(id.Name); b != nil && b.kind == bindScalar && b.str != nil {
+					c.setType(id, TString)
+					tname = b.str
 				}
+			}
+			if tname != nil {
+				if t, ok := c.schema.Table(*tname); ok {
+					return c.schemaRel(t)
+				}
+				if b := c.scope.lookup(*tname); b != nil && b.kind == bindTable {
+					return b.rel.clone()
+				}
+				c.errorf(call.Args[0].Span(), "", "unknown table or tabular expression %q", *tname)
+				return openRel()
 			}
 		}
 		for _, a := range call.Args {
@@ -430,7 +440,12 @@ func (c *checker) op(o Operator, in *rel) *rel {
 	case *ParseOp:
 		c.scalar(o.X, in)
 		r = in.clone()
-		for _, p := range o.Pattern {
+		for i, p := range o.Pattern {
+			if i > 0 && p != nil && p.Column != nil && o.Pattern[i-1] != nil && o.Pattern[i-1].Column != nil &&
+				p.Column.Name != nil && o.Pattern[i-1].Column.Name != nil {
+				// Kusto refuses two columns in a row (r2-parse-search-0033)
+				c.errorf(p.Sp, "", "parse: columns %q and %q need a delimiter between them", o.Pattern[i-1].Column.Name.Name, p.Column.Name.Name)
+			}
 			switch {
 			case p == nil:
 			case p.Lit != nil:
@@ -528,6 +543,11 @@ func (c *checker) op(o Operator, in *rel) *rel {
 		}
 		// Steps refer to each other's columns as step.Col: not modelled.
 		r.open = true
+		for _, st := range o.Steps {
+			if st != nil {
+				c.noWindowCalls(st)
+			}
+		}
 	case *GenericOp:
 		c.errorf(o.Sp, "", "operator %q is not supported", o.Name)
 		r = openRel()
@@ -828,12 +848,24 @@ func (c *checker) project(cols []*ColumnExpr, in *rel) *rel {
 // extend adds or replaces columns; later expressions see earlier ones.
 func (c *checker) extend(cols []*ColumnExpr, in *rel) *rel {
 	r := in.clone()
+	batch := map[string]bool{} // columns this extend made
 	for _, ce := range cols {
 		if ce == nil {
 			continue
 		}
+		if len(batch) > 0 && Mentions(ce.X, batch) {
+			// Kusto resolves every expression of one extend against its
+			// input (the conformance cases r2-dynamic-json-0019,
+			// r3-datetime-timespan-0014, ... are rejected); exec refuses it too
+			c.errorf(ce.X.Span(), "use a second extend", "a column defined in this extend cannot be used in the same extend")
+		}
 		t := c.scalar(ce.X, r)
 		c.assign(r, ce, t, "")
+		for _, col := range r.cols {
+			if !in.has(col.Name) {
+				batch[col.Name] = true
+			}
+		}
 	}
 	return r
 }
@@ -1038,4 +1070,17 @@ func operatorKeyword(op Operator) string {
 		return "evaluate"
 	}
 	return ""
+}
+
+// noWindowCalls reports the window functions (prev, next, row_number, ...)
+// called in a scan step, as exec does.
+func (c *checker) noWindowCalls(n Node) {
+	Inspect(n, func(n Node) bool {
+		if call, ok := n.(*CallExpr); ok && call.Func != nil && c.scope.lookup(call.Func.Name) == nil {
+			if b, ok := lookupBuiltin(call.Func.Name); ok && b.Window {
+				c.errorf(call.Sp, "", "%s", WindowInScanMessage(call.Func.Name))
+			}
+		}
+		return true
+	})
 }

@@ -59,9 +59,16 @@ func decodeString(raw string) (val string, obfuscated bool, err error) {
 			b.WriteByte('\f')
 		case 'v':
 			b.WriteByte('\v')
-		case '0':
-			b.WriteByte(0)
-		case '\\', '\'', '"', '/', '?':
+		case '0', '1', '2', '3', '4', '5', '6', '7':
+			// an octal escape of one to three digits, as Kusto.Language
+			// decodes it: "\3" is U+0003, "\101" is "A", "\1234" is "S4"
+			v, n := 0, 0
+			for ; n < 3 && i+n < len(body) && body[i+n] >= '0' && body[i+n] <= '7'; n++ {
+				v = v*8 + int(body[i+n]-'0')
+			}
+			b.WriteRune(rune(v))
+			i += n - 1
+		case '\\', '\'', '"':
 			b.WriteByte(e)
 		case 'u', 'U', 'x':
 			n := map[byte]int{'u': 4, 'U': 8, 'x': 2}[e]

@@ -290,6 +290,11 @@ func init() {
 	for w := range sourceOps {
 		reservedNames[w] = true
 	}
+	for _, m := range []map[string]bool{reservedDeclNames, reservedVarNames} {
+		for w := range m {
+			reservedNames[w] = true
+		}
+	}
 }
 
 // isPlainName reports whether name can be written without brackets.

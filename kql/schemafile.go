@@ -75,7 +75,7 @@ func parseNL2KQLSchema(data []byte) (*Schema, error) {
 		}
 	}
 	if err := json.Unmarshal(data, &raw); err != nil {
-		return nil, fmt.Errorf("NL2KQL schema: %v", err)
+		return nil, fmt.Errorf("the NL2KQL schema: %v", err)
 	}
 	s := &Schema{Tables: map[string]*Table{}, Renamed: map[string][]string{}}
 	for _, db := range raw {
@@ -84,7 +84,7 @@ func parseNL2KQLSchema(data []byte) (*Schema, error) {
 			for _, c := range rt.Columns {
 				typ, ok := schemaType(c.Type)
 				if !ok {
-					return nil, fmt.Errorf("NL2KQL schema: table %s column %s: unknown type %q", rt.Table, c.Name, c.Type)
+					return nil, fmt.Errorf("the NL2KQL schema: table %s column %s: unknown type %q", rt.Table, c.Name, c.Type)
 				}
 				t.Columns = append(t.Columns, Column{c.Name, typ})
 			}
@@ -92,7 +92,7 @@ func parseNL2KQLSchema(data []byte) (*Schema, error) {
 		}
 	}
 	if len(s.Tables) == 0 {
-		return nil, fmt.Errorf("NL2KQL schema: no tables")
+		return nil, fmt.Errorf("the NL2KQL schema: no tables")
 	}
 	return s, nil
 }
@@ -106,7 +106,7 @@ func parseKustoSchema(data []byte) (*Schema, error) {
 		}
 	}
 	if err := json.Unmarshal(data, &raw); err != nil {
-		return nil, fmt.Errorf("Kusto schema: %v", err)
+		return nil, fmt.Errorf("the Kusto schema: %v", err)
 	}
 	s := &Schema{Tables: map[string]*Table{}, Renamed: map[string][]string{}}
 	for _, db := range raw.Databases {
@@ -119,7 +119,7 @@ func parseKustoSchema(data []byte) (*Schema, error) {
 				}
 				typ, ok := schemaType(ts)
 				if !ok {
-					return nil, fmt.Errorf("Kusto schema: table %s column %s: unknown type %q", name, c.Name, ts)
+					return nil, fmt.Errorf("the Kusto schema: table %s column %s: unknown type %q", name, c.Name, ts)
 				}
 				t.Columns = append(t.Columns, Column{c.Name, typ})
 			}
@@ -127,7 +127,7 @@ func parseKustoSchema(data []byte) (*Schema, error) {
 		}
 	}
 	if len(s.Tables) == 0 {
-		return nil, fmt.Errorf("Kusto schema: no tables")
+		return nil, fmt.Errorf("the Kusto schema: no tables")
 	}
 	return s, nil
 }

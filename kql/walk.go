@@ -360,3 +360,48 @@ func isNilNode(n Node) bool {
 	v := reflect.ValueOf(n)
 	return v.Kind() == reflect.Pointer && v.IsNil()
 }
+
+// Mentions reports whether e may refer to one of names. Unknown node
+// kinds answer true (callers treat that as the safe, conservative answer).
+func Mentions(e Expr, names map[string]bool) bool {
+	switch e := e.(type) {
+	case nil:
+		return false
+	case *Ident:
+		return names[e.Name]
+	case *Literal, *TypeExpr, *Star, *Wildcard:
+		return false
+	case *BinaryExpr:
+		return Mentions(e.X, names) || Mentions(e.Y, names)
+	case *UnaryExpr:
+		return Mentions(e.X, names)
+	case *ParenExpr:
+		return Mentions(e.X, names)
+	case *MemberExpr:
+		return Mentions(e.X, names)
+	case *IndexExpr:
+		return Mentions(e.X, names) || Mentions(e.Index, names)
+	case *BetweenExpr:
+		return Mentions(e.X, names) || Mentions(e.Lo, names) || Mentions(e.Hi, names)
+	case *InExpr:
+		if Mentions(e.X, names) {
+			return true
+		}
+		for _, a := range e.List {
+			if Mentions(a, names) {
+				return true
+			}
+		}
+		return false
+	case *NamedArg:
+		return Mentions(e.Value, names)
+	case *CallExpr:
+		for _, a := range e.Args {
+			if Mentions(a, names) {
+				return true
+			}
+		}
+		return false
+	}
+	return true
+}

@@ -98,20 +98,15 @@ func (g *gprompt) findSeq(ws []string, from int, skipUsed bool) (span, int, bool
 			break
 		}
 		if k == len(ws) {
-			return span{g.words[i].t, g.words[j-1].t + 1}, i, true
+			end := g.words[j-1].t + 1
+			// A word folded into the last one ("ip address") is part of it.
+			for end < len(g.toks) && !g.toks[end].punct && !g.toks[end].quoted && g.toks[end].norm == "" {
+				end++
+			}
+			return span{g.words[i].t, end}, i, true
 		}
 	}
 	return span{}, 0, false
-}
-
-// hasWord reports whether the prompt has the normalised word w.
-func (g *gprompt) hasWord(w string) bool {
-	for _, x := range g.words {
-		if x.w == w {
-			return true
-		}
-	}
-	return false
 }
 
 // tableScore is how strongly the prompt points at t.

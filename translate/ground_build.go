@@ -151,19 +151,6 @@ func (cat *Catalog) rank(g *gprompt) []cand {
 	return cands
 }
 
-// tableScores are the grounded scores of the tables for a prompt.
-func (o *Offline) tableScores(prompt string, now time.Time) map[string]float64 {
-	g, err := newGPrompt(prompt, now)
-	if err != nil {
-		return nil
-	}
-	out := map[string]float64{}
-	for _, c := range o.catalog().rank(g) {
-		out[c.t.Name] = c.score
-	}
-	return out
-}
-
 // catalog returns the translator's catalogue, built on first use.
 func (o *Offline) catalog() *Catalog {
 	o.catOnce.Do(func() { o.cat = NewCatalog(o.Schema, o.Vocab) })
@@ -457,18 +444,6 @@ func nearMentions(ms []mention, i int) []mention {
 	return out
 }
 
-// valueColumn is the column of t whose known values hold v.
-func valueColumn(t *CatTable, v string) *CatColumn {
-	for _, c := range t.Columns {
-		for _, x := range c.Values {
-			if strings.EqualFold(x, v) {
-				return c
-			}
-		}
-	}
-	return nil
-}
-
 // addValue adds f, or its value to a filter of the same column and
 // operator: several addresses are any of them, not all at once.
 func (p *gplan) addValue(f gfilter) {
@@ -509,8 +484,10 @@ func (g *gprompt) explicitFilters(p *gplan, ms []mention) {
 		}
 		op, j := g.opAfter(m.to)
 		if op == "" {
-			// "with destination device "X"": a value right after the name.
-			if j < len(g.toks) && (g.toks[j].quoted || shapeOf(g.toks[j].orig) != "") && !g.toks[j].used {
+			// "with destination device "X"", "from host web01", "facility
+			// auth": a value right after the name, when it is quoted, has
+			// the shape of a value, or is one the column is known to hold.
+			if j < len(g.toks) && !g.toks[j].used && !g.toks[j].punct && !inMention(ms, j) && (g.toks[j].quoted || shapeOf(g.toks[j].orig) != "" || hasValueChars(g.toks[j].orig) || closestValue(m.col.Values, g.toks[j].orig) != "") {
 				op = "=="
 			} else {
 				continue
@@ -631,6 +608,22 @@ func (g *gprompt) plainValueAt(j, k int) bool {
 		return true
 	}
 	return false
+}
+
+// inMention reports whether token i is part of a column mention.
+func inMention(ms []mention, i int) bool {
+	for _, m := range ms {
+		if i >= m.from && i < m.to {
+			return true
+		}
+	}
+	return false
+}
+
+// hasValueChars reports whether a word has digits or punctuation inside
+// it (web01, svc_sql, host-7): a name, not English.
+func hasValueChars(w string) bool {
+	return strings.ContainsAny(w, "0123456789_.-@\\/:")
 }
 
 // looksLikeValue reports whether a bare word reads as a value rather than

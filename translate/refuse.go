@@ -96,20 +96,3 @@ func (o *Offline) namedTable(prompt string) string {
 func usesTable(kqlText, table string) bool {
 	return regexp.MustCompile(`\b` + regexp.QuoteMeta(table) + `\b`).MatchString(kqlText)
 }
-
-// namesDataset reports whether the prompt names a device, account or file
-// of the active dataset.
-func (o *Offline) namesDataset(prompt string) bool {
-	if o.Vocab == nil {
-		return false
-	}
-	for _, t := range tokenize(prompt) {
-		if t.punct {
-			continue
-		}
-		if _, ok := o.Vocab.account(t.low); ok || len(o.Vocab.device(t.low)) > 0 || len(o.Vocab.files(t.low)) > 0 {
-			return true
-		}
-	}
-	return false
-}

@@ -121,14 +121,3 @@ func normalizeToks(ts []*tok) {
 		}
 	}
 }
-
-// words returns the norms of ts[i:j] that are not empty.
-func normsOf(ts []*tok) []string {
-	var out []string
-	for _, t := range ts {
-		if t.norm != "" && !t.punct {
-			out = append(out, t.norm)
-		}
-	}
-	return out
-}

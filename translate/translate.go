@@ -161,6 +161,24 @@ func (o *Offline) Translate(ctx context.Context, req *Request) (*Translation, er
 	if g.unused < tr.unused && usesTable(tr.KQL, firstTable(g.KQL)) && conditions(g.Query) > conditions(tr.Query) {
 		return g, nil
 	}
+	// Without a dataset (a schema alone) the subject lexicon, written for
+	// the advanced-hunting tables, is only a guess: when nothing in the
+	// prompt points at its table and the catalogue points clearly at
+	// another, the catalogue's reading stands.
+	if o.Vocab == nil {
+		if g2, err := newGPrompt(prompt, now); err == nil {
+			best, mine := 0.0, 0.0
+			for _, c := range o.catalog().rank(g2) {
+				best = max(best, c.score)
+				if usesTable(tr.KQL, c.t.Name) {
+					mine = max(mine, c.score)
+				}
+			}
+			if best >= 4 && mine <= 0.3*best {
+				return g, nil
+			}
+		}
+	}
 	// An address range only the grounded reading applies.
 	if g.hasRange && !strings.Contains(tr.KQL, "ipv4_is_in_range") {
 		return g, nil

@@ -38,7 +38,7 @@ func (g *globalOptions) translator(ctx context.Context) (*exec.Engine, translate
 	if err != nil {
 		return nil, nil, err
 	}
-	vocab, err := chat.LoadVocabulary(ctx, eng)
+	vocab, err := chat.LoadVocabularyCached(ctx, eng, g.data != "", vocabCacheDir(), g.dataIdentity())
 	if err != nil {
 		eng.Close()
 		return nil, nil, err

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/kqlhunt/kqlhunt/exec"
 	"github.com/kqlhunt/kqlhunt/fixtures"
@@ -86,4 +88,56 @@ func (g *globalOptions) schemaFile() (*kql.Schema, error) {
 		return nil, fmt.Errorf("%s: %w", displayName(g.schema), err)
 	}
 	return s, nil
+}
+
+// vocabCacheDir is where the dataset vocabularies are kept: the user's
+// cache directory, or none (no cache) without one.
+func vocabCacheDir() string {
+	base, err := os.UserCacheDir()
+	if err != nil || base == "" {
+		return ""
+	}
+	return filepath.Join(base, "kqlhunt", "vocab")
+}
+
+// dataIdentity names the active dataset as it is now: the sample with this
+// build of kqlhunt, or the --data files with their sizes and times. It is
+// "" when the files cannot be listed (then nothing is cached).
+func (g *globalOptions) dataIdentity() string {
+	var b strings.Builder
+	if g.data == "" {
+		exe, err := os.Executable()
+		if err != nil {
+			return ""
+		}
+		st, err := os.Stat(exe)
+		if err != nil {
+			return ""
+		}
+		fmt.Fprintf(&b, "sample\x00%s\x00%d\x00%d", exe, st.Size(), st.ModTime().UnixNano())
+		return b.String()
+	}
+	abs, err := filepath.Abs(g.data)
+	if err != nil {
+		return ""
+	}
+	st, err := os.Stat(abs)
+	if err != nil {
+		return ""
+	}
+	fmt.Fprintf(&b, "data\x00%s\x00%d\x00%d", abs, st.Size(), st.ModTime().UnixNano())
+	if st.IsDir() {
+		entries, err := os.ReadDir(abs)
+		if err != nil {
+			return ""
+		}
+		for _, e := range entries {
+			info, err := e.Info()
+			if err != nil {
+				return ""
+			}
+			fmt.Fprintf(&b, "\x00%s\x00%d\x00%d", e.Name(), info.Size(), info.ModTime().UnixNano())
+		}
+	}
+	return b.String()
 }
