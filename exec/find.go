@@ -52,7 +52,7 @@ func (c *compiler) findSources(n kql.Node, tables []kql.Expr, pred kql.Expr, sc 
 		return nil
 	}
 	if len(tables) == 0 {
-		for _, name := range c.opts.Schema.TableNames() {
+		for _, name := range nonEmptyTables(c.opts.Schema, c.opts.Schema.TableNames()) {
 			if err := addTable(n, name); err != nil {
 				return nil, nil, err
 			}
@@ -60,11 +60,15 @@ func (c *compiler) findSources(n kql.Node, tables []kql.Expr, pred kql.Expr, sc 
 	}
 	for _, t := range tables {
 		if w, ok := t.(*kql.Wildcard); ok {
+			var matched []string
 			for _, name := range c.opts.Schema.TableNames() {
 				if wildMatch(w.Pattern, name) {
-					if err := addTable(w, name); err != nil {
-						return nil, nil, err
-					}
+					matched = append(matched, name)
+				}
+			}
+			for _, name := range nonEmptyTables(c.opts.Schema, matched) {
+				if err := addTable(w, name); err != nil {
+					return nil, nil, err
 				}
 			}
 			continue
@@ -115,6 +119,23 @@ func (c *compiler) findSources(n kql.Node, tables []kql.Expr, pred kql.Expr, sc 
 		out = append(out, findSource{name: nr.name, r: ext, own: r.cols})
 	}
 	return out, refs, nil
+}
+
+// nonEmptyTables drops from names the tables the dataset says are empty
+// (kql.Table.Empty), unless all of them are: a workspace has no table a
+// source never wrote to, so search, find and union over all tables or a
+// wildcard pass them by (and search * does not list their columns).
+func nonEmptyTables(s *kql.Schema, names []string) []string {
+	var out []string
+	for _, n := range names {
+		if t, ok := s.Table(n); !ok || !t.Empty {
+			out = append(out, n)
+		}
+	}
+	if len(out) == 0 {
+		return names
+	}
+	return out
 }
 
 // predicateNames returns the identifiers a predicate reads, in order,

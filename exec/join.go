@@ -329,11 +329,13 @@ func (c *compiler) union(input *rel, op *kql.UnionOp, sc *scope) (*rel, error) {
 				}
 			}
 			if c.opts.Schema != nil {
+				var matched []string
 				for _, name := range c.opts.Schema.TableNames() {
 					if wildMatch(w.Pattern, name) {
-						names = append(names, name)
+						matched = append(matched, name)
 					}
 				}
+				names = append(names, nonEmptyTables(c.opts.Schema, matched)...)
 			}
 			sort.Strings(names)
 			for _, name := range names {

@@ -124,6 +124,8 @@ func TestCheckDiagnostics(t *testing.T) {
 		{`DeviceProcesEvents | take 1`, "DeviceProcesEvents", `unknown table "DeviceProcesEvents"`, `did you mean "DeviceProcessEvents"?`},
 		{`let Procs = DeviceProcessEvents; Proc | take 1`, "Proc", `unknown table "Proc"`, `did you mean "Procs"?`},
 		{`SigninLog | take 1`, "SigninLog", `unknown table "SigninLog"`, `did you mean "SigninLogs"?`},
+		// Sentinel (Log Analytics) tables are in the schema with their columns.
+		{`SigninLogs | where ResultTyp == "0"`, "ResultTyp", `unknown column "ResultTyp"`, `did you mean "ResultType"?`},
 		{`DeviceAlertEvents | take 1`, "DeviceAlertEvents", `table "DeviceAlertEvents" was renamed`, `use "AlertInfo" or "AlertEvidence" instead`},
 		{`DeviceInfo | where tostrin(DeviceName) == ""`, "tostrin", `unknown function "tostrin"`, `did you mean "tostring"?`},
 		{`print strlen("a", "b")`, `strlen("a", "b")`, `function "strlen" expects 1 argument, got 2`, ""},

@@ -70,6 +70,11 @@ type Table struct {
 	// (schema.json's la_type). See SentinelDynamic for how queries see
 	// the ones that are dynamic there.
 	SentinelTypes map[string]Type
+	// Empty is set by a dataset loader for a table it knows has no rows
+	// (a schema table the dataset leaves empty). search and find over all
+	// tables (or a wildcard) skip it, as a Log Analytics workspace has no
+	// table a source never wrote to.
+	Empty bool
 }
 
 // Column returns the column named name, looking at the advanced-hunting

@@ -210,3 +210,19 @@ func TestDefenderInventoryStory(t *testing.T) {
 				{"CVE-2023-22809", int64(2), int64(1)}, {"CVE-2024-6387", int64(2), int64(1)}}},
 	})
 }
+
+// TestSearchSkipsEmptyTables: search and union over all tables or a
+// wildcard pass by the tables the sample leaves empty (a workspace has no
+// table nothing wrote to), unless the wildcard matches only those.
+func TestSearchSkipsEmptyTables(t *testing.T) {
+	expectRows(t, []rowsCase{
+		{"search * has the columns of the filled tables only",
+			`search * | getschema | where ColumnName in ("RemoteIP", "EventID", "EdgeId", "ExtensionId") | project ColumnName | order by ColumnName asc`,
+			[][]any{{"EventID"}, {"RemoteIP"}}},
+		{"a wildcard union: the filled tables",
+			`union withsource=T DeviceTvm* | distinct T | order by T asc`,
+			[][]any{{"DeviceTvmSoftwareInventory"}, {"DeviceTvmSoftwareVulnerabilities"}, {"DeviceTvmSoftwareVulnerabilitiesKB"}}},
+		{"a wildcard that matches only empty tables",
+			`union DeviceTvmBrowser* | count`, [][]any{{int64(0)}}},
+	})
+}
