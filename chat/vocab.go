@@ -93,7 +93,7 @@ func LoadVocabulary(ctx context.Context, eng *exec.Engine, every bool) (*transla
 		dst *[]string
 	}{
 		{unionAny("DeviceName", "Computer", "HostName"), &v.Devices},
-		{unionAny("AccountName", "TargetUserName", "SubjectUserName"), &v.Accounts},
+		{unionAny("AccountName", "TargetUserName", "SubjectUserName", "Account", "UserName"), &v.Accounts},
 		{unionAny("AccountUpn", "UserPrincipalName"), &v.UPNs},
 		{union("FileName", "DeviceProcessEvents", "DeviceFileEvents"), &v.Files},
 	} {
@@ -109,6 +109,14 @@ func LoadVocabulary(ctx context.Context, eng *exec.Engine, every bool) (*transla
 				*q.dst = append(*q.dst, s)
 			}
 		}
+		if q.dst == &v.Accounts {
+			// DOMAIN\\name: the name alone is how a hunter says it.
+			for _, a := range v.Accounts {
+				if _, name, ok := strings.Cut(a, `\`); ok && name != "" && !slices.Contains(v.Accounts, name) {
+					v.Accounts = append(v.Accounts, name)
+				}
+			}
+		}
 		slices.Sort(*q.dst) // distinct has no order; the vocabulary does
 	}
 	// The categorical columns' values, where there are few of them: in
@@ -121,9 +129,45 @@ func LoadVocabulary(ctx context.Context, eng *exec.Engine, every bool) (*transla
 		if !ok {
 			continue
 		}
+		all := append(slices.Clone(t.Columns), t.SentinelColumns...)
+		empty := map[string]bool{}
+		if every {
+			// Which columns the rows fill: one cheap pass over the first rows.
+			aggs := make([]string, len(all))
+			for i, c := range all {
+				test := "isnotnull"
+				if c.Type == kql.TString {
+					test = "isnotempty"
+				}
+				aggs[i] = fmt.Sprintf("%s = countif(%s(%s))", quoteName(fmt.Sprintf("c%d", i)), test, quoteName(c.Name))
+			}
+			res, err := eng.Query(ctx, fmt.Sprintf("%s | take %d | summarize %s", quoteName(table), sampleRows, strings.Join(aggs, ", ")))
+			if err != nil || len(res.Rows) != 1 {
+				continue
+			}
+			n := 0
+			for i, c := range all {
+				if k, ok := res.Rows[0][i].(int64); ok && k == 0 {
+					empty[c.Name] = true
+				} else {
+					n++
+				}
+			}
+			if n == 0 {
+				continue // a table without rows says nothing
+			}
+			if v.Empty == nil {
+				v.Empty = map[string][]string{}
+			}
+			for _, c := range all {
+				if empty[c.Name] {
+					v.Empty[table] = append(v.Empty[table], c.Name)
+				}
+			}
+		}
 		var cols []string
-		for _, c := range append(slices.Clone(t.Columns), t.SentinelColumns...) {
-			if c.Type == kql.TString && !strings.HasPrefix(c.Name, "_") && (every || slices.Contains(grounded[table], c.Name)) {
+		for _, c := range all {
+			if c.Type == kql.TString && !strings.HasPrefix(c.Name, "_") && !empty[c.Name] && (every || slices.Contains(grounded[table], c.Name)) {
 				cols = append(cols, c.Name)
 			}
 		}
@@ -200,7 +244,7 @@ func LoadVocabularyCached(ctx context.Context, eng *exec.Engine, every bool, dir
 
 // vocabVersion changes when what LoadVocabulary reads changes, so that old
 // caches are not used.
-const vocabVersion = "3"
+const vocabVersion = "5"
 
 // maxValues is the most distinct values a column may have for its values
 // to be matched against prompts.

@@ -98,6 +98,7 @@ type CatTable struct {
 	words   []string // the name's words, normalised ("aad non interactive user signin log")
 	descW   map[string]bool
 	time    string // the time column: TimeGenerated, Timestamp, or the first datetime
+	known   bool   // the dataset says which columns are empty
 }
 
 // CatColumn is one column of a CatTable.
@@ -108,6 +109,7 @@ type CatColumn struct {
 	Entity string   // entity kind: user, device, ip, file, url, ...
 	Format string   // enum, uuid, IP, ...
 	Values []string // enumerated or observed values
+	Empty  bool     // the dataset's rows leave it empty
 	words  []string // the name's words, normalised
 	vwords [][]string
 }
@@ -146,6 +148,10 @@ func NewCatalog(schema *kql.Schema, vocab *Vocabulary) *Catalog {
 						cc.Values = append(cc.Values, v)
 					}
 				}
+			}
+			if vocab != nil && slices.Contains(vocab.Empty[name], col.Name) {
+				cc.Empty = true
+				ct.known = true
 			}
 			cc.words = nameWords(col.Name)
 			for _, v := range cc.Values {

@@ -26,6 +26,7 @@ type word struct {
 
 // gprompt is a prompt as the grounded translator reads it.
 type gprompt struct {
+	names  *Vocabulary     // the dataset's names (nil without a dataset)
 	vocab  map[string]bool // the catalogue's words (set before understanding)
 	clause int             // the first token of the first relative clause (0: not found yet)
 	text   string
@@ -229,13 +230,17 @@ func (g *gprompt) mentions(t *CatTable) []mention {
 	// PhysicalMemoryMB), or a head noun with its usual suffix ("host" →
 	// HostName, "account" → AccountName).
 	for _, c := range cols {
-		if len(c.words) < 2 || strings.HasPrefix(c.Name, "_") {
+		if len(c.words) < 2 || strings.HasPrefix(c.Name, "_") || c.Empty {
 			continue
 		}
 		var try [][]string
 		if len(c.words) >= 3 {
 			try = append(try, []string{c.words[0], c.words[len(c.words)-1]})
 			try = append(try, c.words[:len(c.words)-1])
+		}
+		if len(c.words) == 3 && c.words[1] == "display" && c.words[2] == stem("name") {
+			// "app" is AppDisplayName, "user" UserDisplayName.
+			try = append(try, c.words[:1])
 		}
 		if len(c.words[0]) <= 2 && len(c.words) >= 2 {
 			// W3C's cs/sc/s/c prefixes: "uri stem" is csUriStem.
@@ -286,7 +291,7 @@ var headSuffix = func() map[string]bool {
 func genericColumn(t *CatTable, ws []string) *CatColumn {
 	var best *CatColumn
 	for _, c := range t.Columns {
-		if strings.HasPrefix(c.Name, "_") || len(c.words) < len(ws) {
+		if strings.HasPrefix(c.Name, "_") || len(c.words) < len(ws) || c.Empty {
 			continue
 		}
 		if slices.Equal(c.words[len(c.words)-len(ws):], ws) && (best == nil || len(c.words) < len(best.words)) {
@@ -299,7 +304,7 @@ func genericColumn(t *CatTable, ws []string) *CatColumn {
 // entityColumn is the column of t for a value of the given shape.
 func entityColumn(t *CatTable, kind string, near []mention) *CatColumn {
 	ok := func(c *CatColumn) bool {
-		if strings.HasPrefix(c.Name, "_") || c.Type != kql.TString && c.Type != kql.TDynamic && c.Type != kql.TGuid {
+		if strings.HasPrefix(c.Name, "_") || c.Empty || c.Type != kql.TString && c.Type != kql.TDynamic && c.Type != kql.TGuid {
 			return false
 		}
 		n := strings.ToLower(c.Name)
@@ -324,6 +329,16 @@ func entityColumn(t *CatTable, kind string, near []mention) *CatColumn {
 	for _, m := range near {
 		if ok(m.col) {
 			return m.col
+		}
+	}
+	// A user's address: the user columns before mail headers and callers.
+	if kind == "email" {
+		for _, pref := range []string{"userprincipalname", "accountupn", "upn", "emailaddress", "mail", "sender", "recipient", "caller"} {
+			for _, c := range t.Columns {
+				if ok(c) && strings.Contains(strings.ToLower(c.Name), pref) {
+					return c
+				}
+			}
 		}
 	}
 	for _, c := range t.Columns {

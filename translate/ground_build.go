@@ -48,6 +48,7 @@ func (o *Offline) grounded(prompt string, now time.Time) (*Translation, string) 
 	if err != nil {
 		return nil, err.Error()
 	}
+	g.names = o.Vocab
 	cands := cat.rank(g)
 	if os.Getenv("KQLHUNT_DEBUG_GROUND") != "" {
 		for _, c := range cands[:min(5, len(cands))] {
@@ -60,6 +61,10 @@ func (o *Offline) grounded(prompt string, now time.Time) (*Translation, string) 
 	}
 	p := &gplan{table: best.t, tr: g.tr}
 	for _, sp := range best.used {
+		if sp.to < len(g.toks) && sp.to == sp.from+1 && valueShaped(g.toks[sp.to]) {
+			// "event 4625": the word names a column of the value after it.
+			continue
+		}
 		for k := sp.from; k < sp.to; k++ {
 			g.toks[k].used = true
 		}
@@ -138,6 +143,9 @@ func (cat *Catalog) rank(g *gprompt) []cand {
 		if vs := g.valueMatches(t, nil); len(vs) > 0 {
 			s += min(0.5*float64(len(vs)), 1.0)
 		}
+		// A device or account of the dataset named in the prompt points at
+		// the tables that hold such names.
+		s += g.nameEvidence(t)
 		cands = append(cands, cand{t, s, used})
 	}
 	slices.SortStableFunc(cands, func(a, b cand) int {
@@ -263,6 +271,8 @@ func (g *gprompt) understand(p *gplan) {
 		}
 		p.addValue(gfilter{col: c, op: op, values: []string{tk.orig}, why: "a " + kind})
 	}
+	// Names the dataset holds: its devices and accounts.
+	g.datasetNames(p)
 	// Success and failure.
 	g.outcome(p)
 	g.booleans(p)
@@ -423,7 +433,7 @@ func (g *gprompt) nounColumn(t *CatTable, i int) *CatColumn {
 				ws = append(ws, suf)
 			}
 			for _, c := range t.Columns {
-				if slices.Equal(c.words, ws) && (c.Type == kql.TString || c.Type == kql.TDynamic) {
+				if slices.Equal(c.words, ws) && (c.Type == kql.TString || c.Type == kql.TDynamic) && !c.Empty {
 					return c
 				}
 			}
@@ -627,6 +637,12 @@ func (g *gprompt) unknownWord(j int) bool {
 	return true
 }
 
+// valueShaped reports whether a token is a number, quoted text or an
+// entity.
+func valueShaped(t *tok) bool {
+	return t.quoted || gNumberRE.MatchString(t.low) || shapeOf(t.orig) != ""
+}
+
 // inMention reports whether token i is part of a column mention.
 func inMention(ms []mention, i int) bool {
 	for _, m := range ms {
@@ -719,6 +735,91 @@ func parseLooseDate(v string) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
+}
+
+// datasetNames turns words that name a device or account of the dataset
+// ("SRV-DB01", "svc_sql") into filters on the table's device or account
+// column.
+func (g *gprompt) datasetNames(p *gplan) {
+	if g.names == nil {
+		return
+	}
+	for _, tk := range g.toks {
+		if tk.used || tk.punct || len(tk.low) < 3 || stopwords[tk.low] || groundStop[tk.low] {
+			continue
+		}
+		if devs := g.names.device(tk.low); len(devs) > 0 {
+			if c := firstColumn(p.table, deviceColumns...); c != nil {
+				tk.used = true
+				p.addValue(gfilter{col: c, op: "=~", values: devs, why: "a device of the dataset"})
+				continue
+			}
+		}
+		if acct, ok := g.names.account(tk.low); ok {
+			cols := accountColumns
+			if strings.Contains(acct, "@") {
+				cols = upnColumns
+			}
+			if c := firstColumn(p.table, cols...); c != nil {
+				tk.used = true
+				op := "=~"
+				if c.Name == "Account" {
+					op = "has" // DOMAIN\name
+				}
+				p.addValue(gfilter{col: c, op: op, values: []string{acct}, why: "an account of the dataset"})
+			}
+		}
+	}
+}
+
+var (
+	deviceColumns  = []string{"DeviceName", "Computer", "HostName", "DeviceId"}
+	accountColumns = []string{"AccountName", "TargetUserName", "SubjectUserName", "UserName", "Account"}
+	upnColumns     = []string{"UserPrincipalName", "AccountUpn", "InitiatingProcessAccountUpn", "RecipientEmailAddress", "SenderFromAddress"}
+)
+
+// nameEvidence is 2.5 for each kind of dataset name (device, account) the
+// prompt says and t has a column for.
+func (g *gprompt) nameEvidence(t *CatTable) float64 {
+	if g.names == nil {
+		return 0
+	}
+	dev, acct, upn := false, false, false
+	for _, tk := range g.toks {
+		if tk.punct || len(tk.low) < 3 || stopwords[tk.low] || groundStop[tk.low] {
+			continue
+		}
+		if len(g.names.device(tk.low)) > 0 {
+			dev = true
+		} else if a, ok := g.names.account(tk.low); ok {
+			if strings.Contains(a, "@") {
+				upn = true
+			} else {
+				acct = true
+			}
+		}
+	}
+	ev := 0.0
+	if dev && firstColumn(t, deviceColumns...) != nil {
+		ev += 2.5
+	}
+	if acct && firstColumn(t, accountColumns...) != nil {
+		ev += 2.5
+	}
+	if upn && firstColumn(t, upnColumns...) != nil {
+		ev += 2.5
+	}
+	return ev
+}
+
+// firstColumn is the first of names that t has with data.
+func firstColumn(t *CatTable, names ...string) *CatColumn {
+	for _, n := range names {
+		if c := t.Column(n); c != nil && !c.Empty {
+			return c
+		}
+	}
+	return nil
 }
 
 // booleans reads the Is/Has columns: "disabled accounts" is
@@ -1129,10 +1230,18 @@ func (o *Offline) buildGrounded(p *gplan) (*kql.Query, error) {
 		case n > 0:
 			ops = append(ops, &kql.TakeOp{N: longLit(int64(n))})
 		}
+		if len(p.project) == 0 && t.known {
+			// The dataset fills only some of the schema's columns: show those.
+			for _, c := range t.Columns {
+				if !c.Empty && !strings.HasPrefix(c.Name, "_") {
+					p.project = append(p.project, c)
+				}
+			}
+		}
 		if len(p.project) > 0 {
 			ops = append(ops, &kql.ProjectOp{Cols: cols(colNames(p.project)...)})
 		}
-		if sortCol == "" && n == 0 && len(p.project) == 0 && timeCol != "" {
+		if sortCol == "" && n == 0 && timeCol != "" && (len(p.project) == 0 || slices.ContainsFunc(p.project, func(c *CatColumn) bool { return c.Name == timeCol })) {
 			ops = append(ops, &kql.TopOp{N: longLit(100), Keys: []*kql.SortKey{sortKey(timeCol, true)}})
 		}
 	}

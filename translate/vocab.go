@@ -21,6 +21,11 @@ type Vocabulary struct {
 	// Values are the distinct values of the low-cardinality columns of
 	// GroundedColumns: table → column → values.
 	Values map[string]map[string][]string
+	// Empty lists, per table of a user's dataset, the columns its rows
+	// leave empty (the schema has them, the files do not): the translator
+	// does not pick them for a filter, and lists the others. Nil when not
+	// known.
+	Empty map[string][]string
 
 	once      sync.Once
 	devIndex  map[string][]string // lower-case full or short name → device names
