@@ -52,7 +52,7 @@ func NeedsMore(text string) bool {
 	return depth > 0 || quote != 0
 }
 
-var reEscape = regexp.MustCompile(`\x1b(\[[0-9;?<>=!]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[PX^_][^\x1b]*\x1b\\|[@-Z\\-_]|$)`)
+var reEscape = regexp.MustCompile(`\x1b(O[ -~]|\[[0-9;?<>=!]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[PX^_][^\x1b]*\x1b\\|[@-Z\\-_]|$)`)
 
 // CleanInput removes terminal escape sequences (an arrow key read by a
 // terminal without line editing sends ESC [ A) and other control
@@ -74,19 +74,46 @@ func CleanInput(s string) string {
 
 var reQuoted = regexp.MustCompile(`"([^"]{1,80})"`)
 
-// Options are the choices a clarifying question offers: the phrases it
-// quotes, in order, when there are 2 to 4 of them; else none.
+// Options are the choices a clarifying question offers, in order: the
+// list after its colon ("What do you want to see for fs01: alerts,
+// processes, or a timeline?"), else the phrases it quotes; 2 to 6 of
+// them, else none.
 func Options(question string) []string {
-	var opts []string
-	for _, m := range reQuoted.FindAllStringSubmatch(question, -1) {
-		o := strings.TrimSpace(m[1])
-		if o == "" || containsString(opts, o) {
-			continue
+	opts := listOptions(question)
+	if len(opts) == 0 {
+		for _, m := range reQuoted.FindAllStringSubmatch(question, -1) {
+			o := strings.TrimSpace(m[1])
+			if o == "" || containsString(opts, o) {
+				continue
+			}
+			opts = append(opts, o)
 		}
-		opts = append(opts, o)
 	}
-	if len(opts) < 2 || len(opts) > 4 {
+	if len(opts) < 2 || len(opts) > 6 {
 		return nil
+	}
+	return opts
+}
+
+// listOptions reads "...: a, b, or c?" into a, b, c.
+func listOptions(q string) []string {
+	i := strings.LastIndex(q, ": ")
+	if i < 0 || !strings.HasSuffix(strings.TrimSpace(q), "?") {
+		return nil
+	}
+	list := strings.TrimSuffix(strings.TrimSpace(q[i+2:]), "?")
+	if strings.ContainsAny(list, ".:;\"()") {
+		return nil
+	}
+	var opts []string
+	for _, part := range strings.Split(list, ", ") {
+		for _, o := range strings.Split(part, " or ") {
+			o = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(o), "or "))
+			if o == "" || len(strings.Fields(o)) > 6 || containsString(opts, o) {
+				continue
+			}
+			opts = append(opts, o)
+		}
 	}
 	return opts
 }
