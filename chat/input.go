@@ -182,3 +182,24 @@ func FocusLabel(e *translate.Entity) string {
 	}
 	return e.Kind + " " + e.ID
 }
+
+var (
+	reThisDevice = regexp.MustCompile(`(?i)\b(this|that|the)\s+(device|host|machine|endpoint|computer|server)\b`)
+	reThisUser   = regexp.MustCompile(`(?i)\b(this|that|the)\s+(user|account|person)\b|\b(these|those|the)\s+users\b`)
+)
+
+// ResolveFocus names the device or user in focus where the prompt says
+// "this device" or "that user", so the translator sees the name ("this
+// incident" it resolves itself, from the context's focus).
+func ResolveFocus(prompt string, f *translate.Entity) string {
+	if f == nil || f.ID == "" {
+		return prompt
+	}
+	switch f.Kind {
+	case "device":
+		return reThisDevice.ReplaceAllLiteralString(prompt, f.ID)
+	case "user":
+		return reThisUser.ReplaceAllLiteralString(prompt, f.ID)
+	}
+	return prompt
+}

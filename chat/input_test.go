@@ -3,6 +3,8 @@ package chat
 import (
 	"slices"
 	"testing"
+
+	"github.com/kqlhunt/kqlhunt/translate"
 )
 
 func TestNeedsMore(t *testing.T) {
@@ -84,6 +86,29 @@ func TestParseFocus(t *testing.T) {
 	for _, bad := range []string{"", "incident", "incident abc", "planet mars", "device \"x\""} {
 		if _, err := ParseFocus(bad); err == nil {
 			t.Errorf("ParseFocus(%q) did not fail", bad)
+		}
+	}
+}
+
+func TestResolveFocus(t *testing.T) {
+	dev := &translate.Entity{Kind: "device", ID: "fs01.corp.contoso.com"}
+	user := &translate.Entity{Kind: "user", ID: "megan.bowen@contoso.com"}
+	inc := &translate.Entity{Kind: "incident", ID: "1041"}
+	for _, c := range []struct {
+		in   string
+		f    *translate.Entity
+		want string
+	}{
+		{"what happened on that device", dev, "what happened on fs01.corp.contoso.com"},
+		{"processes on This Host", dev, "processes on fs01.corp.contoso.com"},
+		{"sign-ins of this user", user, "sign-ins of megan.bowen@contoso.com"},
+		{"alerts of these users", user, "alerts of megan.bowen@contoso.com"},
+		{"which users are involved in this incident", inc, "which users are involved in this incident"},
+		{"what happened on that device", nil, "what happened on that device"},
+		{"sign-ins of this user", dev, "sign-ins of this user"},
+	} {
+		if got := ResolveFocus(c.in, c.f); got != c.want {
+			t.Errorf("ResolveFocus(%q, %v) = %q, want %q", c.in, c.f, got, c.want)
 		}
 	}
 }

@@ -92,7 +92,7 @@ func (s *Session) Ask(ctx context.Context, input string) (*Turn, error) {
 		return t, nil
 	}
 	c := s.state
-	tr, err := s.Backend.Translate(ctx, &translate.Request{Prompt: input, Now: s.Now, Context: &c})
+	tr, err := s.Backend.Translate(ctx, &translate.Request{Prompt: ResolveFocus(input, c.Focus), Now: s.Now, Context: &c})
 	if err != nil {
 		return nil, err
 	}

@@ -65,7 +65,7 @@ func translateOrKQL(ctx context.Context, backend translate.Backend, schema *kql.
 		}
 		return &translate.Translation{Query: q, KQL: kql.Format(q), Explanation: "The prompt is KQL: it runs as typed."}, nil
 	}
-	req := &translate.Request{Prompt: prompt, Now: now}
+	req := &translate.Request{Prompt: chat.ResolveFocus(prompt, focus), Now: now}
 	if focus != nil {
 		req.Context = &translate.Context{Focus: focus}
 	}

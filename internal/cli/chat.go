@@ -91,8 +91,9 @@ Conversations are saved as you go (the last 10; turns with the prompt, the
 KQL, a summary of the result and the focus), as files of mode 0600 in
 kqlhunt/conversations of the user's state directory ($XDG_STATE_HOME, else
 the cache directory); --resume [N] continues one (1 is the most recent).
-Prompts are kept in kqlhunt/chat_history there (KQLHUNT_HISTORY=FILE moves
-it); KQLHUNT_HISTORY=off keeps neither. Feedback (/good, /bad) is appended
+Prompts are kept in kqlhunt/chat_history there; KQLHUNT_HISTORY=FILE moves
+the prompts to FILE (and the conversations and feedback beside it);
+KQLHUNT_HISTORY=off keeps none of them. Feedback (/good, /bad) is appended
 to kqlhunt/feedback.jsonl.
 
 --script FILE replays a transcript, one prompt per line (blank lines and
@@ -108,7 +109,18 @@ clarifying question, else 0. A script's conversation is saved only with
   kqlhunt chat --incident 1041
   kqlhunt chat --resume
   kqlhunt chat --now 2025-06-07T18:00:00Z --script hunt.txt`,
-		Args: cobra.NoArgs,
+		Args: func(cmd *cobra.Command, args []string) error {
+			// --resume N (as well as --resume=N): N is the argument.
+			if len(args) == 1 && cmd.Flags().Changed("resume") && o.resume == 1 {
+				n, err := strconv.Atoi(args[0])
+				if err != nil {
+					return usagef("--resume %q: want the number of a conversation (1 is the most recent)", args[0])
+				}
+				o.resume = n
+				return nil
+			}
+			return cobra.NoArgs(cmd, args)
+		},
 		RunE: runE(func(cmd *cobra.Command, args []string) error { return o.run(cmd.Context(), cmd) }),
 	}
 	cmd.Flags().StringVar(&o.script, "script", "", "replay the prompts of `FILE` (one per line; - for standard input)")
@@ -149,8 +161,10 @@ type repl struct {
 	before    translate.Context // the context before it
 	options   []string          // numbered options of a pending question
 	failed    bool              // a turn failed
-	pending   bool              // the last turn asked a question
-	aborts    int               // Ctrl-C at an empty prompt in a row
+	// failedBefore is failed before the last turn (#expect error).
+	failedBefore bool
+	pending      bool // the last turn asked a question
+	aborts       int  // Ctrl-C at an empty prompt in a row
 }
 
 func (o *chatOptions) run(ctx context.Context, cmd *cobra.Command) error {
@@ -276,6 +290,7 @@ func (r *repl) abortsReset() { r.aborts = 0 }
 
 // openState opens the prompt history, the conversation store and the
 // feedback file in the user's state directory, unless KQLHUNT_HISTORY=off.
+// KQLHUNT_HISTORY=FILE moves them all to FILE's directory.
 func (r *repl) openState() {
 	env := os.Getenv("KQLHUNT_HISTORY")
 	if env == "off" {
@@ -284,9 +299,12 @@ func (r *repl) openState() {
 	if r.interactive {
 		r.hist = r.o.openHistory()
 	}
-	dir, err := chat.StateDir()
-	if err != nil {
-		return
+	dir := filepath.Dir(env)
+	if env == "" {
+		var err error
+		if dir, err = chat.StateDir(); err != nil {
+			return
+		}
 	}
 	r.store = &chat.Store{Dir: filepath.Join(dir, "conversations")}
 	r.feedback = filepath.Join(dir, "feedback.jsonl")
@@ -554,6 +572,7 @@ func (r *repl) turn(ctx context.Context, input string) {
 		r.options = nil
 	}
 	before := r.s.Context()
+	r.failedBefore = r.failed
 	var t *chat.Turn
 	cancelled, err := r.ask(ctx, func(qctx context.Context) error {
 		var err error
@@ -785,11 +804,7 @@ func (r *repl) setFocus(arg string) {
 
 func (r *repl) history() {
 	if r.store == nil {
-		if r.hist != nil {
-			for _, e := range r.hist.Entries[max(0, len(r.hist.Entries)-20):] {
-				fmt.Fprintln(r.out, "  "+e)
-			}
-		}
+		r.errorf("conversations are not saved (KQLHUNT_HISTORY=off or no state directory)")
 		return
 	}
 	list, err := r.store.List()
@@ -922,7 +937,7 @@ func (r *repl) expect(spec string) {
 			fail("the turn did not fail")
 		} else {
 			// An expected error does not fail the script.
-			r.failed = false
+			r.failed = r.failedBefore
 		}
 	case "clarify":
 		if t.Clarification == "" {

@@ -23,12 +23,16 @@ func TestChatInteractiveHistory(t *testing.T) {
 	if strings.Count(out, "kqlhunt> ") != 3 {
 		t.Errorf("want 3 prompts, got:\n%s", out)
 	}
-	if !strings.Contains(out, "Count: 9.") || !strings.Contains(out, "  how many incidents are there\n") {
+	if !strings.Contains(out, "Count: 9.") || !strings.Contains(out, "* 1. ") || !strings.Contains(out, "  1 turn  how many incidents are there\n") {
 		t.Errorf("answer or history missing:\n%s", out)
 	}
 	b, err := os.ReadFile(path)
 	if err != nil || string(b) != "how many incidents are there\n" {
 		t.Errorf("history file %q, %v", b, err)
+	}
+	// The conversation is saved beside the history file.
+	if files, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "conversations", "*.json")); len(files) != 1 {
+		t.Errorf("saved conversations: %q", files)
 	}
 }
 
