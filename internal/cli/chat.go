@@ -447,6 +447,7 @@ func (r *repl) command(ctx context.Context, line string) (quit bool, err error) 
 		}
 		fmt.Fprintf(out, "(again: %s)\n", render.Sanitize(r.lastInput))
 		r.turn(ctx, r.lastInput)
+		return false, ctx.Err()
 	case "/export":
 		r.export(arg)
 	case "/copy":

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/reeflective/readline"
+	"github.com/reeflective/readline/inputrc"
 
 	"github.com/kqlhunt/kqlhunt/chat"
 )
@@ -140,12 +141,50 @@ func newEditor(r *repl, hist *chat.History) *editor {
 	// harnesses) never answer.
 	cfg.Set("cursor-position-probe", false)
 	cfg.Set("history-autosuggest", false)
+	ignoreFunctionKeys(cfg.Binds)
 	rl.AcceptMultiline = func(line []rune) bool { return !chat.NeedsMore(string(line)) }
 	rl.Prompt.Secondary(func() string { return continuationPrompt })
 	rl.History.Delete()
 	rl.History.Add("history", &historySource{h: hist})
 	rl.Completer = completer(r)
 	return &editor{rl: rl}
+}
+
+// ignoreFunctionKeys binds the escape sequences of keys that mean nothing
+// at the prompt (F1-F12, Insert, keys with modifiers, and any ESC [ N ~)
+// to nothing in every keymap that knows the arrow keys, so that none of
+// their bytes are inserted as text.
+func ignoreFunctionKeys(binds map[string]map[string]inputrc.Bind) {
+	var seqs []string
+	for n := 1; n <= 99; n++ {
+		seqs = append(seqs, fmt.Sprintf("\x1b[%d~", n))
+		for m := 2; m <= 8; m++ {
+			seqs = append(seqs, fmt.Sprintf("\x1b[%d;%d~", n, m))
+		}
+	}
+	for _, c := range "ABCDEFHPQRS" {
+		seqs = append(seqs, "\x1bO"+string(c))
+		for m := 2; m <= 8; m++ {
+			seqs = append(seqs, fmt.Sprintf("\x1b[1;%d%c", m, c))
+		}
+	}
+	// Keymaps hold ESC [ and ESC O as one meta character (with
+	// convert-meta), or as they are.
+	meta := strings.NewReplacer("\x1b[", "\u00db", "\x1bO", "\u00cf")
+	for _, km := range binds {
+		_, raw := km["\x1b[A"]
+		_, conv := km["\u00dbA"]
+		for _, s := range seqs {
+			if conv {
+				s = meta.Replace(s)
+			} else if !raw {
+				continue
+			}
+			if _, ok := km[s]; !ok {
+				km[s] = inputrc.Bind{Action: "kqlhunt-ignore"}
+			}
+		}
+	}
 }
 
 func (e *editor) read(ctx context.Context, prompt string) (string, error) {

@@ -137,6 +137,28 @@ func TestChatREPLOnPTY(t *testing.T) {
 	p.wait("Ctrl-C stops a running query", 5*time.Second)
 	p.wait("kqlhunt> ", 5*time.Second)
 
+	// Tab completes a table name.
+	p.send("SecurityInc\t")
+	time.Sleep(300 * time.Millisecond)
+	p.send(" | count\r")
+	p.wait("Count: 19.", 20*time.Second)
+	p.wait("kqlhunt> ", 5*time.Second)
+
+	// Ctrl-R finds the pasted query in the history.
+	p.send("\x12startswith")
+	time.Sleep(300 * time.Millisecond)
+	p.send("\r")
+	time.Sleep(300 * time.Millisecond)
+	p.send("\r")
+	p.wait("Count: ", 20*time.Second)
+	p.wait("kqlhunt> ", 5*time.Second)
+
+	// Keys without a meaning here (F5, an unknown sequence) never become
+	// text.
+	p.send("\x1b[15~\x1b[99~print x = 7\r")
+	p.wait("x: 7.", 20*time.Second)
+	p.wait("kqlhunt> ", 5*time.Second)
+
 	// Back to the incidents, then a query that would run for minutes.
 	p.send("open incidents\r")
 	p.wait("4 rows.", 20*time.Second)
@@ -171,7 +193,7 @@ func TestChatREPLOnPTY(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "open incidents from fs01\nopen incidents\nDeviceProcessEvents | where DeviceName startswith \"fs01\" | count\nSecurityIncident | count\nopen incidents\nrange i from 1 to 1000000000000 step 1 | summarize count()\ntell me more about the first one\n"
+	want := "open incidents from fs01\nopen incidents\nDeviceProcessEvents | where DeviceName startswith \"fs01\" | count\nSecurityIncident | count\nDeviceProcessEvents | where DeviceName startswith \"fs01\" | count\nprint x = 7\nopen incidents\nrange i from 1 to 1000000000000 step 1 | summarize count()\ntell me more about the first one\n"
 	if string(b) != want {
 		t.Errorf("history file:\n%s\nwant:\n%s", b, want)
 	}
