@@ -55,7 +55,9 @@ func (l *lineChan) next(ctx context.Context) (string, bool, error) {
 				return "", false, err
 			}
 		}
-		return s, ok, nil
+		// Escape sequences (an arrow key on a terminal without line
+		// editing) are no text, and open no bracket.
+		return chat.CleanInput(s), ok, nil
 	case <-ctx.Done():
 		// Ctrl-C while the chat waits for a line ends it at once.
 		return "", false, ctx.Err()
