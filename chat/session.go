@@ -77,8 +77,15 @@ func (s *Session) Rebuild(ctx context.Context, q string) (*exec.Result, error) {
 func (s *Session) Ask(ctx context.Context, input string) (*Turn, error) {
 	input = strings.TrimSpace(input)
 	t := &Turn{Input: input}
-	if LooksLikeKQL(input, s.Engine.Schema()) {
-		t.IsKQL, t.KQL = true, input
+	q := input
+	// "| where ..." continues the previous query (also the lines of a
+	// query pasted into a terminal that sends them one by one).
+	if strings.HasPrefix(input, "|") && s.state.KQL != "" {
+		q = strings.TrimRight(s.state.KQL, "\n ;") + "\n" + input
+	}
+	if q != input || LooksLikeKQL(input, s.Engine.Schema()) {
+		t.IsKQL, t.KQL = true, q
+		input = q
 		res, err := s.Engine.Query(ctx, input)
 		if err != nil {
 			if ctx.Err() != nil {

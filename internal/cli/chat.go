@@ -158,6 +158,7 @@ type repl struct {
 	last      *chat.Turn        // the last turn that ran a query
 	lastTurn  *chat.Turn        // the last turn of any kind (for #expect, /good)
 	lastInput string            // its input (for /retry)
+	lastSaved bool              // whether it is the conversation's last saved turn
 	before    translate.Context // the context before it
 	options   []string          // numbered options of a pending question
 	failed    bool              // a turn failed
@@ -442,7 +443,7 @@ func (r *repl) command(ctx context.Context, line string) (quit bool, err error) 
 			break
 		}
 		r.s.SetContext(r.before)
-		if n := len(r.conv.Turns); n > 0 {
+		if n := len(r.conv.Turns); n > 0 && r.lastSaved {
 			r.conv.Turns = r.conv.Turns[:n-1]
 		}
 		fmt.Fprintf(out, "(again: %s)\n", render.Sanitize(r.lastInput))
@@ -592,9 +593,11 @@ func (r *repl) turn(ctx context.Context, input string) {
 		}
 		r.failed = r.failed || !cancelled
 		r.lastTurn = &chat.Turn{Input: input, Err: err}
+		// /retry runs it again; it was not saved.
+		r.before, r.lastInput, r.lastSaved = before, input, false
 		return
 	}
-	r.before, r.lastInput, r.lastTurn = before, input, t
+	r.before, r.lastInput, r.lastTurn, r.lastSaved = before, input, t, true
 	r.pending = t.Clarification != ""
 	if t.KQL != "" && t.Err == nil {
 		r.last = t
@@ -881,8 +884,10 @@ func (r *repl) resume(ctx context.Context, n int) error {
 			prompt = t.Prompt
 		}
 	}
+	// /kql, /export, /copy and /good work on it; /retry has nothing to
+	// answer again until the next turn.
 	r.last = &chat.Turn{Input: prompt, KQL: q, IsKQL: true, Result: res}
-	r.lastTurn, r.lastInput = r.last, prompt
+	r.lastTurn = r.last
 	fmt.Fprintf(r.out, "(follow-ups refer to the result of the last query: %d rows)\n", len(res.Rows))
 	return nil
 }
