@@ -13,6 +13,7 @@ import (
 	"github.com/reeflective/readline/inputrc"
 
 	"github.com/kqlhunt/kqlhunt/chat"
+	"github.com/kqlhunt/kqlhunt/kql"
 )
 
 // lineChan reads the lines of a non-terminal input (a script, a pipe): a
@@ -234,21 +235,21 @@ func (s *historySource) Dump() any {
 // completer completes the word before the cursor: a command at the start
 // of the line, else a table or column name of the dataset.
 func completer(r *repl) func(line []rune, pos int) readline.Completions {
-	var names []string
+	names := schemaNames(r.eng.Schema())
+	return func(line []rune, pos int) readline.Completions {
+		return readline.CompleteValues(completions(names, string(line[:min(max(pos, 0), len(line))]))...)
+	}
+}
+
+// schemaNames are the tables, then the columns, of a schema, sorted.
+func schemaNames(schema *kql.Schema) []string {
+	var tables, cols []string
 	seen := map[string]bool{}
-	schema := r.eng.Schema()
-	var tables []string
 	for name := range schema.Tables {
 		tables = append(tables, name)
+		seen[name] = true
 	}
 	sort.Strings(tables)
-	for _, name := range tables {
-		if !seen[name] {
-			seen[name] = true
-			names = append(names, name)
-		}
-	}
-	var cols []string
 	for _, name := range tables {
 		for _, c := range schema.Tables[name].Columns {
 			if !seen[c.Name] {
@@ -258,19 +259,21 @@ func completer(r *repl) func(line []rune, pos int) readline.Completions {
 		}
 	}
 	sort.Strings(cols)
-	names = append(names, cols...)
-	return func(line []rune, pos int) readline.Completions {
-		before := string(line[:min(pos, len(line))])
-		start := strings.LastIndexAny(before, " \t\n|(,=") + 1
-		word := before[start:]
-		var cands []string
-		if start == 0 && strings.HasPrefix(word, "/") {
-			cands = matching(chatCommands, word)
-		} else if word != "" {
-			cands = matching(names, word)
-		}
-		return readline.CompleteValues(cands...)
+	return append(tables, cols...)
+}
+
+// completions are the candidates for the last word of before (the text
+// up to the cursor).
+func completions(names []string, before string) []string {
+	start := strings.LastIndexAny(before, " \t\n|(,=!<>") + 1
+	word := before[start:]
+	switch {
+	case start == 0 && strings.HasPrefix(word, "/"):
+		return matching(chatCommands, word)
+	case word != "":
+		return matching(names, word)
 	}
+	return nil
 }
 
 func matching(list []string, prefix string) []string {
