@@ -195,7 +195,22 @@ func (e *editor) read(ctx context.Context, prompt string) (string, error) {
 		return "", ctx.Err()
 	}
 	e.rl.Prompt.Primary(func() string { return prompt })
+	// SIGTERM (the context ends) while the editor waits for a key: it is
+	// given a Ctrl-C, so that it returns and restores the terminal.
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-ctx.Done():
+			e.rl.Keys.Feed(false, 3)
+			e.rl.Keys.RequestRefresh()
+		case <-done:
+		}
+	}()
 	line, err := e.rl.Readline()
+	close(done)
+	if ctx.Err() != nil {
+		return "", ctx.Err()
+	}
 	if errors.Is(err, readline.ErrInterrupt) {
 		return line, errPromptInterrupt
 	}

@@ -4,12 +4,14 @@ package cli
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -240,4 +242,23 @@ func TestChatREPLTimeout(t *testing.T) {
 	p.wait("42", 20*time.Second)
 	p.send("\x04")
 	<-p.done
+}
+
+// SIGTERM ends a chat that waits at the prompt, with 130, the terminal
+// restored.
+func TestChatREPLTerminate(t *testing.T) {
+	p := startPTYChat(t, []string{"KQLHUNT_HISTORY=off"})
+	p.wait("kqlhunt> ", 30*time.Second)
+	time.Sleep(200 * time.Millisecond)
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-p.done:
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != ExitInterrupted {
+			t.Errorf("chat ended with %v, want status %d", err, ExitInterrupted)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("SIGTERM did not end the chat")
+	}
+	p.wait("[?2004l", time.Second) // bracketed paste is off again
 }
