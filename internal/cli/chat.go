@@ -230,7 +230,11 @@ func (o *chatOptions) run(ctx context.Context, cmd *cobra.Command) error {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			return err
+			if !interactive {
+				return err
+			}
+			// At the terminal, the chat goes on without that context.
+			fmt.Fprintf(out, "error: %s\n\n", render.SanitizeLines(err.Error()))
 		}
 		if focus != nil {
 			r.s.SetFocus(focus)
