@@ -211,7 +211,7 @@ func (o *chatOptions) run(ctx context.Context, cmd *cobra.Command) error {
 	}
 
 	var rd lineReader
-	if f, ok := o.env.stdin.(*os.File); ok && interactive && isTerminal(f) && isTerminal(o.env.stdout) {
+	if f, ok := o.env.stdin.(*os.File); ok && interactive && isTerminal(f) && isTerminal(o.env.stdout) && o.env.getenv("TERM") != "dumb" {
 		rd = newEditor(r, r.hist)
 		// Ctrl-C while a query runs cancels the query, not the chat.
 		var release func()
