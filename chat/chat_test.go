@@ -257,3 +257,41 @@ func TestLooksLikeKQL(t *testing.T) {
 		}
 	}
 }
+
+// A turn that starts with | continues the previous query; a focus set by
+// the user stays through a reset and names the device for "that device".
+func TestPipeContinuesAndFocus(t *testing.T) {
+	s := newSession(t, openSample(t))
+	ctx := context.Background()
+	if _, err := s.Ask(ctx, "| count"); err != nil {
+		t.Fatal(err)
+	}
+	turn, err := s.Ask(ctx, "SecurityIncident | summarize arg_max(LastModifiedTime, *) by IncidentNumber")
+	if err != nil || turn.Err != nil || len(turn.Result.Rows) != 9 {
+		t.Fatalf("first turn: %v %v", err, turn.Err)
+	}
+	turn, err = s.Ask(ctx, "| count")
+	if err != nil || turn.Err != nil {
+		t.Fatalf("| count: %v %v", err, turn.Err)
+	}
+	if !turn.IsKQL || !strings.HasSuffix(turn.KQL, "by IncidentNumber\n| count") || fmt.Sprint(turn.Result.Rows) != "[[9]]" {
+		t.Errorf("| count ran %q: %v", turn.KQL, turn.Result.Rows)
+	}
+
+	s.SetFocus(&translate.Entity{Kind: "device", ID: "fs01.corp.contoso.com"})
+	s.Reset()
+	if f := s.Focus(); f == nil || f.ID != "fs01.corp.contoso.com" {
+		t.Fatalf("focus after Reset: %v", f)
+	}
+	turn, err = s.Ask(ctx, "logons on that device")
+	if err != nil || turn.Err != nil || turn.Result == nil {
+		t.Fatalf("logons on that device: %v %v %s", err, turn.Err, turn.Clarification)
+	}
+	if !strings.Contains(turn.KQL, `DeviceName =~ "fs01.corp.contoso.com"`) || len(turn.Result.Rows) == 0 {
+		t.Errorf("logons on that device: %s (%d rows)", turn.KQL, len(turn.Result.Rows))
+	}
+	s.SetFocus(nil)
+	if s.Focus() != nil {
+		t.Error("focus not cleared")
+	}
+}

@@ -9,6 +9,12 @@
 // checked before it runs. A clarifying question is a turn too: the next
 // line answers it.
 //
+// Conversations are saved by a Store (one JSON file each, written
+// atomically, the last 10 kept), prompts by a History, ratings by
+// AppendFeedback; Options and PickOption number a clarifying question's
+// choices, NeedsMore tells an unfinished query, ResolveFocus names the
+// device or user in focus.
+//
 // It imports kql, translate and exec. It must not import render or the
 // CLI: how a result is printed is the caller's (Options.Show).
 package chat

@@ -18,6 +18,9 @@ const maxHistory = 1000
 type History struct {
 	Path    string
 	Entries []string
+	// added are the prompts added since the last load or save: Save puts
+	// them after what another chat may have saved meanwhile.
+	added []string
 }
 
 // DefaultHistoryPath is kqlhunt/chat_history in the user's state
@@ -66,15 +69,37 @@ func (h *History) Add(prompt string) {
 	if len(h.Entries) > maxHistory {
 		h.Entries = h.Entries[len(h.Entries)-maxHistory:]
 	}
+	h.added = append(h.added, prompt)
 }
 
 // Save writes the history atomically, creating its directory (0700: the
 // prompts may name hosts and people).
+// Two chats at once lose nothing: under a lock, Save reads the file again
+// and appends the prompts this chat added since.
 func (h *History) Save() error {
 	dir := filepath.Dir(h.Path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
+	// The directory is the lock: no lock file is left behind.
+	unlock, err := lockFile(dir)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if cur, err := LoadHistory(h.Path); err == nil {
+		entries := cur.Entries
+		for _, p := range h.added {
+			if len(entries) == 0 || entries[len(entries)-1] != p {
+				entries = append(entries, p)
+			}
+		}
+		if len(entries) > maxHistory {
+			entries = entries[len(entries)-maxHistory:]
+		}
+		h.Entries = entries
+	}
+	h.added = nil
 	tmp, err := os.CreateTemp(dir, ".chat_history-*")
 	if err != nil {
 		return err

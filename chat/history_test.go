@@ -43,3 +43,30 @@ func TestHistory(t *testing.T) {
 		t.Errorf("directory holds %d files, want 1", len(files))
 	}
 }
+
+// Two chats keep one history: each save adds its prompts after the ones
+// the other saved meanwhile.
+func TestHistoryTwoChats(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "chat_history")
+	a, _ := LoadHistory(path)
+	b, _ := LoadHistory(path)
+	a.Add("from a 1")
+	if err := a.Save(); err != nil {
+		t.Fatal(err)
+	}
+	b.Add("from b 1")
+	if err := b.Save(); err != nil {
+		t.Fatal(err)
+	}
+	a.Add("from a 2")
+	if err := a.Save(); err != nil {
+		t.Fatal(err)
+	}
+	back, _ := LoadHistory(path)
+	if want := []string{"from a 1", "from b 1", "from a 2"}; !slices.Equal(back.Entries, want) {
+		t.Errorf("entries %q, want %q", back.Entries, want)
+	}
+	if !slices.Equal(a.Entries, back.Entries) {
+		t.Errorf("a sees %q after its save", a.Entries)
+	}
+}

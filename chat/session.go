@@ -20,6 +20,8 @@ type Session struct {
 	Now time.Time
 
 	state translate.Context
+	// pinned is the focus the user set; it outlives Reset.
+	pinned *translate.Entity
 }
 
 // Turn is one exchange: the input, and either a query with its result, a
@@ -43,8 +45,31 @@ type Turn struct {
 // Context returns the conversation state a follow-up refers to.
 func (s *Session) Context() translate.Context { return s.state }
 
-// Reset forgets the conversation.
-func (s *Session) Reset() { s.state = translate.Context{} }
+// Reset forgets the conversation; a focus the user set (SetFocus) stays.
+func (s *Session) Reset() { s.state = translate.Context{Focus: s.pinned} }
+
+// SetContext puts back a context returned by Context (to answer a turn
+// again, or to resume a conversation).
+func (s *Session) SetContext(c translate.Context) { s.state = c }
+
+// Focus is the incident, alert, device or user in focus, or nil.
+func (s *Session) Focus() *translate.Entity { return s.state.Focus }
+
+// SetFocus puts e in focus (nil clears it): "this incident", "that
+// device", "these users" refer to it, until the user sets another.
+func (s *Session) SetFocus(e *translate.Entity) { s.pinned, s.state.Focus = e, e }
+
+// Rebuild runs q again and makes it, with its result, the context the
+// next follow-up refers to (the focus stays). It is how a saved
+// conversation is resumed.
+func (s *Session) Rebuild(ctx context.Context, q string) (*exec.Result, error) {
+	res, err := s.Engine.Query(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	s.state = translate.Context{KQL: q, Result: table(res), Focus: s.state.Focus}
+	return res, nil
+}
 
 // Ask runs one turn. The error is for failures of the session itself
 // (the backend failed, the context was cancelled); a query error is in
@@ -52,8 +77,15 @@ func (s *Session) Reset() { s.state = translate.Context{} }
 func (s *Session) Ask(ctx context.Context, input string) (*Turn, error) {
 	input = strings.TrimSpace(input)
 	t := &Turn{Input: input}
-	if LooksLikeKQL(input, s.Engine.Schema()) {
-		t.IsKQL, t.KQL = true, input
+	q := input
+	// "| where ..." continues the previous query (also the lines of a
+	// query pasted into a terminal that sends them one by one).
+	if strings.HasPrefix(input, "|") && s.state.KQL != "" {
+		q = strings.TrimRight(s.state.KQL, "\n ;") + "\n" + input
+	}
+	if q != input || LooksLikeKQL(input, s.Engine.Schema()) {
+		t.IsKQL, t.KQL = true, q
+		input = q
 		res, err := s.Engine.Query(ctx, input)
 		if err != nil {
 			if ctx.Err() != nil {
@@ -67,7 +99,7 @@ func (s *Session) Ask(ctx context.Context, input string) (*Turn, error) {
 		return t, nil
 	}
 	c := s.state
-	tr, err := s.Backend.Translate(ctx, &translate.Request{Prompt: input, Now: s.Now, Context: &c})
+	tr, err := s.Backend.Translate(ctx, &translate.Request{Prompt: ResolveFocus(input, c.Focus), Now: s.Now, Context: &c})
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +126,11 @@ func (s *Session) Ask(ctx context.Context, input string) (*Turn, error) {
 		return t, nil
 	}
 	t.Result = res
-	s.state = translate.Context{Plan: tr.Plan, KQL: tr.KQL, Result: table(res), Focus: tr.Focus}
+	focus := tr.Focus
+	if focus == nil {
+		focus = s.pinned
+	}
+	s.state = translate.Context{Plan: tr.Plan, KQL: tr.KQL, Result: table(res), Focus: focus}
 	return t, nil
 }
 

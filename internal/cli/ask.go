@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -59,7 +58,7 @@ func (g *globalOptions) translator(ctx context.Context) (*exec.Engine, translate
 // translateOrKQL translates a prompt, or takes it as it is when it is
 // already KQL (it starts with a table of the dataset, or with let, print,
 // ... and checks).
-func translateOrKQL(ctx context.Context, backend translate.Backend, schema *kql.Schema, prompt string, now time.Time) (*translate.Translation, error) {
+func translateOrKQL(ctx context.Context, backend translate.Backend, schema *kql.Schema, prompt string, now time.Time, focus *translate.Entity) (*translate.Translation, error) {
 	if chat.LooksLikeKQL(prompt, schema) {
 		q, err := kql.Parse(prompt)
 		if err != nil {
@@ -67,7 +66,11 @@ func translateOrKQL(ctx context.Context, backend translate.Backend, schema *kql.
 		}
 		return &translate.Translation{Query: q, KQL: kql.Format(q), Explanation: "The prompt is KQL: it runs as typed."}, nil
 	}
-	return backend.Translate(ctx, &translate.Request{Prompt: prompt, Now: now})
+	req := &translate.Request{Prompt: chat.ResolveFocus(prompt, focus), Now: now}
+	if focus != nil {
+		req.Context = &translate.Context{Focus: focus}
+	}
+	return backend.Translate(ctx, req)
 }
 
 func promptArg(args []string) (string, error) {
@@ -137,7 +140,7 @@ func (o *translateOptions) run(cmd *cobra.Command, args []string) error {
 		defer eng.Close()
 		schema, backend = eng.Schema(), b
 	}
-	tr, err := translateOrKQL(ctx, backend, schema, prompt, o.now)
+	tr, err := translateOrKQL(ctx, backend, schema, prompt, o.now, nil)
 	if err != nil {
 		return err
 	}
@@ -218,11 +221,14 @@ func wrap(text string, width int) []string {
 	return lines
 }
 
-type askOptions struct{ *globalOptions }
+type askOptions struct {
+	*globalOptions
+	focus focusFlags
+}
 
 func newAskCmd(g *globalOptions) *cobra.Command {
-	o := &askOptions{g}
-	return &cobra.Command{
+	o := &askOptions{globalOptions: g}
+	cmd := &cobra.Command{
 		Use:   "ask PROMPT",
 		Short: "Translate a plain-English question, run it, and summarize the result",
 		Long: `Translate a plain-English question into KQL, run it on the active dataset
@@ -233,18 +239,29 @@ With --format table or markdown everything goes to standard output; with
 csv, tsv, json, jsonl or xlsx only the result does (or to -o FILE), and the
 query and summary go to standard error.
 
+--incident N, --alert ID, --device NAME or --user UPN puts that entity in
+focus, as a page does in Defender: "this incident", "that device", "these
+users" refer to it.
+
 Exit status 1 on a query error, 3 when the prompt needs a clarifying answer
 (the question is printed on standard error).`,
 		Example: `  kqlhunt ask 'show me high-severity incidents from the past week'
   kqlhunt ask 'which devices ran powershell with an encoded command'
+  kqlhunt ask --incident 1041 'which users are involved in this incident?'
   kqlhunt ask 'failed logons per day by device' --format csv`,
 		Args: cobra.ArbitraryArgs,
 		RunE: runE(func(cmd *cobra.Command, args []string) error { return o.run(cmd.Context(), args) }),
 	}
+	o.focus.register(cmd)
+	return cmd
 }
 
 func (o *askOptions) run(ctx context.Context, args []string) error {
 	prompt, err := promptArg(args)
+	if err != nil {
+		return err
+	}
+	focus, err := o.focus.entity()
 	if err != nil {
 		return err
 	}
@@ -258,7 +275,7 @@ func (o *askOptions) run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer eng.Close()
-	tr, err := translateOrKQL(ctx, backend, eng.Schema(), prompt, o.now)
+	tr, err := translateOrKQL(ctx, backend, eng.Schema(), prompt, o.now, focus)
 	if err != nil {
 		return err
 	}
@@ -293,252 +310,4 @@ func (o *askOptions) run(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintln(side, render.Summary(res))
 	return out.commit()
-}
-
-type chatOptions struct {
-	*globalOptions
-	script string
-}
-
-func newChatCmd(g *globalOptions) *cobra.Command {
-	o := &chatOptions{globalOptions: g}
-	cmd := &cobra.Command{
-		Use:   "chat",
-		Short: "A hunting conversation: plain English or KQL, with follow-ups",
-		Long: `Start a conversation on the active dataset. Each line is a question in plain
-English ("high-severity incidents this week", "tell me more about the first
-one", "only on fs01", "now count them by device") or a KQL query, which runs
-as typed. Each answer shows the KQL, the result and a summary; a question
-that is ambiguous is answered with a question.
-
-Commands: help, history, reset (forget the context), exit (or Ctrl-D).
-Interactive prompts are kept in a history file in the user's state directory
-($XDG_STATE_HOME or the cache directory, kqlhunt/chat_history; written
-atomically, mode 0600); KQLHUNT_HISTORY=FILE moves it, KQLHUNT_HISTORY=off
-turns it off. Ctrl-C ends the chat.
-
---script FILE replays a transcript, one prompt per line (blank lines and
-lines starting with # are skipped), echoing each prompt; with --now the
-output is reproducible. Exit status for a script: 1 if any turn failed, 3 if
-the last turn asked a clarifying question, else 0.`,
-		Example: `  kqlhunt chat
-  kqlhunt chat --now 2025-06-07T18:00:00Z --script hunt.txt`,
-		Args: cobra.NoArgs,
-		RunE: runE(func(cmd *cobra.Command, args []string) error { return o.run(cmd.Context()) }),
-	}
-	cmd.Flags().StringVar(&o.script, "script", "", "replay the prompts of `FILE` (one per line; - for standard input)")
-	return cmd
-}
-
-func (o *chatOptions) run(ctx context.Context) error {
-	if o.fmt.Binary {
-		return usagef("chat prints to the terminal: --format %s is not available (use ask -o FILE)", o.fmt.Name)
-	}
-	var in io.Reader = o.env.stdin
-	interactive := o.script == "" && o.env.isTerminal(o.env.stdin)
-	if o.script != "" && o.script != "-" {
-		f, err := os.Open(o.script)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		in = f
-	}
-	out, err := o.openOutput(o.fmt)
-	if err != nil {
-		return err
-	}
-	defer out.abort()
-	eng, backend, err := o.translator(ctx)
-	if err != nil {
-		return err
-	}
-	defer eng.Close()
-	s := &chat.Session{Engine: eng, Backend: backend, Now: o.now}
-	var hist *chat.History
-	if interactive {
-		fmt.Fprintln(out, "kqlhunt chat: ask in plain English or type KQL. help, history, reset, exit.")
-		hist = o.openHistory()
-	}
-	failed, pending := false, false
-	stop := make(chan struct{})
-	defer close(stop)
-	lines, readErr := readLines(in, stop)
-	for {
-		if interactive {
-			fmt.Fprint(out, "kqlhunt> ")
-		}
-		var line string
-		var ok bool
-		// Ctrl-C while waiting for a line ends the chat at once.
-		select {
-		case line, ok = <-lines:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-		if !ok {
-			break
-		}
-		line = strings.TrimSpace(line)
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		if !interactive {
-			fmt.Fprintf(out, "> %s\n", line)
-		}
-		switch strings.ToLower(line) {
-		case "exit", "quit", ":q", "bye":
-			return o.chatExit(out, failed, pending)
-		case "help", "?", ":help":
-			fmt.Fprintln(out, chatHelp)
-			continue
-		case "history", ":history":
-			if hist != nil {
-				for _, e := range hist.Entries[max(0, len(hist.Entries)-20):] {
-					fmt.Fprintln(out, "  "+e)
-				}
-			}
-			continue
-		case "reset", ":reset", "clear":
-			s.Reset()
-			pending = false
-			fmt.Fprintln(out, "(context cleared)")
-			continue
-		}
-		if hist != nil {
-			hist.Add(line)
-			if err := hist.Save(); err != nil {
-				fmt.Fprintf(o.env.stderr, "kqlhunt: not keeping the chat history: %v\n", err)
-				hist = nil
-			}
-		}
-		t, err := s.Ask(ctx, line)
-		if err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			fmt.Fprintf(out, "error: %v\n\n", err)
-			failed = true
-			continue
-		}
-		pending = t.Clarification != ""
-		if err := o.showTurn(out, t); err != nil {
-			return err
-		}
-		if t.Err != nil {
-			failed = true
-		}
-	}
-	if err := <-readErr; err != nil {
-		return err
-	}
-	return o.chatExit(out, failed, pending)
-}
-
-// readLines sends the lines of r on the first channel, closing it at the
-// end of the input; the second then carries the read error (or nil).
-// Closing stop ends it early (after the line it is reading).
-func readLines(r io.Reader, stop <-chan struct{}) (<-chan string, <-chan error) {
-	lines := make(chan string)
-	errc := make(chan error, 1)
-	go func() {
-		defer close(lines)
-		sc := bufio.NewScanner(r)
-		sc.Buffer(make([]byte, 1024*1024), 1024*1024)
-		for sc.Scan() {
-			select {
-			case lines <- sc.Text():
-			case <-stop:
-				return
-			}
-		}
-		errc <- sc.Err()
-	}()
-	return lines, errc
-}
-
-// openHistory loads the chat history from the user's state directory;
-// without one (or with KQLHUNT_HISTORY=off) the chat keeps none.
-func (o *chatOptions) openHistory() *chat.History {
-	path := os.Getenv("KQLHUNT_HISTORY")
-	if path == "off" {
-		return nil
-	}
-	if path == "" {
-		var err error
-		if path, err = chat.DefaultHistoryPath(); err != nil {
-			return nil
-		}
-	}
-	h, err := chat.LoadHistory(path)
-	if err != nil {
-		fmt.Fprintf(o.env.stderr, "kqlhunt: not keeping the chat history: %v\n", err)
-		return nil
-	}
-	return h
-}
-
-const chatHelp = `Ask in plain English, for example:
-  high-severity incidents from the past week
-  tell me more about the first one
-  show the devices involved
-  process events on fs01 yesterday
-  which devices ran powershell with an encoded command
-  now count them by device
-Or type KQL (it runs as typed): DeviceProcessEvents | take 5
-Commands: help, history (the last prompts), reset (forget the context), exit.`
-
-func (o *chatOptions) chatExit(out *output, failed, pending bool) error {
-	if err := out.commit(); err != nil {
-		return err
-	}
-	if o.script == "" {
-		return nil
-	}
-	switch {
-	case failed:
-		return &reportedError{code: ExitError}
-	case pending:
-		return clarifyError()
-	}
-	return nil
-}
-
-// showTurn prints one answer: the query, its result and summary, its
-// error, or the clarifying question.
-func (o *chatOptions) showTurn(w *output, t *chat.Turn) error {
-	if t.Refusal != "" {
-		fmt.Fprintf(w, "! %s\n\n", t.Refusal)
-		return nil
-	}
-	if t.Clarification != "" {
-		if t.Explanation != "" {
-			fmt.Fprintln(w, render.SanitizeLines(t.Explanation))
-		}
-		fmt.Fprintf(w, "? %s\n\n", render.SanitizeLines(t.Clarification))
-		return nil
-	}
-	if !t.IsKQL {
-		fmt.Fprintln(w, kqlWithComment(t.Explanation, t.KQL))
-	}
-	if t.Err != nil {
-		name := "<translated>"
-		if t.IsKQL {
-			name = "<input>"
-		}
-		if !writeDiagnostics(w, name, t.KQL, t.Err) {
-			fmt.Fprintf(w, "error: %s\n", render.SanitizeLines(t.Err.Error()))
-		}
-		fmt.Fprintln(w)
-		return nil
-	}
-	if err := render.WriteFormat(w, t.Result, o.fmt, o.renderOptions(w)); err != nil {
-		return err
-	}
-	if o.fmt.Human {
-		fmt.Fprintln(w)
-		fmt.Fprintln(w, render.Summary(t.Result))
-	}
-	fmt.Fprintln(w)
-	return nil
 }

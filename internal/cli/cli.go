@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 
@@ -30,13 +31,26 @@ const (
 // exit code. Ctrl-C (or SIGTERM) cancels the running query through its
 // context and exits with 130.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sigc := make(chan os.Signal, 1)
+	signal.Notify(sigc, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigc)
+	trap := &interruptTrap{}
 	go func() {
-		// After the first Ctrl-C has cancelled the query, a second one
-		// ends the program the default way, even if the query is stuck.
-		<-ctx.Done()
-		stop()
+		for sig := range sigc {
+			// A chat takes Ctrl-C for itself while it runs a query: it
+			// cancels the query, not the chat.
+			if sig == os.Interrupt && trap.deliver() {
+				continue
+			}
+			cancel()
+			// After the first Ctrl-C has cancelled the query, a second
+			// one ends the program the default way, even if the query
+			// is stuck.
+			signal.Stop(sigc)
+			return
+		}
 	}()
 	return run(ctx, args, &env{
 		stdin:      stdin,
@@ -46,7 +60,48 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		isTerminal: isTerminal,
 		termSize:   termSize,
 		getenv:     os.Getenv,
+		interrupts: trap,
 	})
+}
+
+// interruptTrap lets a command take Ctrl-C (SIGINT) for itself instead of
+// ending the program.
+type interruptTrap struct {
+	mu sync.Mutex
+	c  chan struct{}
+}
+
+// take routes SIGINT to the returned channel until release is called.
+// A nil trap returns a nil channel (Ctrl-C then cancels the command's
+// context, as usual).
+func (t *interruptTrap) take() (<-chan struct{}, func()) {
+	if t == nil {
+		return nil, func() {}
+	}
+	c := make(chan struct{}, 1)
+	t.mu.Lock()
+	t.c = c
+	t.mu.Unlock()
+	return c, func() {
+		t.mu.Lock()
+		if t.c == c {
+			t.c = nil
+		}
+		t.mu.Unlock()
+	}
+}
+
+func (t *interruptTrap) deliver() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.c == nil {
+		return false
+	}
+	select {
+	case t.c <- struct{}{}:
+	default:
+	}
+	return true
 }
 
 // env is what every command gets injected: the streams, the clock, the
@@ -59,6 +114,9 @@ type env struct {
 	isTerminal     func(w any) bool
 	termSize       func(w any) (cols, rows int) // 0, 0 when unknown
 	getenv         func(string) string
+	// interrupts is where a command can take Ctrl-C for itself (nil in
+	// tests that run in-process).
+	interrupts *interruptTrap
 }
 
 // termSize returns the size of the terminal w is, or 0, 0.
