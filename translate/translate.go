@@ -60,6 +60,9 @@ type Translation struct {
 	// weak marks a question back that only says nothing was understood
 	// (or that the subject's table is missing): another reading may answer.
 	weak bool
+	// entityOf is the kind of entity ("device", "user") a question back
+	// asks what to show for.
+	entityOf string
 	// soft marks a question back about a part the subject reading cannot
 	// express (a threshold): a reading that expresses everything may answer.
 	soft bool
@@ -140,6 +143,11 @@ func (o *Offline) Translate(ctx context.Context, req *Request) (*Translation, er
 		// reading, answer and say what was assumed; a question about a
 		// name, a threshold or an ordinal stands.
 		if tr.weak && g != nil || tr.soft && g != nil && g.complete {
+			return g, nil
+		}
+		// "What do you want to see for X?" is needless when one table of
+		// the dataset holds such names.
+		if tr.entityOf != "" && g != nil && g.complete && o.holders(tr.entityOf) == 1 {
 			return g, nil
 		}
 		if tr.weak && why == "no table" && !o.aboutData(prompt) {
@@ -583,7 +591,9 @@ func (o *Offline) nothingUnderstood(u *understanding, c *Context) *Translation {
 			q = fmt.Sprintf("What do you want to see for %s: alerts, processes, network connections, file events, logons, or a timeline of all of them?", strings.Join(f.Values, ", "))
 			// Keep the entity so the answer ("processes") can use it.
 			p := &Plan{Filters: u.filters, Time: u.time}
-			return clarify(understood, q, p, c.Focus)
+			tr := clarify(understood, q, p, c.Focus)
+			tr.entityOf = f.Dim
+			return tr
 		}
 	}
 	if len(u.unknown) > 0 {
@@ -751,4 +761,20 @@ func countAnd(x kql.Expr) int {
 		return countAnd(b.X) + countAnd(b.Y)
 	}
 	return 1
+}
+
+// holders counts the tables of the catalogue with a filled column for
+// names of the kind (dimDevice or dimUser).
+func (o *Offline) holders(kind string) int {
+	cols := deviceColumns
+	if kind != dimDevice {
+		cols = append(slices.Clone(accountColumns), upnColumns...)
+	}
+	n := 0
+	for _, t := range o.catalog().Tables {
+		if firstColumn(t, cols...) != nil {
+			n++
+		}
+	}
+	return n
 }
