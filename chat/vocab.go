@@ -1,6 +1,7 @@
 package chat
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -237,9 +238,36 @@ func LoadVocabularyCached(ctx context.Context, eng *exec.Engine, every bool, dir
 			if werr != nil || cerr != nil || os.Chmod(f.Name(), 0o600) != nil || os.Rename(f.Name(), path) != nil {
 				os.Remove(f.Name())
 			}
+			pruneVocabCache(dir, keepVocabs)
 		}
 	}
 	return v, nil
+}
+
+// keepVocabs is how many dataset vocabularies the cache keeps (the most
+// recently written); older ones are removed.
+const keepVocabs = 8
+
+// pruneVocabCache removes all but the keep newest vocabularies in dir.
+func pruneVocabCache(dir string, keep int) {
+	files, err := filepath.Glob(filepath.Join(dir, "vocab-*.json"))
+	if err != nil || len(files) <= keep {
+		return
+	}
+	type aged struct {
+		path string
+		mod  int64
+	}
+	var all []aged
+	for _, f := range files {
+		if st, err := os.Stat(f); err == nil {
+			all = append(all, aged{f, st.ModTime().UnixNano()})
+		}
+	}
+	slices.SortFunc(all, func(a, b aged) int { return cmp.Compare(b.mod, a.mod) })
+	for _, a := range all[min(keep, len(all)):] {
+		os.Remove(a.path)
+	}
 }
 
 // vocabVersion changes when what LoadVocabulary reads changes, so that old

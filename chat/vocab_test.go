@@ -2,10 +2,12 @@ package chat
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 )
 
 // The vocabulary is cached under the dataset's identity: the second load
@@ -49,5 +51,28 @@ func TestVocabularyCache(t *testing.T) {
 	v3, err := LoadVocabularyCached(ctx, eng, false, dir, "sample-key")
 	if err != nil || !slices.Equal(v1.Devices, v3.Devices) {
 		t.Fatalf("damaged cache: %v", err)
+	}
+}
+
+// The cache keeps the newest vocabularies only.
+func TestVocabularyCachePruned(t *testing.T) {
+	dir := t.TempDir()
+	for i := 0; i < 12; i++ {
+		f := filepath.Join(dir, fmt.Sprintf("vocab-old%02d.json", i))
+		if err := os.WriteFile(f, []byte("{}"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		old := time.Now().Add(-time.Duration(12-i) * time.Hour)
+		os.Chtimes(f, old, old)
+	}
+	if _, err := LoadVocabularyCached(context.Background(), openSample(t), false, dir, "k"); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "vocab-*.json"))
+	if len(files) != keepVocabs {
+		t.Fatalf("%d vocabularies kept, want %d", len(files), keepVocabs)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "vocab-old00.json")); err == nil {
+		t.Errorf("the oldest vocabulary was kept")
 	}
 }

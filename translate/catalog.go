@@ -119,6 +119,16 @@ type CatColumn struct {
 func NewCatalog(schema *kql.Schema, vocab *Vocabulary) *Catalog {
 	sem := semanticCatalogue()
 	c := &Catalog{}
+	// Column names and values repeat across tables: split each once.
+	memo := map[string][]string{}
+	words := func(id string, f func(string) []string) []string {
+		if w, ok := memo[id]; ok {
+			return w
+		}
+		w := f(id)
+		memo[id] = w
+		return w
+	}
 	for _, name := range schema.TableNames() {
 		t, _ := schema.Table(name)
 		st := sem[name]
@@ -153,9 +163,9 @@ func NewCatalog(schema *kql.Schema, vocab *Vocabulary) *Catalog {
 				cc.Empty = true
 				ct.known = true
 			}
-			cc.words = nameWords(col.Name)
+			cc.words = words(col.Name, nameWords)
 			for _, v := range cc.Values {
-				cc.vwords = append(cc.vwords, valueWords(v))
+				cc.vwords = append(cc.vwords, words("\x00"+v, func(s string) []string { return valueWords(s[1:]) }))
 			}
 			ct.Columns = append(ct.Columns, cc)
 		}
@@ -276,6 +286,9 @@ var compounds = lazyRegexp(`\b(?:sign|log)[ -]?(?:in|on)s?\b|\blogins?\b|\blogon
 // normText lower-cases s and folds compounds.
 func normText(s string) string {
 	s = strings.ToLower(s)
+	if !strings.Contains(s, "sign") && !strings.Contains(s, "log") && !strings.Contains(s, "mail") && !strings.Contains(s, "ip") {
+		return s // nothing to fold: skip the pattern
+	}
 	return compounds.get().ReplaceAllStringFunc(s, func(m string) string {
 		switch {
 		case strings.HasPrefix(m, "e"):
