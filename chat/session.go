@@ -14,7 +14,7 @@ import (
 
 // Session is one conversation over an engine.
 type Session struct {
-	Engine  *exec.Engine
+	Engine  Engine
 	Backend translate.Backend
 	// Now is the clock prompts are relative to (the engine's now()).
 	Now time.Time
@@ -22,6 +22,13 @@ type Session struct {
 	state translate.Context
 	// pinned is the focus the user set; it outlives Reset.
 	pinned *translate.Entity
+}
+
+// Engine runs the queries of a conversation: the embedded DuckDB engine
+// or a remote Kusto service.
+type Engine interface {
+	Query(ctx context.Context, src string) (*exec.Result, error)
+	Schema() *kql.Schema
 }
 
 // Turn is one exchange: the input, and either a query with its result, a

@@ -13,7 +13,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kqlhunt/kqlhunt/chat"
-	"github.com/kqlhunt/kqlhunt/exec"
 	"github.com/kqlhunt/kqlhunt/kql"
 	"github.com/kqlhunt/kqlhunt/render"
 	"github.com/kqlhunt/kqlhunt/translate"
@@ -29,7 +28,10 @@ func clarifyError() error { return &reportedError{code: ExitClarify} }
 // translator opens the engine (for the dataset's schema and vocabulary)
 // and the backend: the offline translator, or a language model when
 // KQLHUNT_LLM_URL is set.
-func (g *globalOptions) translator(ctx context.Context) (*exec.Engine, translate.Backend, error) {
+func (g *globalOptions) translator(ctx context.Context) (queryEngine, translate.Backend, error) {
+	if g.isRemote() {
+		return g.remoteTranslator(ctx)
+	}
 	if g.schema != "" && g.data == "" {
 		return nil, nil, usagef("--schema describes tables without data: translate and check use it; give --data to run queries")
 	}
@@ -53,6 +55,33 @@ func (g *globalOptions) translator(ctx context.Context) (*exec.Engine, translate
 		return eng, llm, nil
 	}
 	return eng, offline, nil
+}
+
+// remoteTranslator is the translator for a remote --engine: the service's
+// schema (or --schema), no dataset vocabulary (kqlhunt does not read a
+// remote workspace to learn its names), the model when configured.
+func (g *globalOptions) remoteTranslator(ctx context.Context) (queryEngine, translate.Backend, error) {
+	e, err := g.openRemote(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	schema := e.LoadSchema(ctx)
+	if schema == nil {
+		// The service's schema could not be read (said on standard
+		// error): translate against the advanced-hunting and Sentinel
+		// tables, which the service checks in the end.
+		schema = kql.AdvancedHunting()
+	}
+	offline := translate.NewOffline(schema, nil)
+	llm, err := translate.HTTPBackendFromEnv(os.Getenv, schema)
+	if err != nil {
+		return nil, nil, usagef("%v", err)
+	}
+	if llm != nil {
+		llm.Fallback = offline
+		return e, llm, nil
+	}
+	return e, offline, nil
 }
 
 // translateOrKQL translates a prompt, or takes it as it is when it is

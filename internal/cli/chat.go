@@ -144,7 +144,7 @@ type lineReader interface {
 type repl struct {
 	o           *chatOptions
 	out         *output
-	eng         *exec.Engine
+	eng         queryEngine
 	s           *chat.Session
 	interactive bool
 	intr        <-chan struct{} // Ctrl-C while a query runs (nil: it ends the chat)

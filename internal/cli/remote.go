@@ -149,8 +149,8 @@ func (g *globalOptions) engineSupported(cmd *cobra.Command) error {
 		return nil
 	}
 	switch cmd.Name() {
-	case "ask", "chat", "translate", "sql":
-		return usagef("%s runs on the local engine only: --engine %s applies to query, run, test, schema and check", cmd.Name(), g.remote.engine)
+	case "sql":
+		return usagef("%s shows the SQL of the local engine: a remote --engine runs the KQL itself", cmd.Name())
 	}
 	return nil
 }

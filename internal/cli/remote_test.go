@@ -250,16 +250,44 @@ func TestProfile(t *testing.T) {
 	if code := run(context.Background(), []string{"query", "--engine", "splunk", "print 1"}, e); code != ExitUsage {
 		t.Errorf("exit %d: %s", code, stderr)
 	}
-	// commands that do not use a remote engine yet say so
-	for _, c := range []string{"ask", "chat", "translate", "sql"} {
-		e, _, stderr = remoteEnv(t, nil)
-		args := []string{c, "--engine", "defender"}
-		if c != "chat" {
-			args = append(args, "x")
-		}
-		if code := run(context.Background(), args, e); code != ExitUsage || !strings.Contains(stderr.String(), "runs on the local engine only") {
-			t.Errorf("%s: exit %d: %s", c, code, stderr)
-		}
+	// sql shows the local engine's SQL: with a remote engine it says so
+	e, _, stderr = remoteEnv(t, nil)
+	if code := run(context.Background(), []string{"sql", "--engine", "defender", "x"}, e); code != ExitUsage || !strings.Contains(stderr.String(), "a remote --engine runs the KQL itself") {
+		t.Errorf("sql: exit %d: %s", code, stderr)
+	}
+}
+
+// ask and translate work on a remote engine: the prompt is translated
+// against the service's schema (Defender's is the advanced-hunting one)
+// and the checked query is sent unchanged; translate sends nothing.
+func TestAskRemote(t *testing.T) {
+	srv, n := fakeService(t, 200, remoteFixture(t, "defender_alltypes.json"))
+	e, stdout, stderr := remoteEnv(t, nil)
+	if code := run(context.Background(), append([]string{"translate"}, append(engineArgs("defender", srv.URL), "high severity alerts in the last day")...), e); code != ExitOK {
+		t.Fatalf("translate: exit %d: %s", code, stderr)
+	}
+	if n.Load() != 0 || !strings.Contains(stdout.String(), `Severity == "High"`) {
+		t.Errorf("translate: %d requests, stdout %q", n.Load(), stdout)
+	}
+	e, stdout, stderr = remoteEnv(t, nil)
+	if code := run(context.Background(), append([]string{"ask", "--format", "csv"}, append(engineArgs("defender", srv.URL), "high severity alerts in the last day")...), e); code != ExitOK {
+		t.Fatalf("ask: exit %d: %s", code, stderr)
+	}
+	if n.Load() != 1 || !strings.HasPrefix(stdout.String(), "b,i,l,r,m,s,d,t,g,dy,") {
+		t.Errorf("ask: %d requests, stdout %q", n.Load(), stdout)
+	}
+	if !strings.Contains(stderr.String(), `Severity == "High"`) {
+		t.Errorf("ask: the query is not shown on standard error: %q", stderr)
+	}
+	// A chat script's turns run there too.
+	script := filepath.Join(t.TempDir(), "s.txt")
+	os.WriteFile(script, []byte("high severity alerts in the last day\n"), 0o644)
+	e, stdout, stderr = remoteEnv(t, map[string]string{"KQLHUNT_HISTORY": "off"})
+	if code := run(context.Background(), append([]string{"chat", "--script", script}, engineArgs("defender", srv.URL)...), e); code != ExitOK {
+		t.Fatalf("chat: exit %d: %s", code, stderr)
+	}
+	if n.Load() != 2 || !strings.Contains(stdout.String(), `Severity == "High"`) {
+		t.Errorf("chat: %d requests in all, stdout %q", n.Load(), stdout)
 	}
 }
 
