@@ -93,6 +93,11 @@ func (b *builder) onBase(p *Plan) (*kql.Query, string) {
 			}
 		}
 		if len(found) == 0 {
+			if c, ok := firstBaseColumn(cols, f.Dim); ok {
+				found = append(found, c)
+			}
+		}
+		if len(found) == 0 {
 			return nil, fmt.Sprintf("The previous result has no %s column to filter by %s.", dimName(f.Dim), strings.Join(f.Values, ", "))
 		}
 		ops = append(ops, where(match(tbl, userColumns(found[:1], f), f)))
@@ -173,7 +178,27 @@ func firstBaseColumn(cols []kql.Column, dim string) (string, bool) {
 			return c, true
 		}
 	}
+	// Columns of other schemas (Sentinel's UserPrincipalName, Computer,
+	// IpAddress, ...): by the words of their names.
+	for _, want := range dimNameWords[dim] {
+		for _, c := range cols {
+			if c.Type != kql.TString {
+				continue
+			}
+			if ws := nameWords(c.Name); slices.Contains(ws, want) {
+				return c.Name, true
+			}
+		}
+	}
 	return "", false
+}
+
+// dimNameWords are, per dimension, the words a column name of any schema
+// has when it holds that dimension, in order of preference.
+var dimNameWords = map[string][]string{
+	dimUser:   {"upn", "user", "account", "caller", "identity"},
+	dimDevice: {"devic", "computer", "host", "machin"},
+	dimIP:     {"ip", "address"},
 }
 
 func cols2(names []string) []*kql.ColumnExpr { return cols(names...) }

@@ -84,7 +84,8 @@ func (o *Offline) grounded(prompt string, now time.Time) (*Translation, string) 
 	if err != nil {
 		return nil, "internal: " + err.Error()
 	}
-	if _, err := kql.Check(q2, o.Schema); err != nil {
+	info, err := kql.Check(q2, o.Schema)
+	if err != nil {
 		if os.Getenv("KQLHUNT_DEBUG_GROUND") != "" {
 			fmt.Fprintf(os.Stderr, "ground: %v\n%s\n", err, text)
 		}
@@ -107,7 +108,11 @@ func (o *Offline) grounded(prompt string, now time.Time) (*Translation, string) 
 	if len(unused) > 0 {
 		expl += " Not used: " + strings.Join(unused, ", ") + "."
 	}
+	// A follow-up builds on this query, over its result's columns.
 	plan := &Plan{Base: text}
+	if es, ok := q2.Stmts[len(q2.Stmts)-1].(*kql.ExprStmt); ok && info != nil {
+		plan.BaseColumns = info.Results[es.X]
+	}
 	hasRange := false
 	for _, f := range p.filters {
 		hasRange = hasRange || f.op == "ipv4_is_in_range"

@@ -125,6 +125,15 @@ func (o *Offline) Translate(ctx context.Context, req *Request) (*Translation, er
 	first := req.Context == nil || req.Context.Plan == nil && req.Context.Focus == nil && req.Context.KQL == ""
 	if err == nil && (!first || tr.Reset) {
 		// A follow-up reads the conversation: the subject reading owns it.
+		// When its answer is that the dataset lacks the tables it would
+		// use for the device or user in focus, the catalogue reads the
+		// entity's name instead: the tables that hold it.
+		if tr.weak && tr.Focus != nil && (tr.Focus.Kind == "device" || tr.Focus.Kind == "user") {
+			if g, _ := o.grounded(prompt+" "+tr.Focus.ID, now); g != nil {
+				g.Focus = tr.Focus
+				return g, nil
+			}
+		}
 		return tr, nil
 	}
 	// The grounded reading: over the catalogue of the active schema.
@@ -685,11 +694,11 @@ func pickRow(t *Table, ordinal int, kind string) (*Entity, string) {
 				return &Entity{Kind: "alert", ID: v, Label: title}, ""
 			}
 		case "device":
-			if v, ok := col("DeviceName", "CompromisedEntity"); ok {
+			if v, ok := col("DeviceName", "CompromisedEntity", "Computer", "HostName"); ok {
 				return &Entity{Kind: "device", ID: v}, ""
 			}
 		case "user":
-			if v, ok := col("AccountUpn", "AccountName", "InitiatingProcessAccountName", "AccountDisplayName", "RecipientEmailAddress"); ok {
+			if v, ok := col("AccountUpn", "AccountName", "InitiatingProcessAccountName", "AccountDisplayName", "RecipientEmailAddress", "UserPrincipalName", "Account", "TargetUserName", "UserName", "Caller"); ok {
 				return &Entity{Kind: "user", ID: v}, ""
 			}
 		}
