@@ -56,7 +56,9 @@ func (o *Offline) grounded(prompt string, now time.Time) (*Translation, string) 
 		}
 	}
 	best := cands[0]
-	if best.score < 1.0 {
+	// A weak reading still stands when no other table comes close.
+	clear := len(cands) == 1 || best.score >= 1.5*cands[1].score
+	if best.score < 1.0 && !(best.score >= 0.5 && clear) {
 		return nil, "no table"
 	}
 	p := &gplan{table: best.t, tr: g.tr}
