@@ -31,7 +31,7 @@ func FuzzTranslate(f *testing.F) {
 	o := NewOffline(nil, vocab)
 	schema := kql.AdvancedHunting()
 	f.Fuzz(func(t *testing.T, prompt string) {
-		if strings.TrimSpace(prompt) == "" {
+		if strings.TrimSpace(prompt) == "" || len(strings.TrimSpace(prompt)) > MaxPrompt {
 			return
 		}
 		var c *Context

@@ -160,3 +160,13 @@ func TestAbsoluteTimes(t *testing.T) {
 		}
 	}
 }
+
+// A prompt longer than MaxPrompt is an error that says so, not a slow
+// answer.
+func TestLongPrompt(t *testing.T) {
+	o := NewOffline(nil, vocab)
+	_, err := o.Translate(context.Background(), &Request{Prompt: strings.Repeat("failed logons on fs01 ", 200), Now: now})
+	if err == nil || !strings.Contains(err.Error(), "at most 2000") {
+		t.Errorf("err = %v", err)
+	}
+}

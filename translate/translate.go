@@ -108,11 +108,18 @@ func clarify(understood, question string, plan *Plan, focus *Entity) *Translatio
 	return &Translation{Explanation: understood, Clarification: question, Plan: plan, Focus: focus}
 }
 
+// MaxPrompt is the longest prompt translated, in bytes: a question in
+// English is far shorter, and the bound keeps the time to answer bounded.
+const MaxPrompt = 2000
+
 // Translate implements Backend.
 func (o *Offline) Translate(ctx context.Context, req *Request) (*Translation, error) {
 	prompt := strings.TrimSpace(req.Prompt)
 	if prompt == "" {
 		return nil, fmt.Errorf("empty prompt")
+	}
+	if len(prompt) > MaxPrompt {
+		return nil, fmt.Errorf("the prompt is %d characters long: kqlhunt translates prompts of at most %d (write a long hunt as KQL)", len(prompt), MaxPrompt)
 	}
 	if r := refusal(prompt); r != "" {
 		return &Translation{Refusal: r}, nil
