@@ -64,6 +64,14 @@ func (b *builder) onBase(p *Plan) (*kql.Query, string) {
 	ops := slices.Clone(pipeX.Ops)
 	cols := p.BaseColumns
 	tbl := &kql.Table{Columns: cols}
+	if p.Time != nil && p.BaseTime && len(ops) > 0 {
+		// A new window replaces the one the base query was asked with
+		// ("what about the last 30 days" after "the last 7 days"), rather
+		// than narrowing it silently.
+		if _, ok := ops[0].(*kql.WhereOp); ok {
+			ops = ops[1:]
+		}
+	}
 	if p.Time != nil {
 		tc, ok := timeColumn(cols)
 		if !ok {

@@ -111,7 +111,7 @@ func (o *Offline) grounded(prompt string, now time.Time) (*Translation, string) 
 		expl += " Not used: " + strings.Join(unused, ", ") + "."
 	}
 	// A follow-up builds on this query, over its result's columns.
-	plan := &Plan{Base: text}
+	plan := &Plan{Base: text, BaseTime: p.tr != nil && orString(p.timeCol, p.table.time) != ""}
 	if es, ok := q2.Stmts[len(q2.Stmts)-1].(*kql.ExprStmt); ok && info != nil {
 		plan.BaseColumns = info.Results[es.X]
 	}

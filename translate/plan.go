@@ -39,6 +39,9 @@ type Plan struct {
 	// pipeline, over its result columns BaseColumns.
 	Base        string
 	BaseColumns []kql.Column
+	// BaseTime: the first operator of Base's pipeline is its time window,
+	// which a follow-up's window replaces.
+	BaseTime bool
 }
 
 // Threshold is a comparison of a group's count: Op is >, >=, < or <=.
