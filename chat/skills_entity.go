@@ -71,7 +71,7 @@ func DevicePlan(name string, s *kql.Schema) *Plan {
 		}
 		if pr.n() > 0 {
 			out = append(out, Section{Title: "Processes", Bullets: []string{
-				fmt.Sprintf("%s; the rarest: %s.", plural(len(pr.distinct("FileName")), "distinct process"), listOf(rareFirst(pr, "FileName"), 8)),
+				fmt.Sprintf("%d distinct process names; the rarest: %s.", len(pr.distinct("FileName")), listOf(rareFirst(pr, "FileName"), 8)),
 			}})
 		}
 		if nw.n() > 0 {
