@@ -130,7 +130,7 @@ let ids = SecurityAlert
 	b.add(stIncident, fmt.Sprintf(`SecurityIncident
 | where IncidentNumber == %d
 | summarize arg_max(TimeGenerated, *) by IncidentNumber
-| project IncidentNumber, Title, Severity, Status, Classification, Owner = tostring(Owner.userPrincipalName), FirstActivityTime, LastActivityTime, AlertCount = array_length(AlertIds), Tactics = AdditionalData.tactics`, n), "SecurityIncident")
+| project IncidentNumber, Title, Severity, Status, Classification, Note = ClassificationComment, Owner = tostring(Owner.userPrincipalName), FirstActivityTime, LastActivityTime, AlertCount = array_length(AlertIds), Tactics = AdditionalData.tactics`, n), "SecurityIncident")
 	b.add(stAlerts, ids+`AlertInfo
 | where AlertId in (ids)
 | project Timestamp, AlertId, Title, Category, Severity, DetectionSource, AttackTechniques
@@ -221,6 +221,9 @@ func incidentFindings(p *Plan, n int, nextSteps bool) []Section {
 			unknown = append(unknown, "The incident is not classified yet (true or false positive).")
 		}
 		st.Bullets = append(st.Bullets, line+".")
+		if note := inc.str(0, "Note"); note != "" {
+			st.Bullets = append(st.Bullets, "Latest note: "+note)
+		}
 		if want := inc.num(0, "AlertCount"); al.r != nil && want > int64(al.n()) {
 			unknown = append(unknown, fmt.Sprintf("The incident lists %d alerts; %d were found in AlertInfo.", want, al.n()))
 		}
