@@ -144,7 +144,7 @@ func TestMatchPlan(t *testing.T) {
 			t.Errorf("%q: %v", c.prompt, err)
 		}
 	}
-	for _, prompt := range []string{"high-severity incidents from the past week", "SecurityIncident | where IncidentNumber == 1041", "which users are involved?", "incident 1041"} {
+	for _, prompt := range []string{"high-severity incidents from the past week", "SecurityIncident | where IncidentNumber == 1041", "which users are involved?", "incident 1041", "what did megan.bowen do"} {
 		if p := MatchPlan(prompt, s, nil); p != nil {
 			t.Errorf("%q: unexpected plan %s", prompt, p.Skill)
 		}

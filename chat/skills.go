@@ -17,7 +17,7 @@ var (
 	reGuided   = regexp.MustCompile(`(?i)\b(?:next steps|guided response|recommend\w*|what should (?:i|we) do|respond|remediat\w*|contain\w*)\b`)
 	reReport   = regexp.MustCompile(`(?i)\breport\b`)
 	reDevice   = regexp.MustCompile(`(?i)\b(?:summary|summar(?:ize|ise)|investigate|analy[sz]e|what happened on)\b\s+(?:of\s+|on\s+|for\s+)?(?:the\s+)?(?:device|host|machine)\s+([A-Za-z0-9][A-Za-z0-9._-]*)|\b(?:device|host|machine)\s+([A-Za-z0-9][A-Za-z0-9._-]*)\s+summary\b`)
-	reUser     = regexp.MustCompile(`(?i)\bwhat did (?:the\s+)?(?:user|account\s+)?\s*([A-Za-z0-9][A-Za-z0-9._@-]*[A-Za-z0-9])\s+do\b|\b(?:identity summary|summary|summar(?:ize|ise)|investigate|analy[sz]e)\b\s+(?:of\s+|for\s+)?(?:the\s+)?(?:user|account|identity)\s+([A-Za-z0-9][A-Za-z0-9._@-]*[A-Za-z0-9])|\bidentity summary\s+(?:of\s+|for\s+)?([A-Za-z0-9][A-Za-z0-9._@-]*[A-Za-z0-9])`)
+	reUser     = regexp.MustCompile(`(?i)\bwhat did (?:the\s+)?(?:user|account)\s+([A-Za-z0-9][A-Za-z0-9._@-]*[A-Za-z0-9])\s+do\b|\b(?:identity summary|summary|summar(?:ize|ise)|investigate|analy[sz]e)\b\s+(?:of\s+|for\s+)?(?:the\s+)?(?:user|account|identity)\s+([A-Za-z0-9][A-Za-z0-9._@-]*[A-Za-z0-9])|\bidentity summary\s+(?:of\s+|for\s+)?([A-Za-z0-9][A-Za-z0-9._@-]*[A-Za-z0-9])`)
 	reFile     = regexp.MustCompile(`(?i)\b(?:analy[sz]e|analysis of|investigate|summar(?:y of|ize|ise))\s+(?:the\s+)?(?:file|hash)\s+([^\s'"]+)|\bfile analysis\s+(?:of\s+|for\s+)?([^\s'"]+)|\b(?:analy[sz]e|investigate)\s+([0-9a-fA-F]{32}|[0-9a-fA-F]{40}|[0-9a-fA-F]{64})\b`)
 )
 

@@ -41,9 +41,7 @@ func DevicePlan(name string, s *kql.Schema) *Plan {
 		if al.n() > 0 {
 			sec := Section{Title: "Alerts"}
 			sec.Bullets = append(sec.Bullets, fmt.Sprintf("%s, categories: %s.", plural(len(al.distinct("AlertId")), "alert"), strings.Join(al.distinct("Category"), ", ")))
-			for _, t := range al.distinct("Title") {
-				sec.Bullets = append(sec.Bullets, t)
-			}
+			sec.Bullets = append(sec.Bullets, al.distinct("Title")...)
 			if f, l, ok := al.span("FirstSeen"); ok {
 				sec.Bullets = append(sec.Bullets, "When: "+span(f, l)+".")
 			}

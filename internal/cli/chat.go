@@ -87,6 +87,14 @@ Commands (type /help in the chat):
   /help /kql /retry /export [FILE] /copy [FILE] /good /bad [COMMENT]
   /focus incident N|alert ID|device NAME|user UPN|off
   /history /resume N /new /delete N /clear /exit
+  /yes /no /report FILE.md
+
+A multi-step request (investigate or summarise incident N, recommended next
+steps for incident N, an incident report, a summary of device NAME, what did
+user U do, analyse file NAME or HASH) proposes a numbered plan first: Enter,
+y or /yes runs it (each step shows its rows and time, then written findings),
+n or /no does not; --yes approves every plan. /report FILE.md writes the last
+plan's findings, tables and KQL as Markdown.
 
 Conversations are saved as you go (the last 10; turns with the prompt, the
 KQL, a summary of the result and the focus), as files of mode 0600 in
@@ -102,10 +110,11 @@ lines starting with # are skipped; a line starting with | continues the
 query above it), echoing each prompt; with --now the output is
 reproducible. The commands above work in a script too, and a line
   #expect rows>0 | rows=N | rows<N | kql~REGEX | error | clarify | ok
-states what the turn above it must return. Exit status for a script: 1 if
-any turn failed or an expectation was not met, 3 if the last turn asked a
-clarifying question, else 0. A script's conversation is saved only with
---save.`,
+states what the turn above it must return; a line /yes or /no after a
+plan's prompt answers it. Exit status for a script: 1 if any turn failed or
+an expectation was not met, 3 if the last turn asked a clarifying question
+or proposed a plan left unanswered, else 0. A script's conversation is
+saved only with --save.`,
 		Example: `  kqlhunt chat
   kqlhunt chat --incident 1041
   kqlhunt chat --resume
