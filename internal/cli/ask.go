@@ -248,7 +248,9 @@ A multi-step request (investigate or summarise incident N, recommended next
 steps for incident N, an incident report, a summary of device NAME, what did
 user U do, analyse file NAME or HASH) is a plan: its numbered steps are
 printed, and it runs only with --yes; then each step shows its rows and time
-and the answer ends with written findings.
+and the answer ends with written findings (with --format markdown, a report:
+the findings, each step's KQL and table; the plan and progress go to
+standard error).
 
 Exit status 1 on a query error, 3 when the prompt needs a clarifying answer
 (the question is printed on standard error) or a plan needs approval.`,
@@ -328,7 +330,11 @@ func (o *askOptions) plan(ctx context.Context, eng *exec.Engine, p *chat.Plan, o
 	if o.fmt != render.Table && o.fmt != render.Markdown {
 		return usagef("a plan writes findings: --format %s is not available for it (use chat and /report FILE.md)", o.fmt.Name)
 	}
-	showPlan(out, p)
+	if o.fmt == render.Markdown {
+		showPlan(o.env.stderr, p)
+	} else {
+		showPlan(out, p)
+	}
 	if !o.yes {
 		if err := out.commit(); err != nil {
 			return err
@@ -336,8 +342,22 @@ func (o *askOptions) plan(ctx context.Context, eng *exec.Engine, p *chat.Plan, o
 		fmt.Fprintln(o.env.stderr, "kqlhunt: the plan was not run: approve it with --yes")
 		return clarifyError()
 	}
+	if o.fmt == render.Markdown {
+		// The report is the output; the progress goes to standard error.
+		if err := runPlan(ctx, io.Discard, eng, p, o.env.stderr); err != nil {
+			return err
+		}
+		b, err := planMarkdown(p)
+		if err != nil {
+			return err
+		}
+		if _, err := out.Write(b); err != nil {
+			return err
+		}
+		return out.commit()
+	}
 	fmt.Fprintln(out)
-	if err := runPlan(ctx, out, eng, p); err != nil {
+	if err := runPlan(ctx, out, eng, p, out); err != nil {
 		return err
 	}
 	return out.commit()

@@ -1052,7 +1052,7 @@ func (r *repl) answerPlan(ctx context.Context, ok bool) {
 		fmt.Fprintln(r.out)
 		return
 	}
-	cancelled, err := r.ask(ctx, func(qctx context.Context) error { return runPlan(qctx, r.out, r.eng, p) })
+	cancelled, err := r.ask(ctx, func(qctx context.Context) error { return runPlan(qctx, r.out, r.eng, p, r.out) })
 	if err != nil {
 		if ctx.Err() != nil {
 			return

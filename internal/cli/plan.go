@@ -19,8 +19,10 @@ func showPlan(w io.Writer, p *chat.Plan) {
 }
 
 // runPlan runs an approved plan, showing each step's progress (step i of
-// n, rows, time), then prints the findings.
-func runPlan(ctx context.Context, w io.Writer, eng *exec.Engine, p *chat.Plan) error {
+// n, rows, time) on progress, then prints the findings on w.
+func runPlan(ctx context.Context, w io.Writer, eng *exec.Engine, p *chat.Plan, progress io.Writer) error {
+	w0 := w
+	w = progress
 	err := p.Run(ctx, eng, func(pr chat.Progress) {
 		st := pr.Step
 		switch {
@@ -37,6 +39,7 @@ func runPlan(ctx context.Context, w io.Writer, eng *exec.Engine, p *chat.Plan) e
 	if err != nil {
 		return err
 	}
+	w = w0
 	fmt.Fprintf(w, "\nFindings: %s of %s\n\n", p.Skill, render.Sanitize(p.Subject))
 	fmt.Fprint(w, render.SanitizeLines(p.FindingsText()))
 	return nil
