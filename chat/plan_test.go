@@ -153,6 +153,12 @@ func TestMatchPlan(t *testing.T) {
 	if p := MatchPlan("summarize this incident", s, f); p == nil || p.Subject != "incident 1041" {
 		t.Errorf("focus: %+v", p)
 	}
+	if p := MatchPlan("write an incident report", s, f); p == nil || p.Skill != "incident report" || p.Subject != "incident 1041" {
+		t.Errorf("focus report: %+v", p)
+	}
+	if p := MatchPlan("write an incident report", s, nil); p != nil {
+		t.Errorf("report without an incident: %+v", p)
+	}
 }
 
 // A table the dataset lacks skips the step with a note; the plan still

@@ -46,7 +46,13 @@ func MatchPlan(prompt string, s *kql.Schema, focus *translate.Entity) *Plan {
 			p = reThisIncident.ReplaceAllLiteralString(p, "incident "+focus.ID)
 		}
 	}
-	if m := reIncident.FindStringSubmatch(p); m != nil {
+	m := reIncident.FindStringSubmatch(p)
+	if m == nil && focus != nil && focus.Kind == "incident" && reIncidentWords.MatchString(p) {
+		// "write an incident report", "recommended next steps" with an
+		// incident in focus.
+		m = []string{"", focus.ID}
+	}
+	if m != nil {
 		n, err := strconv.Atoi(firstGroup(m))
 		if err != nil {
 			return nil
@@ -71,6 +77,8 @@ func MatchPlan(prompt string, s *kql.Schema, focus *translate.Entity) *Plan {
 	}
 	return nil
 }
+
+var reIncidentWords = regexp.MustCompile(`(?i)\b(?:incident report|next steps|guided response|recommend\w*|summar(?:y|ize|ise) (?:of )?(?:the |this )?incident|investigate (?:the |this )?incident)\b`)
 
 var reThisIncident = regexp.MustCompile(`(?i)\b(?:this|that|the) incident\b`)
 
