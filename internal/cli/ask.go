@@ -253,6 +253,7 @@ func wrap(text string, width int) []string {
 type askOptions struct {
 	*globalOptions
 	focus focusFlags
+	yes   bool
 }
 
 func newAskCmd(g *globalOptions) *cobra.Command {
@@ -272,8 +273,16 @@ query and summary go to standard error.
 focus, as a page does in Defender: "this incident", "that device", "these
 users" refer to it.
 
+A multi-step request (investigate or summarise incident N, recommended next
+steps for incident N, an incident report, a summary of device NAME, what did
+user U do, analyse file NAME or HASH) is a plan: its numbered steps are
+printed, and it runs only with --yes; then each step shows its rows and time
+and the answer ends with written findings (with --format markdown, a report:
+the findings, each step's KQL and table; the plan and progress go to
+standard error).
+
 Exit status 1 on a query error, 3 when the prompt needs a clarifying answer
-(the question is printed on standard error).`,
+(the question is printed on standard error) or a plan needs approval.`,
 		Example: `  kqlhunt ask 'show me high-severity incidents from the past week'
   kqlhunt ask 'which devices ran powershell with an encoded command'
   kqlhunt ask --incident 1041 'which users are involved in this incident?'
@@ -282,6 +291,7 @@ Exit status 1 on a query error, 3 when the prompt needs a clarifying answer
 		RunE: runE(func(cmd *cobra.Command, args []string) error { return o.run(cmd.Context(), args) }),
 	}
 	o.focus.register(cmd)
+	cmd.Flags().BoolVarP(&o.yes, "yes", "y", false, "approve a multi-step plan (investigate, summarise, analyse) and run it")
 	return cmd
 }
 
@@ -304,6 +314,9 @@ func (o *askOptions) run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer eng.Close()
+	if p := chat.MatchPlan(prompt, eng.Schema(), focus); p != nil {
+		return o.plan(ctx, eng, p, out)
+	}
 	tr, err := translateOrKQL(ctx, backend, eng.Schema(), prompt, o.now, focus)
 	if err != nil {
 		return err
@@ -338,5 +351,43 @@ func (o *askOptions) run(ctx context.Context, args []string) error {
 		fmt.Fprintln(side)
 	}
 	fmt.Fprintln(side, render.Summary(res))
+	return out.commit()
+}
+
+// plan prints p and, with --yes, runs it; without, it exits 3.
+func (o *askOptions) plan(ctx context.Context, eng *exec.Engine, p *chat.Plan, out *output) error {
+	if o.fmt != render.Table && o.fmt != render.Markdown {
+		return usagef("a plan writes findings: --format %s is not available for it (use chat and /report FILE.md)", o.fmt.Name)
+	}
+	if o.fmt == render.Markdown {
+		showPlan(o.env.stderr, p)
+	} else {
+		showPlan(out, p)
+	}
+	if !o.yes {
+		if err := out.commit(); err != nil {
+			return err
+		}
+		fmt.Fprintln(o.env.stderr, "kqlhunt: the plan was not run: approve it with --yes")
+		return clarifyError()
+	}
+	if o.fmt == render.Markdown {
+		// The report is the output; the progress goes to standard error.
+		if err := runPlan(ctx, io.Discard, eng, p, o.env.stderr); err != nil {
+			return err
+		}
+		b, err := planMarkdown(p)
+		if err != nil {
+			return err
+		}
+		if _, err := out.Write(b); err != nil {
+			return err
+		}
+		return out.commit()
+	}
+	fmt.Fprintln(out)
+	if err := runPlan(ctx, out, eng, p, out); err != nil {
+		return err
+	}
 	return out.commit()
 }

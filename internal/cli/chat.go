@@ -60,6 +60,7 @@ type chatOptions struct {
 	script string
 	resume int
 	save   bool
+	yes    bool
 	focus  focusFlags
 }
 
@@ -86,6 +87,14 @@ Commands (type /help in the chat):
   /help /kql /retry /export [FILE] /copy [FILE] /good /bad [COMMENT]
   /focus incident N|alert ID|device NAME|user UPN|off
   /history /resume N /new /delete N /clear /exit
+  /yes /no /report FILE.md
+
+A multi-step request (investigate or summarise incident N, recommended next
+steps for incident N, an incident report, a summary of device NAME, what did
+user U do, analyse file NAME or HASH) proposes a numbered plan first: Enter,
+y or /yes runs it (each step shows its rows and time, then written findings),
+n or /no does not; --yes approves every plan. /report FILE.md writes the last
+plan's findings, tables and KQL as Markdown.
 
 Conversations are saved as you go (the last 10; turns with the prompt, the
 KQL, a summary of the result and the focus), as files of mode 0600 in
@@ -101,10 +110,11 @@ lines starting with # are skipped; a line starting with | continues the
 query above it), echoing each prompt; with --now the output is
 reproducible. The commands above work in a script too, and a line
   #expect rows>0 | rows=N | rows<N | kql~REGEX | error | clarify | ok
-states what the turn above it must return. Exit status for a script: 1 if
-any turn failed or an expectation was not met, 3 if the last turn asked a
-clarifying question, else 0. A script's conversation is saved only with
---save.`,
+states what the turn above it must return; a line /yes or /no after a
+plan's prompt answers it. Exit status for a script: 1 if any turn failed or
+an expectation was not met, 3 if the last turn asked a clarifying question
+or proposed a plan left unanswered, else 0. A script's conversation is
+saved only with --save.`,
 		Example: `  kqlhunt chat
   kqlhunt chat --incident 1041
   kqlhunt chat --resume
@@ -126,6 +136,7 @@ clarifying question, else 0. A script's conversation is saved only with
 	cmd.Flags().StringVar(&o.script, "script", "", "replay the prompts of `FILE` (one per line; - for standard input)")
 	cmd.Flags().IntVar(&o.resume, "resume", 0, "continue saved conversation `N` (1, the most recent, when N is left out)")
 	cmd.Flags().Lookup("resume").NoOptDefVal = "1"
+	cmd.Flags().BoolVarP(&o.yes, "yes", "y", false, "approve every multi-step plan without asking")
 	cmd.Flags().BoolVar(&o.save, "save", false, "save a scripted conversation too (interactive ones always are)")
 	o.focus.register(cmd)
 	return cmd
@@ -164,8 +175,10 @@ type repl struct {
 	failed    bool              // a turn failed
 	// failedBefore is failed before the last turn (#expect error).
 	failedBefore bool
-	pending      bool // the last turn asked a question
-	aborts       int  // Ctrl-C at an empty prompt in a row
+	pending      bool       // the last turn asked a question
+	plan         *chat.Plan // a plan proposed and not yet answered
+	lastPlan     *chat.Plan // the last plan that ran (for /report)
+	aborts       int        // Ctrl-C at an empty prompt in a row
 }
 
 func (o *chatOptions) run(ctx context.Context, cmd *cobra.Command) error {
@@ -267,6 +280,10 @@ func (o *chatOptions) run(ctx context.Context, cmd *cobra.Command) error {
 		r.abortsReset()
 		line = strings.TrimSpace(chat.CleanInput(line))
 		if line == "" {
+			if r.plan != nil && interactive {
+				// Enter approves the proposed plan.
+				r.answerPlan(ctx, true)
+			}
 			continue
 		}
 		if strings.HasPrefix(line, "#") {
@@ -337,6 +354,9 @@ func (o *chatOptions) openHistory() *chat.History {
 }
 
 func (r *repl) promptText() string {
+	if r.plan != nil {
+		return "run the plan? [Y/n] "
+	}
 	if f := r.s.Focus(); f != nil {
 		return "kqlhunt [" + render.Sanitize(chat.FocusLabel(f)) + "]> "
 	}
@@ -353,7 +373,7 @@ func (r *repl) exit() error {
 	switch {
 	case r.failed:
 		return &reportedError{code: ExitError}
-	case r.pending:
+	case r.pending || r.plan != nil:
 		return clarifyError()
 	}
 	return nil
@@ -362,7 +382,7 @@ func (r *repl) exit() error {
 // commands are the slash commands; plain words of the same name get a
 // hint instead of going to the translator (where "copy" would re-run the
 // last query).
-var chatCommands = []string{"/help", "/kql", "/retry", "/export", "/copy", "/good", "/bad", "/focus", "/history", "/resume", "/new", "/delete", "/clear", "/exit", "/quit"}
+var chatCommands = []string{"/help", "/yes", "/no", "/report", "/kql", "/retry", "/export", "/copy", "/good", "/bad", "/focus", "/history", "/resume", "/new", "/delete", "/clear", "/exit", "/quit"}
 
 const chatHelp = `Ask in plain English, for example:
   high-severity incidents from the past week
@@ -376,6 +396,8 @@ A line ending with | or inside open brackets continues on the next line.
 Commands:
   /kql               the last query
   /retry             answer the last turn again
+  /yes, /no          approve or reject a proposed plan (Enter approves too)
+  /report FILE.md    write the last plan's findings, tables and KQL as Markdown
   /export [FILE]     write the last table (FILE.xlsx by default; .csv .json .md by extension)
   /copy [FILE]       the last response to the clipboard (OSC 52), or to FILE
   /good, /bad [WHY]  rate the last answer (also 👍 👎); kept in a local feedback file
@@ -419,6 +441,20 @@ func (r *repl) command(ctx context.Context, line string) (quit bool, err error) 
 			return false, nil
 		}
 	}
+	if r.plan != nil {
+		switch lw {
+		case "/yes", "y", "yes":
+			r.answerPlan(ctx, true)
+			return false, ctx.Err()
+		case "/no", "n", "no":
+			r.answerPlan(ctx, false)
+			return false, nil
+		}
+		if !strings.HasPrefix(lw, "/") {
+			fmt.Fprintln(out, "(the plan was not run)")
+			r.plan = nil
+		}
+	}
 	if !strings.HasPrefix(lw, "/") {
 		if r.hist != nil {
 			r.hist.Add(line)
@@ -453,6 +489,10 @@ func (r *repl) command(ctx context.Context, line string) (quit bool, err error) 
 		fmt.Fprintf(out, "(again: %s)\n", render.Sanitize(r.lastInput))
 		r.turn(ctx, r.lastInput)
 		return false, ctx.Err()
+	case "/yes", "/no":
+		r.errorf("%s: no plan is waiting for an answer", lw)
+	case "/report":
+		r.report(arg)
 	case "/export":
 		r.export(arg)
 	case "/copy":
@@ -570,6 +610,18 @@ func (r *repl) queryStopped(ctx context.Context, cancelled bool, err error) stri
 
 // turn answers one input.
 func (r *repl) turn(ctx context.Context, input string) {
+	if p := chat.MatchPlan(input, r.eng.Schema(), r.s.Focus()); p != nil {
+		r.lastInput, r.lastTurn = input, &chat.Turn{Input: input}
+		showPlan(r.out, p)
+		r.plan = p
+		if r.o.yes {
+			r.answerPlan(ctx, true)
+			return
+		}
+		fmt.Fprintln(r.out, "Run this plan? Enter or y runs it, n does not.")
+		fmt.Fprintln(r.out)
+		return
+	}
 	if len(r.options) > 0 {
 		if picked := chat.PickOption(input, r.options); picked != input {
 			fmt.Fprintf(r.out, "(%s: %s)\n", input, render.Sanitize(picked))
@@ -989,4 +1041,52 @@ func (r *repl) expect(spec string) {
 			fail("%d rows", got)
 		}
 	}
+}
+
+// answerPlan runs the proposed plan (ok) or drops it.
+func (r *repl) answerPlan(ctx context.Context, ok bool) {
+	p := r.plan
+	r.plan = nil
+	if !ok {
+		fmt.Fprintln(r.out, "(the plan was not run)")
+		fmt.Fprintln(r.out)
+		return
+	}
+	cancelled, err := r.ask(ctx, func(qctx context.Context) error { return runPlan(qctx, r.out, r.eng, p, r.out) })
+	if err != nil {
+		if ctx.Err() != nil {
+			return
+		}
+		if msg := r.queryStopped(ctx, cancelled, err); msg != "" {
+			fmt.Fprintf(r.out, "%s\n\n", strings.Replace(msg, "query", "plan", 1))
+		} else {
+			r.errorf("%v", err)
+		}
+		r.failed = r.failed || !cancelled
+		return
+	}
+	fmt.Fprintln(r.out)
+	r.lastPlan = p
+	r.record(&chat.Turn{Input: r.lastInput, Explanation: p.Skill + " of " + p.Subject})
+}
+
+// report writes the last plan's findings, tables and KQL as Markdown.
+func (r *repl) report(path string) {
+	if r.lastPlan == nil {
+		r.errorf("no plan has run yet: /report writes the findings of the last one")
+		return
+	}
+	if path == "" {
+		path = "kqlhunt-report-" + r.o.env.now().Format("20060102-150405") + ".md"
+	}
+	b, err := planMarkdown(r.lastPlan)
+	if err != nil {
+		r.errorf("/report: %v", err)
+		return
+	}
+	if err := writeFileAtomic(path, b, 0o644); err != nil {
+		r.errorf("/report: %v", err)
+		return
+	}
+	fmt.Fprintf(r.out, "(wrote the report of %s to %s)\n", render.Sanitize(r.lastPlan.Subject), render.Sanitize(path))
 }

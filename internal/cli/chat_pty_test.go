@@ -262,3 +262,32 @@ func TestChatREPLTerminate(t *testing.T) {
 	}
 	p.wait("[?2004l", time.Second) // bracketed paste is off again
 }
+
+// At a terminal a plan is proposed; Enter runs it, n does not, and the
+// chat goes on.
+func TestChatREPLPlanApproval(t *testing.T) {
+	p := startPTYChat(t, []string{"KQLHUNT_HISTORY=off"})
+	p.wait("kqlhunt> ", 30*time.Second)
+	p.send("investigate incident 1024\r")
+	p.wait("Plan: incident summary of incident 1024 (3 steps)", 20*time.Second)
+	p.wait("run the plan? [Y/n] ", 5*time.Second)
+	p.send("\r")
+	p.wait("[step 3 of 3]", 20*time.Second)
+	p.wait("Findings: incident summary of incident 1024", 20*time.Second)
+	p.wait("Devices: lnx-web-02.", 5*time.Second)
+	p.wait("kqlhunt> ", 5*time.Second)
+	p.send("recommended next steps for incident 1041\r")
+	p.wait("run the plan? [Y/n] ", 20*time.Second)
+	p.send("n\r")
+	p.wait("(the plan was not run)", 5*time.Second)
+	p.wait("kqlhunt> ", 5*time.Second)
+	p.send("print x = 41 + 1\r")
+	p.wait("42", 20*time.Second)
+	p.send("\x04")
+	<-p.done
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if strings.Contains(p.out.String(), "Findings: guided response") {
+		t.Error("the rejected plan ran")
+	}
+}
