@@ -77,7 +77,7 @@ func (p *Plan) Check(s *kql.Schema) error {
 // the findings. A step that fails is recorded (Step.Err) and the plan
 // goes on; the error is for the plan itself (a check failed, the context
 // was cancelled).
-func (p *Plan) Run(ctx context.Context, eng *exec.Engine, progress func(Progress)) error {
+func (p *Plan) Run(ctx context.Context, eng Engine, progress func(Progress)) error {
 	if err := p.Check(eng.Schema()); err != nil {
 		return err
 	}

@@ -355,7 +355,7 @@ func (o *askOptions) run(ctx context.Context, args []string) error {
 }
 
 // plan prints p and, with --yes, runs it; without, it exits 3.
-func (o *askOptions) plan(ctx context.Context, eng *exec.Engine, p *chat.Plan, out *output) error {
+func (o *askOptions) plan(ctx context.Context, eng queryEngine, p *chat.Plan, out *output) error {
 	if o.fmt != render.Table && o.fmt != render.Markdown {
 		return usagef("a plan writes findings: --format %s is not available for it (use chat and /report FILE.md)", o.fmt.Name)
 	}

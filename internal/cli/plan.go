@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/kqlhunt/kqlhunt/chat"
-	"github.com/kqlhunt/kqlhunt/exec"
 	"github.com/kqlhunt/kqlhunt/render"
 )
 
@@ -20,7 +19,7 @@ func showPlan(w io.Writer, p *chat.Plan) {
 
 // runPlan runs an approved plan, showing each step's progress (step i of
 // n, rows, time) on progress, then prints the findings on w.
-func runPlan(ctx context.Context, w io.Writer, eng *exec.Engine, p *chat.Plan, progress io.Writer) error {
+func runPlan(ctx context.Context, w io.Writer, eng queryEngine, p *chat.Plan, progress io.Writer) error {
 	w0 := w
 	w = progress
 	err := p.Run(ctx, eng, func(pr chat.Progress) {
