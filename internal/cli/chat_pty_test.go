@@ -75,6 +75,19 @@ func (p *ptyChat) send(s string) {
 	}
 }
 
+// waitExit waits for the chat to end, and fails the test (the process is
+// killed at cleanup) when it does not within limit.
+func (p *ptyChat) waitExit(limit time.Duration) error {
+	p.t.Helper()
+	select {
+	case err := <-p.done:
+		return err
+	case <-time.After(limit):
+		p.t.Fatalf("the chat did not end within %s", limit)
+		return nil
+	}
+}
+
 // wait waits for text to appear after the mark, moves the mark past it
 // and returns how long it took.
 func (p *ptyChat) wait(text string, limit time.Duration) time.Duration {
@@ -240,8 +253,9 @@ func TestChatREPLTimeout(t *testing.T) {
 	}
 	p.send("print x = 41 + 1\r")
 	p.wait("42", 20*time.Second)
+	p.wait("kqlhunt> ", 10*time.Second)
 	p.send("\x04")
-	<-p.done
+	p.waitExit(10 * time.Second)
 }
 
 // SIGTERM ends a chat that waits at the prompt, with 130, the terminal
@@ -283,8 +297,9 @@ func TestChatREPLPlanApproval(t *testing.T) {
 	p.wait("kqlhunt> ", 5*time.Second)
 	p.send("print x = 41 + 1\r")
 	p.wait("42", 20*time.Second)
+	p.wait("kqlhunt> ", 10*time.Second)
 	p.send("\x04")
-	<-p.done
+	p.waitExit(10 * time.Second)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if strings.Contains(p.out.String(), "Findings: guided response") {

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/creack/pty"
@@ -44,6 +45,9 @@ func runOnPTY(t *testing.T, args ...string) []string {
 		t.Skipf("no pseudo-terminal: %v", err)
 	}
 	defer f.Close()
+	// A command that never ends fails the test instead of hanging it.
+	timer := time.AfterFunc(2*time.Minute, func() { cmd.Process.Kill() })
+	defer timer.Stop()
 	var out bytes.Buffer
 	io.Copy(&out, f) // ends with EIO when the child has exited
 	if err := cmd.Wait(); err != nil {
