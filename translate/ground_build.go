@@ -280,6 +280,8 @@ func (g *gprompt) understand(p *gplan) {
 	}
 	// Names the dataset holds: its devices and accounts.
 	g.datasetNames(p)
+	// Countries, on the table's country or location column.
+	g.countryFilters(p)
 	// Success and failure.
 	g.outcome(p)
 	g.booleans(p)
@@ -742,6 +744,93 @@ func parseLooseDate(v string) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
+}
+
+// countryFilters reads country names ("from Sweden", "not in the U.S.")
+// as a filter on the table's country or location column: the ISO code for
+// a code or location column (Entra's Location is "SE"), the name where the
+// column's known values are names (VMConnection's RemoteCountry).
+func (g *gprompt) countryFilters(p *gplan) {
+	low := strings.ToLower(g.text)
+	names := make([]string, 0, len(countries))
+	for n := range countries {
+		names = append(names, n)
+	}
+	// Longest first ("the united states" before "united states"), then
+	// alphabetical, so that the query is the same on every run.
+	slices.SortFunc(names, func(a, b string) int {
+		if len(a) != len(b) {
+			return len(b) - len(a)
+		}
+		return strings.Compare(a, b)
+	})
+	for _, name := range names {
+		code := countries[name]
+		i := wordIndex(low, name)
+		if i < 0 {
+			continue
+		}
+		var first *tok
+		k := -1
+		for j, t := range g.toks {
+			if t.start >= i && t.start < i+len(name) {
+				if t.used {
+					first = nil
+					break
+				}
+				if first == nil {
+					first, k = t, j
+				}
+			}
+		}
+		if first == nil {
+			continue
+		}
+		c := firstColumn(p.table, "CountryCode", "Country", "Location", "CountryOrRegion", "RemoteCountry", "SourceIPLocation", "RemoteIPCountry", "ClientCountry")
+		if c == nil || p.hasFilterOn(c) {
+			continue
+		}
+		val := code
+		for _, v := range c.Values {
+			if strings.EqualFold(v, strings.TrimPrefix(name, "the ")) {
+				val = v
+			}
+		}
+		if strings.Contains(c.Name, "Remote") && val == code && len(c.Values) == 0 {
+			val = capital(strings.TrimPrefix(name, "the ")) // a country name column
+		}
+		op := "=="
+		if g.negatedAt(k) {
+			op = "!="
+		}
+		for _, t := range g.toks {
+			if t.start >= i && t.start < i+len(name) {
+				t.used = true
+			}
+		}
+		p.filters = append(p.filters, gfilter{col: c, op: op, values: []string{val}, why: "a country"})
+	}
+}
+
+// wordIndex is the index of phrase in s as whole words, or -1.
+func wordIndex(s, phrase string) int {
+	for from := 0; ; {
+		i := strings.Index(s[from:], phrase)
+		if i < 0 {
+			return -1
+		}
+		i += from
+		before := i == 0 || !isWordByte(s[i-1])
+		after := i+len(phrase) >= len(s) || !isWordByte(s[i+len(phrase)]) || strings.HasSuffix(phrase, ".")
+		if before && after {
+			return i
+		}
+		from = i + 1
+	}
+}
+
+func isWordByte(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b == '_'
 }
 
 // datasetNames turns words that name a device or account of the dataset

@@ -106,6 +106,19 @@ var countries = map[string]string{
 	"germany": "DE", "france": "FR", "brazil": "BR", "india": "IN", "ukraine": "UA", "romania": "RO",
 	"vietnam": "VN", "turkey": "TR", "singapore": "SG", "japan": "JP", "australia": "AU", "spain": "ES",
 	"italy": "IT", "poland": "PL", "mexico": "MX", "south africa": "ZA", "belarus": "BY", "kazakhstan": "KZ",
+	"sweden": "SE", "norway": "NO", "denmark": "DK", "finland": "FI", "iceland": "IS", "ireland": "IE",
+	"belgium": "BE", "luxembourg": "LU", "switzerland": "CH", "austria": "AT", "portugal": "PT", "greece": "GR",
+	"czechia": "CZ", "czech republic": "CZ", "slovakia": "SK", "hungary": "HU", "bulgaria": "BG", "serbia": "RS",
+	"croatia": "HR", "slovenia": "SI", "lithuania": "LT", "latvia": "LV", "estonia": "EE", "moldova": "MD",
+	"georgia": "GE", "armenia": "AM", "azerbaijan": "AZ", "israel": "IL", "saudi arabia": "SA",
+	"united arab emirates": "AE", "the united arab emirates": "AE", "uae": "AE", "qatar": "QA", "egypt": "EG",
+	"morocco": "MA", "algeria": "DZ", "tunisia": "TN", "kenya": "KE", "ghana": "GH", "ethiopia": "ET",
+	"pakistan": "PK", "bangladesh": "BD", "sri lanka": "LK", "nepal": "NP", "thailand": "TH", "malaysia": "MY",
+	"indonesia": "ID", "philippines": "PH", "the philippines": "PH", "south korea": "KR", "korea": "KR",
+	"taiwan": "TW", "hong kong": "HK", "new zealand": "NZ", "argentina": "AR", "chile": "CL", "colombia": "CO",
+	"peru": "PE", "venezuela": "VE", "ecuador": "EC", "uruguay": "UY", "cuba": "CU", "syria": "SY", "iraq": "IQ",
+	"afghanistan": "AF", "uzbekistan": "UZ", "mongolia": "MN", "cambodia": "KH", "myanmar": "MM", "laos": "LA",
+	"the u.s.": "US", "u.s.": "US", "u.s.a.": "US", "america": "US",
 }
 
 var reCountry = func() *lazyRE {
