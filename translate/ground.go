@@ -396,6 +396,7 @@ func shapeOf(v string) string {
 // gfilter is one condition the grounded translator understood.
 type gfilter struct {
 	col    *CatColumn // nil: any column (`* has`)
+	member string     // a property of a dynamic column (Location.countryOrRegion)
 	op     string     // ==, !=, =~, !~, contains, !contains, startswith, endswith, has, >, >=, <, <=, in~
 	values []string
 	why    string

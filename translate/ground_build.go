@@ -808,7 +808,12 @@ func (g *gprompt) countryFilters(p *gplan) {
 				t.used = true
 			}
 		}
-		p.filters = append(p.filters, gfilter{col: c, op: op, values: []string{val}, why: "a country"})
+		f := gfilter{col: c, op: op, values: []string{val}, why: "a country"}
+		if c.Type == kql.TDynamic {
+			// Entra's location bag: {city, state, countryOrRegion}.
+			f.member = "countryOrRegion"
+		}
+		p.filters = append(p.filters, f)
 	}
 }
 
@@ -1424,7 +1429,9 @@ func (f gfilter) predicate() kql.Expr {
 		return strLit(v)
 	}
 	var x kql.Expr = c
-	if f.col.Type == kql.TDynamic || f.col.Type == kql.TGuid {
+	if f.member != "" {
+		x = call("tostring", &kql.MemberExpr{X: c, Name: ident(f.member)})
+	} else if f.col.Type == kql.TDynamic || f.col.Type == kql.TGuid {
 		x = call("tostring", c)
 	}
 	op := f.op

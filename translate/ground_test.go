@@ -81,7 +81,7 @@ func TestGroundedSentinel(t *testing.T) {
 		{"failed non interactive sign ins from 10.1.2.3", "AADNonInteractiveUserSignInLogs", []string{`ResultType != "0"`, `"10.1.2.3"`}},
 		{"storage blob operations from the account \"contosodata\"", "StorageBlobLogs", []string{`AccountName =~ "contosodata"`}},
 		{"non interactive sign-ins from Norway in the last day", "AADNonInteractiveUserSignInLogs", []string{`Location == "NO"`}},
-		{"risk events that are not in Germany", "AADUserRiskEvents", []string{`Location != "DE"`}},
+		{"risk events that are not in Germany", "AADUserRiskEvents", []string{`tostring(Location.countryOrRegion) != "DE"`}},
 	} {
 		tr, err := o.Translate(context.Background(), &Request{Prompt: c.prompt, Now: now})
 		if err != nil {
