@@ -1066,6 +1066,23 @@ func (g *gprompt) shape(p *gplan, ms []mention) {
 		switch {
 		case l == "count" || l == "how" && lw(i+1) == "many" || l == "number" && lw(i+1) == "of" || l == "tally":
 			p.count = true
+		case (l == "which" || l == "what") && i <= 2:
+			// "which accounts had event 4625": the distinct accounts, with
+			// how often each appears.
+			j := i + 1
+			for lw(j) == "the" || lw(j) == "distinct" || lw(j) == "unique" {
+				j++
+			}
+			for _, m := range ms {
+				if m.from == j && free(m) && isTextType(m.col.Type) {
+					p.by = appendCols(p.by, m.col)
+					p.count = true
+					for k := m.from; k < m.to; k++ {
+						g.toks[k].used = true
+					}
+					g.toks[i].used = true
+				}
+			}
 		case l == "per" || l == "by" && i > 0 && !slices.Contains([]string{"sort", "sorted", "order", "ordered", "performed", "created", "modified", "initiated", "generated", "used", "made"}, lw(i-1)) ||
 			l == "each" && i > 0 && (lw(i-1) == "for" || lw(i-1) == "of") || l == "every" && lw(i-1) == "for":
 			if cs := listAfter(i + 1); len(cs) > 0 {
