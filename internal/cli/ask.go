@@ -314,6 +314,13 @@ func (o *askOptions) run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer eng.Close()
+	if r, ok := chat.MatchScript(prompt); ok {
+		// A pasted script or command line: decoded and analysed, not run.
+		if _, err := fmt.Fprint(out, render.SanitizeLines(r.String())); err != nil {
+			return err
+		}
+		return out.commit()
+	}
 	if p := chat.MatchPlan(prompt, eng.Schema(), focus); p != nil {
 		return o.plan(ctx, eng, p, out)
 	}

@@ -610,6 +610,11 @@ func (r *repl) queryStopped(ctx context.Context, cancelled bool, err error) stri
 
 // turn answers one input.
 func (r *repl) turn(ctx context.Context, input string) {
+	if rep, ok := chat.MatchScript(input); ok {
+		// A pasted script or command line: decoded and analysed, not run.
+		fmt.Fprintln(r.out, render.SanitizeLines(rep.String()))
+		return
+	}
 	if p := chat.MatchPlan(input, r.eng.Schema(), r.s.Focus()); p != nil {
 		r.lastInput, r.lastTurn = input, &chat.Turn{Input: input}
 		showPlan(r.out, p)
