@@ -1274,6 +1274,12 @@ func (o *Offline) buildGrounded(p *gplan) (*kql.Query, error) {
 		ops = append(ops, where(p.tr.predicate(tc)))
 	}
 	for _, f := range p.filters {
+		if f.col == nil && f.op == "has" && len(f.values) == 1 {
+			// Text in any column: search, which reads every column of the
+			// row as text.
+			ops = append(ops, &kql.SearchOp{Pred: strLit(f.values[0])})
+			continue
+		}
 		pred := f.predicate()
 		if pred != nil {
 			ops = append(ops, where(pred))
