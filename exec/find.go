@@ -215,24 +215,54 @@ func (c *compiler) unionSources(n kql.Node, parts []*rel) (*rel, error) {
 	for _, o := range outs {
 		cols = append(cols, kql.Column{Name: o.name, Type: o.t})
 	}
+	// Each branch selects only the columns its table has, under positional
+	// aliases ("$u<i>", so that DuckDB's case-insensitive names cannot
+	// merge two KQL columns), and UNION ALL BY NAME fills in the others
+	// with nulls: the plan stays as narrow as the tables instead of every
+	// branch carrying every column of every table. The outer select names
+	// the columns and turns the nulls of a string column some table lacks
+	// into empty strings (strings are never null).
+	missing := make([]bool, len(outs))
 	var branches []string
 	for _, p := range parts {
 		var sel []string
-		for _, o := range outs {
-			col, ok := p.col(o.src)
-			switch {
-			case ok && col.Type == o.t:
-				sel = append(sel, quoteIdent(o.src)+" AS "+quoteIdent(o.name))
-			case o.t == kql.TString:
-				sel = append(sel, "'' AS "+quoteIdent(o.name))
-			default:
-				sel = append(sel, "CAST(NULL AS "+sqlType(o.t)+") AS "+quoteIdent(o.name))
+		for i, o := range outs {
+			if col, ok := p.col(o.src); ok && col.Type == o.t {
+				sel = append(sel, quoteIdent(o.src)+" AS "+quoteIdent(unionAlias(i)))
+			} else {
+				missing[i] = true
 			}
+		}
+		if len(sel) == 0 {
+			// a branch needs a column; a constant null one is harmless
+			sel = append(sel, "NULL AS \"$u\"")
 		}
 		branches = append(branches, "SELECT "+strings.Join(sel, ", ")+" FROM "+p.from)
 	}
-	return c.addCTE(strings.Join(branches, "\nUNION ALL\n"), cols, false, false), nil
+	if len(branches) == 1 {
+		var sel []string
+		for _, o := range outs {
+			sel = append(sel, quoteIdent(o.src)+" AS "+quoteIdent(o.name))
+		}
+		return c.addCTE("SELECT "+strings.Join(sel, ", ")+" FROM "+parts[0].from, cols, false, false), nil
+	}
+	var sel []string
+	for i, o := range outs {
+		v := quoteIdent(unionAlias(i))
+		switch {
+		case missing[i] && o.t == kql.TString:
+			v = "coalesce(" + v + ", '')"
+		case missing[i]:
+			v = "CAST(" + v + " AS " + sqlType(o.t) + ")"
+		}
+		sel = append(sel, v+" AS "+quoteIdent(o.name))
+	}
+	from := "(" + strings.Join(branches, "\nUNION ALL BY NAME\n") + ")"
+	return c.addCTE("SELECT "+strings.Join(sel, ", ")+" FROM "+from, cols, false, false), nil
 }
+
+// unionAlias is the name of output column i inside unionSources' union.
+func unionAlias(i int) string { return "$u" + strconv.Itoa(i) }
 
 // searchTables compiles search without input.
 func (c *compiler) searchTables(op *kql.SearchOp, sc *scope) (*rel, error) {
