@@ -271,6 +271,11 @@ func (c *compiler) searchTables(op *kql.SearchOp, sc *scope) (*rel, error) {
 		return nil, err
 	}
 	cs := strings.EqualFold(paramWord(op.Params, "kind"), "case_sensitive")
+	if lit, ok := op.Pred.(*kql.Literal); ok && lit.Kind == kql.LitString {
+		if r, ok := c.searchTerm(op, srcs, lit.Str, cs); ok {
+			return r, nil
+		}
+	}
 	var parts []*rel
 	for _, s := range srcs {
 		pred, err := c.searchPred(op.Pred, s.r, c.rowEnv(s.r, sc), cs)
@@ -282,6 +287,69 @@ func (c *compiler) searchTables(op *kql.SearchOp, sc *scope) (*rel, error) {
 		parts = append(parts, c.addCTE(sql, cols, false, false))
 	}
 	return c.unionSources(op, parts)
+}
+
+// searchTerm compiles `search "term"` over several tables (a has,
+// hasprefix or hassuffix term) so that DuckDB compiles the term's pattern
+// once in all, not once per table: each table keeps the rows whose text
+// (termMatch's columns joined by searchSep) contains the term, a cheap
+// vectorised test that every match passes, and the union of those rows,
+// materialised so that the filter is not pushed back into each table, is
+// then tested with the term's boundary pattern. ok is false for the terms
+// termMatch tests otherwise.
+func (c *compiler) searchTerm(op *kql.SearchOp, srcs []findSource, term string, cs bool) (*rel, bool) {
+	base := "has"
+	switch {
+	case strings.HasPrefix(term, "*") && strings.HasSuffix(term, "*") && len(term) > 1:
+		return nil, false
+	case strings.HasSuffix(term, "*"):
+		base, term = "hasprefix", term[:len(term)-1]
+	case strings.HasPrefix(term, "*"):
+		base, term = "hassuffix", term[1:]
+	}
+	if term == "" || strings.ContainsRune(term, searchSep) || len(srcs) < 2 {
+		return nil, false
+	}
+	const text = "$search_text"
+	needle := quoteString(term)
+	if !cs {
+		needle = quoteString(strings.ToLower(term))
+	}
+	var parts []*rel
+	for _, s := range srcs {
+		texts := make([]string, len(s.own))
+		for i, col := range s.own {
+			texts[i] = c.asString(val{sql: quoteIdent(col.Name), t: col.Type}).sql
+		}
+		txt := "concat_ws(chr(" + strconv.Itoa(searchSep) + "), " + strings.Join(texts, ", ") + ")"
+		hay := txt
+		if !cs {
+			hay = "lower(" + txt + ")"
+		}
+		if len(texts) == 0 {
+			txt, hay = "''", "''"
+		}
+		cols := append([]kql.Column{{Name: "$table", Type: kql.TString}}, s.own...)
+		cols = append(cols, kql.Column{Name: text, Type: kql.TString})
+		sql := "SELECT " + quoteString(s.name) + " AS \"$table\", " + colList(s.own, false) + ", " + txt + " AS " + quoteIdent(text) +
+			" FROM " + s.r.from + " WHERE contains(" + hay + ", " + needle + ")"
+		parts = append(parts, c.addCTE(sql, cols, false, false))
+	}
+	u, err := c.unionSources(op, parts)
+	if err != nil {
+		return nil, false
+	}
+	m := c.addMaterializedCTE("SELECT * FROM "+u.from, u.cols, false, false)
+	var out []kql.Column
+	var sel []string
+	for _, col := range u.cols {
+		if col.Name != text {
+			out = append(out, col)
+			sel = append(sel, quoteIdent(col.Name))
+		}
+	}
+	sql := "SELECT " + strings.Join(sel, ", ") + " FROM " + m.from + " WHERE regexp_matches(" + quoteIdent(text) + ", " + quoteString(termRegex(term, base, cs)) + ")"
+	return c.addCTE(sql, out, false, false), true
 }
 
 // find compiles the find operator.

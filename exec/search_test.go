@@ -70,3 +70,27 @@ func TestSearchOneTextPerRowAgrees(t *testing.T) {
 		t.Errorf("search of a term holding U+001E: ids %v, want 9", got)
 	}
 }
+
+// search over several tables tests the term's pattern after the union
+// (searchTerm); each table's rows must be those search finds in it alone.
+func TestSearchTermOverTablesAgrees(t *testing.T) {
+	e := eventsTablesEngine(t)
+	for _, term := range []string{"Text3", "text3", "Some", "some*", "*Text4", "Other Text", "Error", "acbd207d", "v1.0", "1.0.1", "Event", "Event*", "*", "ext", "-"} {
+		for _, kind := range []string{"", "kind=case_sensitive "} {
+			var got, want []string
+			for _, row := range rowsText(query(t, e, "search "+kind+quoteString(term)+" | project $table, EventText")) {
+				got = append(got, row)
+			}
+			for _, tbl := range []string{"EventsTable1", "EventsTable2"} {
+				for _, row := range rowsText(query(t, e, tbl+" | search "+kind+quoteString(term)+" | project $table, EventText")) {
+					want = append(want, strings.Replace(row, "search_arg0", tbl, 1))
+				}
+			}
+			sort.Strings(got)
+			sort.Strings(want)
+			if strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Errorf("search %s%q:\ngot  %q\nwant %q", kind, term, got, want)
+			}
+		}
+	}
+}
