@@ -307,13 +307,15 @@ func (c *compiler) searchTerm(op *kql.SearchOp, srcs []findSource, term string, 
 	case strings.HasPrefix(term, "*"):
 		base, term = "hassuffix", term[1:]
 	}
-	if term == "" || strings.ContainsRune(term, searchSep) || len(srcs) < 2 {
+	if !termPrefilter || term == "" || strings.ContainsRune(term, searchSep) || len(srcs) < 2 {
 		return nil, false
 	}
 	const text = "$search_text"
 	needle := quoteString(term)
+	var repl [][2]string
 	if !cs {
-		needle = quoteString(strings.ToLower(term))
+		n, r := foldPrefilter(term)
+		needle, repl = quoteString(n), r
 	}
 	var parts []*rel
 	for _, s := range srcs {
@@ -324,7 +326,7 @@ func (c *compiler) searchTerm(op *kql.SearchOp, srcs []findSource, term string, 
 		txt := "concat_ws(chr(" + strconv.Itoa(searchSep) + "), " + strings.Join(texts, ", ") + ")"
 		hay := txt
 		if !cs {
-			hay = "lower(" + txt + ")"
+			hay = prefilterHay("lower("+txt+")", repl)
 		}
 		if len(texts) == 0 {
 			txt, hay = "''", "''"
