@@ -311,12 +311,6 @@ func (c *compiler) searchTerm(op *kql.SearchOp, srcs []findSource, term string, 
 		return nil, false
 	}
 	const text = "$search_text"
-	needle := quoteString(term)
-	var repl [][2]string
-	if !cs {
-		n, r := foldPrefilter(term)
-		needle, repl = quoteString(n), r
-	}
 	var parts []*rel
 	for _, s := range srcs {
 		texts := make([]string, len(s.own))
@@ -324,17 +318,13 @@ func (c *compiler) searchTerm(op *kql.SearchOp, srcs []findSource, term string, 
 			texts[i] = c.asString(val{sql: quoteIdent(col.Name), t: col.Type}).sql
 		}
 		txt := "concat_ws(chr(" + strconv.Itoa(searchSep) + "), " + strings.Join(texts, ", ") + ")"
-		hay := txt
-		if !cs {
-			hay = prefilterHay("lower("+txt+")", repl)
-		}
 		if len(texts) == 0 {
-			txt, hay = "''", "''"
+			txt = "''"
 		}
 		cols := append([]kql.Column{{Name: "$table", Type: kql.TString}}, s.own...)
 		cols = append(cols, kql.Column{Name: text, Type: kql.TString})
 		sql := "SELECT " + quoteString(s.name) + " AS \"$table\", " + colList(s.own, false) + ", " + txt + " AS " + quoteIdent(text) +
-			" FROM " + s.r.from + " WHERE contains(" + hay + ", " + needle + ")"
+			" FROM " + s.r.from + " WHERE " + termContains(txt, term, cs)
 		parts = append(parts, c.addCTE(sql, cols, false, false))
 	}
 	u, err := c.unionSources(op, parts)

@@ -8,7 +8,7 @@ import (
 	"github.com/kqlhunt/kqlhunt/kql"
 )
 
-// The substring prefilter of the term operators (foldPrefilter) only
+// The substring prefilter of the term operators (termContains) only
 // saves work: every query returns the same rows with it as without it, on
 // text whose letters fold in RE2 to letters that lower() keeps apart
 // (ſ and s, ς and σ, ϑ and θ, µ and μ, K and k), term boundaries, empty
@@ -79,19 +79,19 @@ func TestTermPrefilterSameRows(t *testing.T) {
 	}
 }
 
-// foldPrefilter maps the letters with two lower-case forms in one fold
-// orbit to one of them on both sides.
-func TestFoldPrefilter(t *testing.T) {
-	n, repl := foldPrefilter("Sekurlsa")
-	if n != "sekurlsa" || len(repl) != 1 || repl[0] != [2]string{"ſ", "s"} {
-		t.Errorf("foldPrefilter(Sekurlsa) = %q, %q", n, repl)
-	}
-	n, repl = foldPrefilter("cmd.exe")
-	if n != "cmd.exe" || len(repl) != 0 {
-		t.Errorf("foldPrefilter(cmd.exe) = %q, %q", n, repl)
-	}
-	n, _ = foldPrefilter("ΣΟΦΟς")
-	if n != "ςοφος" {
-		t.Errorf("foldPrefilter(ΣΟΦΟς) needle %q, want ςοφος (σ and ς as one)", n)
+// foldExtras are the letters (?i) matches whose lower case differs from
+// the term letter's.
+func TestFoldExtras(t *testing.T) {
+	for term, want := range map[string]string{
+		"Sekurlsa": "ſ",
+		"cmd.exe":  "",
+		"ſ":        "S,s",
+		"ΣΟΦΟΣ":    "ς,ϕ", // and φ beside ϕ
+		"kelvin":   "",    // K lowers to k
+		"θ":        "ϑ",   // ϴ lowers to θ
+	} {
+		if got := strings.Join(foldExtras(term), ","); got != want {
+			t.Errorf("foldExtras(%q) = %q, want %q", term, got, want)
+		}
 	}
 }

@@ -701,11 +701,7 @@ func (c *compiler) stringOp(e *kql.BinaryExpr, x, y val) (val, error) {
 			if termPrefilter {
 				// the vectorised substring test first: the pattern
 				// runs on the rows that contain the term only
-				if !cs {
-					n, repl := foldPrefilter(str)
-					hay, needle = prefilterHay(hay, repl), quoteString(n)
-				}
-				s = "(contains(" + hay + ", " + needle + ") AND " + s + ")"
+				s = "(" + termContains(xs.sql, str, cs) + " AND " + s + ")"
 			}
 		} else {
 			s = "(contains(" + hay + ", " + needle + ") AND regexp_matches(" + xs.sql + ", " + dynTermRegex(ys.sql, base, cs) + "))"
@@ -721,52 +717,50 @@ func (c *compiler) stringOp(e *kql.BinaryExpr, x, y val) (val, error) {
 // (tests compare the rows with and without it).
 var termPrefilter = true
 
-// foldPrefilter is the exact substring prefilter of a case-insensitive
-// term test: a row the term pattern (termRegex, (?i:term)) matches holds,
-// at the match, letters in RE2's fold orbits of the term's letters, whose
-// lower-case forms are the term's lower-case letters except in the few
-// orbits with two lower-case forms (s and ſ, σ and ς, θ and ϑ, μ and µ, ...).
-// Those are mapped to one form on both sides: repl are the replacements
-// (from, to) to apply to lower(x), and needle is the lower-cased term with
-// them applied, so that contains(hay, needle) holds for every row the
-// pattern matches. DuckDB's lower() maps code point by code point as
+// termContains is the SQL of the substring prefilter of a term test of
+// x (the SQL of a string) against a constant term: it holds for every row
+// where the term pattern (termRegex) matches, so that the pattern need
+// only run on the rows it keeps, and DuckDB evaluates it vectorised.
+//
+// Case-sensitive it is contains(x, term). Case-insensitive, RE2's (?i)
+// matches at each letter of the term the letters of its fold orbit, and
+// lower() maps those to the term's lower-cased letter except in the few
+// orbits with two lower-case forms (ſ beside s and S, ς beside σ, ϑ beside
+// θ, µ beside μ, ...): a row whose match holds one of those (foldExtras)
+// contains it, so the test is contains(lower(x), lower(term)) or contains
+// one of them. DuckDB's lower() maps code point by code point as
 // unicode.ToLower does.
-func foldPrefilter(term string) (needle string, repl [][2]string) {
-	canon := map[rune]rune{}
-	for _, r := range term {
-		lower := []rune{unicode.ToLower(r)}
-		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
-			lower = append(lower, unicode.ToLower(f))
-		}
-		min := lower[0]
-		for _, l := range lower {
-			if l < min {
-				min = l
-			}
-		}
-		for _, l := range lower {
-			if l != min && canon[l] == 0 {
-				canon[l] = min
-				repl = append(repl, [2]string{string(l), string(min)})
-			}
-		}
+func termContains(x, term string, cs bool) string {
+	if cs {
+		return "contains(" + x + ", " + quoteString(term) + ")"
 	}
-	needle = strings.Map(func(r rune) rune {
-		r = unicode.ToLower(r)
-		if m, ok := canon[r]; ok {
-			return m
-		}
-		return r
-	}, term)
-	return needle, repl
+	s := "contains(lower(" + x + "), " + quoteString(strings.ToLower(term)) + ")"
+	extras := foldExtras(term)
+	if len(extras) == 0 {
+		return s
+	}
+	parts := []string{s}
+	for _, e := range extras {
+		parts = append(parts, "contains("+x+", "+quoteString(e)+")")
+	}
+	return "(" + strings.Join(parts, " OR ") + ")"
 }
 
-// prefilterHay is lowerX (the SQL of lower(x)) with repl applied.
-func prefilterHay(lowerX string, repl [][2]string) string {
-	for _, p := range repl {
-		lowerX = "replace(" + lowerX + ", " + quoteString(p[0]) + ", " + quoteString(p[1]) + ")"
+// foldExtras are the letters RE2's (?i) matches to a letter of term whose
+// lower case is not the term letter's lower case, in order of first need.
+func foldExtras(term string) []string {
+	var out []string
+	seen := map[rune]bool{}
+	for _, r := range term {
+		lr := unicode.ToLower(r)
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			if unicode.ToLower(f) != lr && !seen[f] {
+				seen[f] = true
+				out = append(out, string(f))
+			}
+		}
 	}
-	return lowerX
+	return out
 }
 
 // dynTermRegex builds the has pattern in SQL for a non-constant needle.
@@ -890,33 +884,10 @@ func (c *compiler) inExpr(e *kql.InExpr, ev *env) (val, error) {
 		}
 		if e.Op == "has_any" {
 			if re, ok := hasAnyRegex(items); ok {
-				// one regex instead of a regex per term, run only on the
-				// rows that contain one of the terms (a vectorised test)
-				xs := c.asString(x).sql
-				m := "regexp_matches(" + xs + ", " + quoteString(re) + ")"
-				// one haystack for all terms: a fold orbit's canonical
-				// form is the same whichever term needs it
-				var pre []string
-				var all [][2]string
-				seen := map[[2]string]bool{}
-				for _, it := range items {
-					t, _ := it.isConstString()
-					n, repl := foldPrefilter(t)
-					for _, p := range repl {
-						if !seen[p] {
-							seen[p] = true
-							all = append(all, p)
-						}
-					}
-					pre = append(pre, quoteString(n))
-				}
-				hay := prefilterHay("lower("+xs+")", all)
-				for i, n := range pre {
-					pre[i] = "contains(" + hay + ", " + n + ")"
-				}
-				if termPrefilter {
-					m = "((" + strings.Join(pre, " OR ") + ") AND " + m + ")"
-				}
+				// one pass of one regex instead of a lower() and a
+				// regex per term (a substring prefilter per term costs
+				// more than it saves: DuckDB lowers the text once per term)
+				m := "regexp_matches(" + c.asString(x).sql + ", " + quoteString(re) + ")"
 				return val{sql: m, t: kql.TBool}, nil
 			}
 		}
