@@ -77,10 +77,8 @@ func TestSearchTermOverTablesAgrees(t *testing.T) {
 	e := eventsTablesEngine(t)
 	for _, term := range []string{"Text3", "text3", "Some", "some*", "*Text4", "Other Text", "Error", "acbd207d", "v1.0", "1.0.1", "Event", "Event*", "*", "ext", "-"} {
 		for _, kind := range []string{"", "kind=case_sensitive "} {
-			var got, want []string
-			for _, row := range rowsText(query(t, e, "search "+kind+quoteString(term)+" | project $table, EventText")) {
-				got = append(got, row)
-			}
+			got := rowsText(query(t, e, "search "+kind+quoteString(term)+" | project $table, EventText"))
+			var want []string
 			for _, tbl := range []string{"EventsTable1", "EventsTable2"} {
 				for _, row := range rowsText(query(t, e, tbl+" | search "+kind+quoteString(term)+" | project $table, EventText")) {
 					want = append(want, strings.Replace(row, "search_arg0", tbl, 1))
