@@ -215,24 +215,54 @@ func (c *compiler) unionSources(n kql.Node, parts []*rel) (*rel, error) {
 	for _, o := range outs {
 		cols = append(cols, kql.Column{Name: o.name, Type: o.t})
 	}
+	// Each branch selects only the columns its table has, under positional
+	// aliases ("$u<i>", so that DuckDB's case-insensitive names cannot
+	// merge two KQL columns), and UNION ALL BY NAME fills in the others
+	// with nulls: the plan stays as narrow as the tables instead of every
+	// branch carrying every column of every table. The outer select names
+	// the columns and turns the nulls of a string column some table lacks
+	// into empty strings (strings are never null).
+	missing := make([]bool, len(outs))
 	var branches []string
 	for _, p := range parts {
 		var sel []string
-		for _, o := range outs {
-			col, ok := p.col(o.src)
-			switch {
-			case ok && col.Type == o.t:
-				sel = append(sel, quoteIdent(o.src)+" AS "+quoteIdent(o.name))
-			case o.t == kql.TString:
-				sel = append(sel, "'' AS "+quoteIdent(o.name))
-			default:
-				sel = append(sel, "CAST(NULL AS "+sqlType(o.t)+") AS "+quoteIdent(o.name))
+		for i, o := range outs {
+			if col, ok := p.col(o.src); ok && col.Type == o.t {
+				sel = append(sel, quoteIdent(o.src)+" AS "+quoteIdent(unionAlias(i)))
+			} else {
+				missing[i] = true
 			}
+		}
+		if len(sel) == 0 {
+			// a branch needs a column; a constant null one is harmless
+			sel = append(sel, "NULL AS \"$u\"")
 		}
 		branches = append(branches, "SELECT "+strings.Join(sel, ", ")+" FROM "+p.from)
 	}
-	return c.addCTE(strings.Join(branches, "\nUNION ALL\n"), cols, false, false), nil
+	if len(branches) == 1 {
+		var sel []string
+		for _, o := range outs {
+			sel = append(sel, quoteIdent(o.src)+" AS "+quoteIdent(o.name))
+		}
+		return c.addCTE("SELECT "+strings.Join(sel, ", ")+" FROM "+parts[0].from, cols, false, false), nil
+	}
+	var sel []string
+	for i, o := range outs {
+		v := quoteIdent(unionAlias(i))
+		switch {
+		case missing[i] && o.t == kql.TString:
+			v = "coalesce(" + v + ", '')"
+		case missing[i]:
+			v = "CAST(" + v + " AS " + sqlType(o.t) + ")"
+		}
+		sel = append(sel, v+" AS "+quoteIdent(o.name))
+	}
+	from := "(" + strings.Join(branches, "\nUNION ALL BY NAME\n") + ")"
+	return c.addCTE("SELECT "+strings.Join(sel, ", ")+" FROM "+from, cols, false, false), nil
 }
+
+// unionAlias is the name of output column i inside unionSources' union.
+func unionAlias(i int) string { return "$u" + strconv.Itoa(i) }
 
 // searchTables compiles search without input.
 func (c *compiler) searchTables(op *kql.SearchOp, sc *scope) (*rel, error) {
@@ -241,6 +271,11 @@ func (c *compiler) searchTables(op *kql.SearchOp, sc *scope) (*rel, error) {
 		return nil, err
 	}
 	cs := strings.EqualFold(paramWord(op.Params, "kind"), "case_sensitive")
+	if lit, ok := op.Pred.(*kql.Literal); ok && lit.Kind == kql.LitString {
+		if r, ok := c.searchTerm(op, srcs, lit.Str, cs); ok {
+			return r, nil
+		}
+	}
 	var parts []*rel
 	for _, s := range srcs {
 		pred, err := c.searchPred(op.Pred, s.r, c.rowEnv(s.r, sc), cs)
@@ -252,6 +287,61 @@ func (c *compiler) searchTables(op *kql.SearchOp, sc *scope) (*rel, error) {
 		parts = append(parts, c.addCTE(sql, cols, false, false))
 	}
 	return c.unionSources(op, parts)
+}
+
+// searchTerm compiles `search "term"` over several tables (a has,
+// hasprefix or hassuffix term) so that DuckDB compiles the term's pattern
+// once in all, not once per table: each table keeps the rows whose text
+// (termMatch's columns joined by searchSep) contains the term, a cheap
+// vectorised test that every match passes, and the union of those rows,
+// materialised so that the filter is not pushed back into each table, is
+// then tested with the term's boundary pattern. ok is false for the terms
+// termMatch tests otherwise.
+func (c *compiler) searchTerm(op *kql.SearchOp, srcs []findSource, term string, cs bool) (*rel, bool) {
+	base := "has"
+	switch {
+	case strings.HasPrefix(term, "*") && strings.HasSuffix(term, "*") && len(term) > 1:
+		return nil, false
+	case strings.HasSuffix(term, "*"):
+		base, term = "hasprefix", term[:len(term)-1]
+	case strings.HasPrefix(term, "*"):
+		base, term = "hassuffix", term[1:]
+	}
+	if !termPrefilter || term == "" || strings.ContainsRune(term, searchSep) || len(srcs) < 2 {
+		return nil, false
+	}
+	const text = "$search_text"
+	var parts []*rel
+	for _, s := range srcs {
+		texts := make([]string, len(s.own))
+		for i, col := range s.own {
+			texts[i] = c.asString(val{sql: quoteIdent(col.Name), t: col.Type}).sql
+		}
+		txt := "concat_ws(chr(" + strconv.Itoa(searchSep) + "), " + strings.Join(texts, ", ") + ")"
+		if len(texts) == 0 {
+			txt = "''"
+		}
+		cols := append([]kql.Column{{Name: "$table", Type: kql.TString}}, s.own...)
+		cols = append(cols, kql.Column{Name: text, Type: kql.TString})
+		sql := "SELECT " + quoteString(s.name) + " AS \"$table\", " + colList(s.own, false) + ", " + txt + " AS " + quoteIdent(text) +
+			" FROM " + s.r.from + " WHERE " + termContains(txt, term, cs)
+		parts = append(parts, c.addCTE(sql, cols, false, false))
+	}
+	u, err := c.unionSources(op, parts)
+	if err != nil {
+		return nil, false
+	}
+	m := c.addMaterializedCTE("SELECT * FROM "+u.from, u.cols, false, false)
+	var out []kql.Column
+	var sel []string
+	for _, col := range u.cols {
+		if col.Name != text {
+			out = append(out, col)
+			sel = append(sel, quoteIdent(col.Name))
+		}
+	}
+	sql := "SELECT " + strings.Join(sel, ", ") + " FROM " + m.from + " WHERE regexp_matches(" + quoteIdent(text) + ", " + quoteString(termRegex(term, base, cs)) + ")"
+	return c.addCTE(sql, out, false, false), true
 }
 
 // find compiles the find operator.

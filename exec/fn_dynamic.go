@@ -18,8 +18,17 @@ func elemText(e string) string {
 }
 
 // distinctInOrder removes duplicates from a list, keeping first occurrences.
+//
+// It runs in time n log n (make_set over a large group): the elements
+// paired with their positions are sorted, the first of each run of equal
+// elements kept (s[j - 1] is the sorted list's previous element) and those
+// put back in the order of their positions. Keeping an element when
+// list_position finds no earlier equal one was quadratic.
 func distinctInOrder(l string) string {
-	return "list_filter(" + l + ", (x, i) -> list_position(" + l + ", x) = i)"
+	// the lambda parameters are named so as not to meet a column's name
+	s := "list_sort(list_transform(" + l + ", (\"$dx\", \"$di\") -> {'v': \"$dx\", 'i': \"$di\"}))"
+	firsts := "list_transform([" + s + "], \"$ds\" -> list_filter(\"$ds\", (\"$dp\", \"$dj\") -> \"$dj\" = 1 OR \"$ds\"[\"$dj\" - 1].v IS DISTINCT FROM \"$dp\".v))[1]"
+	return "list_transform(list_sort(list_transform(" + firsts + ", \"$dp\" -> {'i': \"$dp\".i, 'v': \"$dp\".v})), \"$dp\" -> \"$dp\".v)"
 }
 
 func dynArg(c *compiler, a val) string {

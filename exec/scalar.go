@@ -697,8 +697,12 @@ func (c *compiler) stringOp(e *kql.BinaryExpr, x, y val) (val, error) {
 				s = "TRUE"
 				break
 			}
-			re := termRegex(str, base, cs)
-			s = "(contains(" + hay + ", " + needle + ") AND regexp_matches(" + xs.sql + ", " + quoteString(re) + "))"
+			s = "regexp_matches(" + xs.sql + ", " + quoteString(termRegex(str, base, cs)) + ")"
+			if termPrefilter {
+				// the vectorised substring test first: the pattern
+				// runs on the rows that contain the term only
+				s = "(" + termContains(xs.sql, str, cs) + " AND " + s + ")"
+			}
 		} else {
 			s = "(contains(" + hay + ", " + needle + ") AND regexp_matches(" + xs.sql + ", " + dynTermRegex(ys.sql, base, cs) + "))"
 		}
@@ -707,6 +711,56 @@ func (c *compiler) stringOp(e *kql.BinaryExpr, x, y val) (val, error) {
 		s = "(NOT " + s + ")"
 	}
 	return val{sql: s, t: kql.TBool}, nil
+}
+
+// termPrefilter turns on the substring prefilter of the term operators
+// (tests compare the rows with and without it).
+var termPrefilter = true
+
+// termContains is the SQL of the substring prefilter of a term test of
+// x (the SQL of a string) against a constant term: it holds for every row
+// where the term pattern (termRegex) matches, so that the pattern need
+// only run on the rows it keeps, and DuckDB evaluates it vectorised.
+//
+// Case-sensitive it is contains(x, term). Case-insensitive, RE2's (?i)
+// matches at each letter of the term the letters of its fold orbit, and
+// lower() maps those to the term's lower-cased letter except in the few
+// orbits with two lower-case forms (ſ beside s and S, ς beside σ, ϑ beside
+// θ, µ beside μ, ...): a row whose match holds one of those (foldExtras)
+// contains it, so the test is contains(lower(x), lower(term)) or contains
+// one of them. DuckDB's lower() maps code point by code point as
+// unicode.ToLower does.
+func termContains(x, term string, cs bool) string {
+	if cs {
+		return "contains(" + x + ", " + quoteString(term) + ")"
+	}
+	s := "contains(lower(" + x + "), " + quoteString(strings.ToLower(term)) + ")"
+	extras := foldExtras(term)
+	if len(extras) == 0 {
+		return s
+	}
+	parts := []string{s}
+	for _, e := range extras {
+		parts = append(parts, "contains("+x+", "+quoteString(e)+")")
+	}
+	return "(" + strings.Join(parts, " OR ") + ")"
+}
+
+// foldExtras are the letters RE2's (?i) matches to a letter of term whose
+// lower case is not the term letter's lower case, in order of first need.
+func foldExtras(term string) []string {
+	var out []string
+	seen := map[rune]bool{}
+	for _, r := range term {
+		lr := unicode.ToLower(r)
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			if unicode.ToLower(f) != lr && !seen[f] {
+				seen[f] = true
+				out = append(out, string(f))
+			}
+		}
+	}
+	return out
 }
 
 // dynTermRegex builds the has pattern in SQL for a non-constant needle.
@@ -831,8 +885,10 @@ func (c *compiler) inExpr(e *kql.InExpr, ev *env) (val, error) {
 		if e.Op == "has_any" {
 			if re, ok := hasAnyRegex(items); ok {
 				// one pass of one regex instead of a lower() and a
-				// regex per term
-				return val{sql: "regexp_matches(" + c.asString(x).sql + ", " + quoteString(re) + ")", t: kql.TBool}, nil
+				// regex per term (a substring prefilter per term costs
+				// more than it saves: DuckDB lowers the text once per term)
+				m := "regexp_matches(" + c.asString(x).sql + ", " + quoteString(re) + ")"
+				return val{sql: m, t: kql.TBool}, nil
 			}
 		}
 		var parts []string
