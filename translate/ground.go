@@ -189,6 +189,18 @@ func (c *Catalog) tableScore(g *gprompt, t *CatTable) (float64, []span) {
 func (g *gprompt) mentions(t *CatTable) []mention {
 	var out []mention
 	taken := map[int]bool{}
+	// claim takes the tokens of sp for one mention, if none is taken.
+	claim := func(sp span) bool {
+		for k := sp.from; k < sp.to; k++ {
+			if taken[k] {
+				return false
+			}
+		}
+		for k := sp.from; k < sp.to; k++ {
+			taken[k] = true
+		}
+		return true
+	}
 	cols := slices.Clone(t.Columns)
 	sort.SliceStable(cols, func(i, j int) bool { return len(cols[i].words) > len(cols[j].words) })
 	for _, c := range cols {
@@ -209,19 +221,9 @@ func (g *gprompt) mentions(t *CatTable) []mention {
 				break
 			}
 			from = wi + 1
-			free := true
-			for k := sp.from; k < sp.to; k++ {
-				if taken[k] {
-					free = false
-				}
+			if claim(sp) {
+				out = append(out, mention{c, sp, true})
 			}
-			if !free {
-				continue
-			}
-			for k := sp.from; k < sp.to; k++ {
-				taken[k] = true
-			}
-			out = append(out, mention{c, sp, true})
 		}
 	}
 	// Looser readings, where nothing exact took the words: the column's
@@ -252,24 +254,10 @@ func (g *gprompt) mentions(t *CatTable) []mention {
 			}
 		}
 		for _, ws := range try {
-			sp, _, ok := g.findSeq(ws, 0, true)
-			if !ok {
-				continue
+			if sp, _, ok := g.findSeq(ws, 0, true); ok && claim(sp) {
+				out = append(out, mention{c, sp, false})
+				break
 			}
-			free := true
-			for k := sp.from; k < sp.to; k++ {
-				if taken[k] {
-					free = false
-				}
-			}
-			if !free {
-				continue
-			}
-			for k := sp.from; k < sp.to; k++ {
-				taken[k] = true
-			}
-			out = append(out, mention{c, sp, false})
-			break
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].from < out[j].from })
