@@ -231,15 +231,8 @@ func LoadVocabularyCached(ctx context.Context, eng *exec.Engine, every bool, dir
 	if err != nil {
 		return nil, err
 	}
-	if data, err := json.Marshal(v); err == nil && os.MkdirAll(dir, 0o700) == nil {
-		if f, err := os.CreateTemp(dir, ".vocab-*"); err == nil {
-			_, werr := f.Write(data)
-			cerr := f.Close()
-			if werr != nil || cerr != nil || os.Chmod(f.Name(), 0o600) != nil || os.Rename(f.Name(), path) != nil {
-				os.Remove(f.Name())
-			}
-			pruneVocabCache(dir, keepVocabs)
-		}
+	if data, err := json.Marshal(v); err == nil && os.MkdirAll(dir, 0o700) == nil && writeAtomic(path, data) == nil {
+		pruneVocabCache(dir, keepVocabs)
 	}
 	return v, nil
 }
