@@ -119,7 +119,11 @@ func (o *Offline) grounded(prompt string, now time.Time) (*Translation, string) 
 	for _, f := range p.filters {
 		hasRange = hasRange || f.op == "ipv4_is_in_range"
 	}
-	return &Translation{Query: q2, KQL: text, Explanation: expl, Plan: plan, complete: complete, unused: len(unused), hasRange: hasRange}, ""
+	scores := make(map[string]float64, len(cands))
+	for _, c := range cands {
+		scores[c.t.Name] = c.score
+	}
+	return &Translation{Query: q2, KQL: text, Explanation: expl, Plan: plan, complete: complete, unused: len(unused), hasRange: hasRange, table: p.table.Name, scores: scores}, ""
 }
 
 // cand is a table and how strongly the prompt points at it.

@@ -91,8 +91,3 @@ func (o *Offline) namedTable(prompt string) string {
 	}
 	return ""
 }
-
-// usesTable reports whether the query text reads the table.
-func usesTable(kqlText, table string) bool {
-	return regexp.MustCompile(`\b` + regexp.QuoteMeta(table) + `\b`).MatchString(kqlText)
-}

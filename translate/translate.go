@@ -68,6 +68,10 @@ type Translation struct {
 	soft bool
 	// complete: every word that looks like a name, value or number was used.
 	complete bool
+	// table and scores are the grounded reading's table and the score of
+	// every table for the prompt.
+	table  string
+	scores map[string]float64
 	// hasRange: an address range (CIDR) was applied.
 	hasRange bool
 	// unused counts the prompt's content words the reading did not use.
@@ -176,13 +180,14 @@ func (o *Offline) Translate(ctx context.Context, req *Request) (*Translation, er
 	// Both read it: the subject reading knows the hunting concepts; the
 	// grounded one wins when the prompt names a table outright that the
 	// subject reading did not use.
-	if named := o.namedTable(prompt); named != "" && !usesTable(tr.KQL, named) {
+	names := queryNames(tr.Query)
+	if named := o.namedTable(prompt); named != "" && !names[named] {
 		return g, nil
 	}
 	// On the same table, the reading that uses more of the prompt wins: a
 	// stated "the action type is X" or "whose title contains Y" that the
 	// subject reading passed over.
-	if g.unused < tr.unused && usesTable(tr.KQL, firstTable(g.KQL)) && conditions(g.Query) > conditions(tr.Query) {
+	if g.unused < tr.unused && names[g.table] && conditions(g.Query) > conditions(tr.Query) {
 		return g, nil
 	}
 	// Without a dataset (a schema alone) the subject lexicon, written for
@@ -190,30 +195,38 @@ func (o *Offline) Translate(ctx context.Context, req *Request) (*Translation, er
 	// prompt points at its table and the catalogue points clearly at
 	// another, the catalogue's reading stands.
 	if o.Vocab == nil {
-		if g2, err := newGPrompt(prompt, now); err == nil {
-			best, mine := 0.0, 0.0
-			for _, c := range o.catalog().rank(g2) {
-				best = max(best, c.score)
-				if usesTable(tr.KQL, c.t.Name) {
-					mine = max(mine, c.score)
-				}
+		best, mine := 0.0, 0.0
+		for name, score := range g.scores {
+			best = max(best, score)
+			if names[name] {
+				mine = max(mine, score)
 			}
-			if best >= 4 && mine <= 0.3*best {
-				return g, nil
-			}
+		}
+		if best >= 4 && mine <= 0.3*best {
+			return g, nil
 		}
 	}
 	// An address range only the grounded reading applies.
-	if g.hasRange && !strings.Contains(tr.KQL, "ipv4_is_in_range") {
+	if g.hasRange && !names["ipv4_is_in_range"] {
 		return g, nil
 	}
 	return tr, nil
 }
 
-// firstTable is the name a query's text starts with.
-func firstTable(kqlText string) string {
-	name, _, _ := strings.Cut(strings.TrimSpace(kqlText), "\n")
-	return strings.TrimSpace(name)
+// queryNames are the names a query's tree uses: tables, columns and
+// functions.
+func queryNames(q *kql.Query) map[string]bool {
+	out := map[string]bool{}
+	if q == nil {
+		return out
+	}
+	kql.Inspect(q, func(n kql.Node) bool {
+		if id, ok := n.(*kql.Ident); ok {
+			out[id.Name] = true
+		}
+		return true
+	})
+	return out
 }
 
 // translateSubjects is the subject-based reading: the hunting concepts,
