@@ -41,14 +41,8 @@ func (e *Engine) queryDefender(ctx context.Context, token, src string) ([]*exec.
 	}
 	defer resp.Body.Close()
 	var r defenderResponse
-	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		if cutOff(err) {
-			return nil, &TruncatedError{Service: string(e.kind), Detail: "the JSON document ended early"}
-		}
-		return nil, &ServiceError{Service: string(e.kind), Code: "MalformedResponse", Message: err.Error()}
+	if err := decodeResponse(ctx, string(e.kind), resp.Body, &r); err != nil {
+		return nil, err
 	}
 	if r.Error != nil {
 		return nil, serviceError(string(e.kind), 0, r.Error, src)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"time"
 
@@ -46,14 +47,8 @@ func (e *Engine) queryLogAnalytics(ctx context.Context, token, src string) ([]*e
 	}
 	defer resp.Body.Close()
 	var r laResponse
-	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		if cutOff(err) {
-			return nil, &TruncatedError{Service: string(e.kind), Detail: "the JSON document ended early"}
-		}
-		return nil, &ServiceError{Service: string(e.kind), Code: "MalformedResponse", Message: err.Error()}
+	if err := decodeResponse(ctx, string(e.kind), resp.Body, &r); err != nil {
+		return nil, err
 	}
 	dc := decoder{dynamicAsText: true}
 	var out []*exec.Result
@@ -89,4 +84,20 @@ func (e *Engine) queryLogAnalytics(ctx context.Context, token, src string) ([]*e
 		return nil, se
 	}
 	return out, nil
+}
+
+// decodeResponse reads a service's JSON answer into v: a cancelled request
+// is the context's error, a document that ends early a TruncatedError,
+// anything else that is not the expected JSON a MalformedResponse.
+func decodeResponse(ctx context.Context, service string, body io.Reader, v any) error {
+	if err := json.NewDecoder(body).Decode(v); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if cutOff(err) {
+			return &TruncatedError{Service: service, Detail: "the JSON document ended early"}
+		}
+		return &ServiceError{Service: service, Code: "MalformedResponse", Message: err.Error()}
+	}
+	return nil
 }
